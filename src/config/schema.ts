@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { auditSchema, identitySchema, loggingSchema, redisSchema, storeSchema } from './sections/core';
+import { ldapSchema } from './sections/ldap';
+import { sourceSchema } from './sections/sources';
+import { rolesSchema, targetSchema } from './sections/targets';
+
+export const configSchema = z
+  .object({
+    store: storeSchema,
+    redis: redisSchema.prefault({}),
+    sources: z.array(sourceSchema).default([]),
+    identity: identitySchema.prefault({}),
+    audit: auditSchema.prefault({}),
+    logging: loggingSchema.prefault({}),
+    ldap: ldapSchema.optional(),
+    targets: z.array(targetSchema).default([]),
+    roles: rolesSchema,
+    admin: z.object({}).passthrough().optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.sources.forEach((s, i) => {
+      if (seen.has(s.name)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name "${s.name}"` });
+      }
+      seen.add(s.name);
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;

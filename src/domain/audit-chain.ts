@@ -1,0 +1,73 @@
+import type { AuditDraft, AuditRecord } from './types';
+import { canonicalJson, sha256Hex } from './canonical';
+
+/** The hash the first record links to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Hash of a record over its canonical form, excluding the hash field itself. */
+export function auditHash(record: Omit<AuditRecord, 'hash'>): string {
+  const { seq, prevHash, time, actor, action, subject, before, after, correlationId } = record;
+  return sha256Hex(canonicalJson({ seq, prevHash, time, actor, action, subject, before, after, correlationId }));
+}
+
+/** Links a draft after `prev` (or genesis). Stores call this inside their write transaction. */
+export function chainAudit(prev: { seq: number; hash: string } | null, draft: AuditDraft): AuditRecord {
+  const base = {
+    ...draft,
+    seq: prev ? prev.seq + 1 : 1,
+    prevHash: prev ? prev.hash : GENESIS_HASH,
+  };
+  return { ...base, hash: auditHash(base) };
+}
+
+export type ChainFault =
+  | { kind: 'hash-mismatch'; seq: number }
+  | { kind: 'broken-link'; seq: number }
+  | { kind: 'gap'; seq: number; expected: number }
+  | { kind: 'truncated'; seq: number; expected: number };
+
+/**
+ * Streaming verifier: feed records in seq order, get the first fault. `expectedHead` (from a
+ * separately kept head marker) detects a cut tail, which a chain alone cannot show.
+ */
+export class ChainVerifier {
+  private prev: { seq: number; hash: string } | null = null;
+  private fault: ChainFault | null = null;
+  count = 0;
+
+  push(record: AuditRecord): ChainFault | null {
+    if (this.fault) return this.fault;
+    const expectedSeq = this.prev ? this.prev.seq + 1 : 1;
+    const expectedPrev = this.prev ? this.prev.hash : GENESIS_HASH;
+    if (record.seq !== expectedSeq) this.fault = { kind: 'gap', seq: record.seq, expected: expectedSeq };
+    else if (record.prevHash !== expectedPrev) this.fault = { kind: 'broken-link', seq: record.seq };
+    else if (auditHash(record) !== record.hash) this.fault = { kind: 'hash-mismatch', seq: record.seq };
+    this.prev = { seq: record.seq, hash: record.hash };
+    this.count++;
+    return this.fault;
+  }
+
+  finish(expectedHead: { seq: number; hash: string } | null): ChainFault | null {
+    if (this.fault) return this.fault;
+    const lastSeq = this.prev?.seq ?? 0;
+    if (expectedHead && expectedHead.seq > lastSeq) {
+      this.fault = { kind: 'truncated', seq: lastSeq + 1, expected: expectedHead.seq };
+    } else if (expectedHead && expectedHead.seq === lastSeq && lastSeq > 0 && expectedHead.hash !== this.prev?.hash) {
+      this.fault = { kind: 'hash-mismatch', seq: lastSeq };
+    }
+    return this.fault;
+  }
+}
+
+export function describeFault(f: ChainFault): string {
+  switch (f.kind) {
+    case 'hash-mismatch':
+      return `audit record ${f.seq} was changed: its hash does not match its content`;
+    case 'broken-link':
+      return `audit record ${f.seq} does not link to the record before it (a record was removed, inserted or reordered)`;
+    case 'gap':
+      return `audit record ${f.expected} is missing (found ${f.seq} where ${f.expected} was expected)`;
+    case 'truncated':
+      return `audit trail was cut: records ${f.seq} to ${f.expected} are missing from the tail`;
+  }
+}

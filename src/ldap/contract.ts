@@ -1,0 +1,79 @@
+// The seam between the directory model (view, indexes, filter evaluation: src/ldap/view, src/ldap/filter)
+// and the protocol server (ldapjs wrapper, guard, binds: src/ldap/server). Neither side imports the
+// other's internals; both import this file.
+import type { LifecycleState } from '../domain/types';
+
+/** idsync's own filter algebra; LDAP filters compile into it (lldap's UserRequestFilter idea). */
+export type DirFilter =
+  | { type: 'and'; filters: DirFilter[] }
+  | { type: 'or'; filters: DirFilter[] }
+  | { type: 'not'; filter: DirFilter }
+  | { type: 'eq'; attr: string; value: string }
+  | { type: 'present'; attr: string }
+  | { type: 'sub'; attr: string; initial: string | null; any: string[]; final: string | null }
+  | { type: 'ge'; attr: string; value: string }
+  | { type: 'le'; attr: string; value: string }
+  | { type: 'approx'; attr: string; value: string }
+  | { type: 'ext'; attr: string | null; rule: string | null; value: string; dnAttributes: boolean }
+  | { type: 'true' }
+  | { type: 'false' };
+
+export type Scope = 'base' | 'one' | 'sub';
+
+/**
+ * A rendered directory entry. Attribute names keep their schema spelling (`memberOf`); lookups go
+ * through `attrs`, keyed by lower-cased name. Operational attributes are flagged so `*` leaves them out.
+ */
+export interface LdapEntry {
+  dn: string;
+  /** normalised DN: lower-cased, no spaces around separators; the key for every DN comparison */
+  ndn: string;
+  attrs: Map<string, { name: string; values: string[]; operational: boolean }>;
+}
+
+export interface SearchQuery {
+  base: string;
+  scope: Scope;
+  filter: DirFilter;
+}
+
+/** Who a bind DN belongs to, if anyone. The server checks passwords; the snapshot only knows who. */
+export type BindSubject =
+  | { kind: 'service'; name: string; dn: string }
+  | { kind: 'person'; identityId: string; username: string; state: LifecycleState; dn: string; groups: string[] };
+
+/** An immutable view of the whole directory at one moment. Searches never see half a change. */
+export interface DirectorySnapshot {
+  readonly version: number;
+  readonly baseDN: string;
+  readonly entryCount: number;
+  /** null when the base object does not exist (the server answers noSuchObject, 32) */
+  search(query: SearchQuery): Iterable<LdapEntry> | null;
+  entry(dn: string): LdapEntry | undefined;
+  bindSubject(dn: string): BindSubject | undefined;
+  /** subschema entry (cn=Subschema) with attributeTypes and objectClasses */
+  subschema(): LdapEntry;
+}
+
+export interface DirectoryView {
+  current(): DirectorySnapshot;
+  /** resolves after the first snapshot is built */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** notified after each swap; used to drop sessions of people who may no longer bind */
+  onSwap(listener: (snapshot: DirectorySnapshot) => void): () => void;
+}
+
+/** Attribute selection per RFC 4511 4.5.1.8: `*`, `+`, `1.1`, names, case-insensitively. */
+export type SelectAttributes = (entry: LdapEntry, requested: string[], typesOnly: boolean) => {
+  name: string;
+  values: string[];
+}[];
+
+/** Thrown by compileFilter when a filter is nested deeper or is larger than allowed. */
+export class FilterTooComplexError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FilterTooComplexError';
+  }
+}

@@ -1,0 +1,172 @@
+import type {
+  AuditDraft,
+  AuditRecord,
+  Dispute,
+  Group,
+  Identity,
+  Intent,
+  IntentStatus,
+  SourceRecord,
+  SyncRun,
+  TargetAccount,
+} from '../domain/types';
+
+/** A compare-and-swap write lost: someone else committed a newer revision first. */
+export class RevisionConflictError extends Error {
+  constructor(readonly identityId: string, readonly expected: number | null) {
+    super(`identity ${identityId} changed concurrently (expected revision ${expected ?? 'none'})`);
+    this.name = 'RevisionConflictError';
+  }
+}
+
+/** A value that must be unique (username, uidNumber, employee id) is already taken. */
+export class UniqueViolationError extends Error {
+  constructor(readonly field: string, readonly value: string) {
+    super(`${field} "${value}" is already taken`);
+    this.name = 'UniqueViolationError';
+  }
+}
+
+/**
+ * `expectedRevision: null` inserts (fails if the id exists); a number updates only if the stored
+ * revision still equals it. The store writes `revision = expectedRevision + 1` (1 on insert).
+ */
+export interface IdentityWrite {
+  identity: Identity;
+  expectedRevision: number | null;
+}
+
+/**
+ * Everything one logical change writes. `commit` applies all of it in one transaction or none of it
+ * (the outbox principle: identity + intents + audit together).
+ */
+export interface ChangeSet {
+  sourceRecords?: SourceRecord[];
+  identities?: IdentityWrite[];
+  /** inserted when no group of that name exists; an existing group is left as it is */
+  groups?: Group[];
+  intents?: Intent[];
+  disputes?: Dispute[];
+  runs?: SyncRun[];
+  targetAccounts?: TargetAccount[];
+  /** appended in order; the store assigns seq, prevHash and hash inside the transaction */
+  audit?: AuditDraft[];
+}
+
+export interface CommitResult {
+  /** identity id -> revision now stored */
+  revisions: Record<string, number>;
+  /** change-feed sequence of this commit, or null if it touched no identity or group */
+  changeSeq: number | null;
+  audit: AuditRecord[];
+}
+
+/** One entry of the change feed: which identities and groups a commit touched. */
+export interface ChangeEvent {
+  seq: number;
+  identityIds: string[];
+  groupNames: string[];
+  at: string;
+}
+
+/** The outcome of an updater passed to updateIdentity: the next identity plus what goes with it. */
+export interface IdentityUpdate {
+  identity: Identity;
+  intents?: Intent[];
+  audit?: AuditDraft[];
+}
+
+export interface IntentQuery {
+  status?: IntentStatus[];
+  target?: string;
+  identityId?: string;
+  /** only intents whose updatedAt is older than this ISO time */
+  updatedBefore?: string;
+  limit?: number;
+}
+
+export interface RunQuery {
+  source?: string;
+  status?: SyncRun['status'][];
+  limit?: number;
+}
+
+/** Lookup of an identity by one of its unique keys. Username and mail match case-insensitively. */
+export type IdentityKey =
+  | { by: 'id'; value: string }
+  | { by: 'username'; value: string }
+  | { by: 'employeeId'; value: string }
+  | { by: 'mail'; value: string }
+  | { by: 'uidNumber'; value: number };
+
+export type SequenceName = 'uidNumber' | 'gidNumber';
+
+/** Read role the directory view needs; nothing else (lldap's narrow handler idea). */
+export interface DirectoryReader {
+  listIdentities(): Promise<Identity[]>;
+  listGroups(): Promise<Group[]>;
+  getIdentities(ids: string[]): Promise<Identity[]>;
+  latestChangeSeq(): Promise<number>;
+  changesSince(seq: number, limit?: number): Promise<ChangeEvent[]>;
+  /** in-process notification after each commit that touched identities or groups */
+  onChange(listener: (event: ChangeEvent) => void): () => void;
+}
+
+export interface IdentityStore extends DirectoryReader {
+  readonly kind: string;
+
+  // identities
+  getIdentity(key: IdentityKey): Promise<Identity | null>;
+  /** all identities whose mail equals `mail` case-insensitively (correlation may find several) */
+  findIdentitiesByMail(mail: string): Promise<Identity[]>;
+  /**
+   * Compare-and-swap: reads the identity, calls `updater`, commits with the read revision.
+   * On conflict re-reads and calls `updater` again, up to `maxAttempts` (default 5), then throws
+   * RevisionConflictError. `updater` returning null means "nothing to do".
+   */
+  updateIdentity(
+    id: string,
+    updater: (current: Identity) => IdentityUpdate | null,
+    maxAttempts?: number,
+  ): Promise<Identity | null>;
+
+  /** reserve `count` consecutive values of a sequence; they are never handed out again */
+  reserveSequence(name: SequenceName, count: number, floor: number): Promise<number>;
+
+  // the outbox commit
+  commit(changes: ChangeSet): Promise<CommitResult>;
+
+  // source records
+  listSourceRecords(source: string): Promise<SourceRecord[]>;
+  getSourceRecord(source: string, externalId: string): Promise<SourceRecord | null>;
+  sourceRecordsOf(identityId: string): Promise<SourceRecord[]>;
+
+  // groups
+  getGroup(name: string): Promise<Group | null>;
+
+  // outbox
+  listIntents(query: IntentQuery): Promise<Intent[]>;
+  getIntent(id: string): Promise<Intent | null>;
+
+  // target accounts
+  getTargetAccount(target: string, identityId: string): Promise<TargetAccount | null>;
+  listTargetAccounts(target: string): Promise<TargetAccount[]>;
+
+  // runs and disputes
+  getRun(id: string): Promise<SyncRun | null>;
+  listRuns(query: RunQuery): Promise<SyncRun[]>;
+  listDisputes(openOnly: boolean): Promise<Dispute[]>;
+
+  // audit
+  /** records with seq >= fromSeq in seq order, at most `limit` */
+  readAudit(fromSeq: number, limit: number): Promise<AuditRecord[]>;
+  auditOfSubject(subjectId: string): Promise<AuditRecord[]>;
+  /**
+   * The head marker: seq and hash of the last appended record, written in the same transaction as
+   * the records but kept apart from them (a meta row), so a cut tail shows as a mismatch.
+   * { seq: 0, hash: GENESIS_HASH } when empty.
+   */
+  auditHead(): Promise<{ seq: number; hash: string }>;
+
+  close(): Promise<void>;
+}

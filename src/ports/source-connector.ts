@@ -1,0 +1,45 @@
+import type { Attributes } from '../domain/types';
+
+/** One person as a source reports them, already mapped to canonical attribute names. */
+export interface RawRecord {
+  externalId: string;
+  attributes: Attributes;
+  /** where in the source it came from, for error messages (e.g. "line 14") */
+  location?: string;
+}
+
+export interface SourceProblem {
+  location: string;
+  message: string;
+}
+
+/**
+ * What one read of a source produced. `complete` is false when anything went wrong (a page missing,
+ * a parse error, a sanity check failed); an incomplete snapshot never removes access.
+ */
+export interface SourceSnapshot {
+  mode: 'full' | 'delta';
+  complete: boolean;
+  records: RawRecord[];
+  /** externalIds a delta source reports as deleted */
+  removed?: string[];
+  problems: SourceProblem[];
+  incompleteReason: string | null;
+  watermark: string | null;
+}
+
+export interface SourceReadContext {
+  watermark: string | null;
+  signal?: AbortSignal;
+}
+
+export interface SourceConnector {
+  readonly name: string;
+  readonly kind: string;
+  /** whether a person missing from a complete full snapshot is a leaver */
+  readonly authoritative: boolean;
+  read(ctx: SourceReadContext): Promise<SourceSnapshot>;
+  /** re-read one person now (resync); null when the source no longer has them */
+  readOne?(externalId: string): Promise<RawRecord | null>;
+  close?(): Promise<void>;
+}
