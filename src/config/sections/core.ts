@@ -19,6 +19,8 @@ export const redisSchema = z
     prefix: z.string().min(1).default('idsync'),
     /** start a private redis-server from PATH when none answers at `url` */
     autoStart: z.boolean().default(false),
+    /** where a private redis-server keeps its socket and append-only file */
+    dataDir: z.string().min(1).default("./data/redis"),
   })
   .strict();
 

@@ -1,0 +1,29 @@
+import pino, { type Logger } from 'pino';
+
+/** Keys whose values never reach the operational log, at any depth we know of. */
+export const REDACT_PATHS = [
+  'password',
+  'token',
+  'secret',
+  'clientSecret',
+  'authorization',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.clientSecret',
+  '*.authorization',
+  '*.passwordHash',
+  'headers.authorization',
+  'config.*.password',
+  'config.*.token',
+];
+
+export type { Logger };
+
+/** Operational log: pino JSON lines on stdout (or `destination`, for tests). */
+export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
+  const opts = { level, base: { svc: 'idsync' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(opts, destination as pino.DestinationStream) : pino(opts);
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });

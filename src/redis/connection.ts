@@ -1,0 +1,149 @@
+// Connects to the configured Redis, or starts a private redis-server when allowed, and refuses a
+// Redis that may evict keys: BullMQ state and locks silently vanishing would lose provisioning.
+import Redis, { type RedisOptions } from 'ioredis';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export class RedisUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+export interface RedisConfig {
+  url: string;
+  autoStart: boolean;
+  /** where a private redis-server keeps its socket and append-only file */
+  dataDir: string;
+}
+
+export interface RedisHandle {
+  /** a connection for commands; BullMQ needs its own duplicates (maxRetriesPerRequest: null) */
+  client: Redis;
+  /** options to create more connections to the same server */
+  options: RedisOptions;
+  /** the private server, when we started one */
+  child: ChildProcess | null;
+  describe: string;
+  close(): Promise<void>;
+}
+
+const BASE_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true };
+
+async function tryConnect(options: RedisOptions, timeoutMs = 1500): Promise<Redis | null> {
+  const client = new Redis({ ...options, retryStrategy: () => null, connectTimeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch {
+    client.disconnect();
+    return null;
+  }
+}
+
+/** Reads the eviction policy through INFO, which works where CONFIG is renamed away. */
+export async function evictionPolicy(client: Redis): Promise<string> {
+  const info = await client.info('memory');
+  const m = /maxmemory_policy:(\S+)/.exec(info);
+  return m ? m[1] : 'unknown';
+}
+
+export async function assertNoEviction(client: Redis, describe: string): Promise<void> {
+  const policy = await evictionPolicy(client);
+  if (policy !== 'noeviction') {
+    throw new RedisUnavailableError(
+      `Redis at ${describe} uses maxmemory-policy ${policy}, which can drop queued provisioning jobs; set "maxmemory-policy noeviction" on that server.`,
+    );
+  }
+}
+
+function optionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  if (u.protocol === 'unix:' || u.protocol === 'redis+unix:') return { ...BASE_OPTIONS, path: u.pathname };
+  return {
+    ...BASE_OPTIONS,
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+async function startPrivateRedis(dataDir: string): Promise<{ child: ChildProcess; socket: string }> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const socket = join(dir, 'redis.sock');
+  const args = [
+    '--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir,
+    '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
+  ];
+  let child: ChildProcess;
+  try {
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+  } catch (err) {
+    throw new RedisUnavailableError(`cannot start redis-server: ${(err as Error).message}`);
+  }
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', () => reject(new RedisUnavailableError('redis-server is not installed: install it (e.g. apt-get install redis-server) or point redis.url at a running Redis.')));
+    child.once('exit', (code) => reject(new RedisUnavailableError(`the private redis-server exited at start (code ${code}); see ${dir}`)));
+  });
+  const ready = (async () => {
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+  })();
+  await Promise.race([ready, failed]);
+  if (!existsSync(socket)) throw new RedisUnavailableError(`the private redis-server did not create ${socket} within 5 s`);
+  return { child, socket };
+}
+
+export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
+  const options = optionsFromUrl(cfg.url);
+  const client = await tryConnect(options);
+  if (client) {
+    await assertNoEviction(client, cfg.url).catch(async (err) => {
+      client.disconnect();
+      throw err;
+    });
+    return handle(client, options, null, cfg.url);
+  }
+  if (!cfg.autoStart) {
+    throw new RedisUnavailableError(
+      `Redis does not answer at ${cfg.url}: start it (redis-server --daemonize yes) or set redis.autoStart: true to let idsync run a private one.`,
+    );
+  }
+  const { child, socket } = await startPrivateRedis(cfg.dataDir);
+  const privOptions: RedisOptions = { ...BASE_OPTIONS, path: socket };
+  const priv = await tryConnect(privOptions, 3000);
+  if (!priv) {
+    child.kill('SIGTERM');
+    throw new RedisUnavailableError(`the private redis-server at ${socket} does not answer`);
+  }
+  return handle(priv, privOptions, child, `unix:${socket}`);
+}
+
+function handle(client: Redis, options: RedisOptions, child: ChildProcess | null, describe: string): RedisHandle {
+  // After a successful connect, reconnect on drops instead of giving up.
+  client.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
+  let closed = false;
+  return {
+    client,
+    options,
+    child,
+    describe,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.quit().catch(() => client.disconnect());
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      }
+    },
+  };
+}
