@@ -1,0 +1,149 @@
+import type { LdapConfig } from '../../config/sections/ldap';
+import type { Clock } from '../../ports/clock';
+import type { CredentialStore } from '../../ports/credential-store';
+import type { BindSubject, DirectorySnapshot } from '../contract';
+import { delegatedBind } from './delegate';
+import { normalizeDN } from './dn';
+import { LockoutTracker } from './lockout';
+import { samePassword, type PasswordHasher } from './passwords';
+import { splitPasswordAndCode, totpTimeStep } from './totp';
+
+export const LDAP_SUCCESS = 0;
+export const LDAP_INVALID_CREDENTIALS = 49;
+export const LDAP_UNWILLING_TO_PERFORM = 53;
+export const LDAP_UNAVAILABLE = 52;
+
+export type BindOutcome =
+  | { ok: true; dn: string; ndn: string; subject: BindSubject }
+  /** `reason` is for the log only: the client sees the same answer for every failure kind */
+  | { ok: false; code: number; message: string; reason: string };
+
+export interface BindAttempt {
+  dn: string;
+  password: string;
+  address: string;
+  snapshot: DirectorySnapshot;
+}
+
+type ServiceSecret = { password: string } | { passwordHash: string };
+
+const INVALID = (reason: string): BindOutcome => ({
+  ok: false,
+  code: LDAP_INVALID_CREDENTIALS,
+  message: 'invalid credentials',
+  reason,
+});
+
+/** Checks simple binds: service accounts from config, people locally (argon2id) or by delegation. */
+export class Authenticator {
+  private services = new Map<string, { name: string; dn: string; secret: ServiceSecret }>();
+  private lockout: LockoutTracker;
+  private dummyHash: Promise<string>;
+
+  constructor(
+    private config: LdapConfig,
+    private credentials: CredentialStore,
+    private hasher: PasswordHasher,
+    private clock: Clock,
+  ) {
+    for (const sa of config.serviceAccounts) {
+      const dn = `cn=${sa.name},ou=services,${config.baseDN}`;
+      const secret: ServiceSecret = sa.passwordHash ? { passwordHash: sa.passwordHash } : { password: sa.password ?? '' };
+      this.services.set(normalizeDN(dn), { name: sa.name, dn, secret });
+    }
+    this.lockout = new LockoutTracker(config.lockout, clock);
+    // Unknown DNs pay for one argon2 verify too, so response time does not tell which DNs exist.
+    this.dummyHash = hasher.hash('idsync-timing-equaliser');
+  }
+
+  async authenticate(attempt: BindAttempt): Promise<BindOutcome> {
+    const ndn = normalizeDN(attempt.dn);
+    if (attempt.password === '') {
+      // RFC 4513 5.1.2: an unauthenticated bind (DN, no password) must not look like success.
+      return { ok: false, code: LDAP_UNWILLING_TO_PERFORM, message: 'unauthenticated bind (DN with empty password) is not allowed', reason: 'empty password' };
+    }
+    if (this.lockout.isThrottled(attempt.address)) {
+      await this.burnDummy(attempt.password);
+      return INVALID('client address throttled after repeated failures');
+    }
+    if (this.lockout.isLocked(ndn)) {
+      await this.burnDummy(attempt.password);
+      return INVALID('DN locked after repeated failures');
+    }
+    const outcome = await this.check(ndn, attempt);
+    if (outcome.ok) this.lockout.recordSuccess(ndn);
+    else if (outcome.code === LDAP_INVALID_CREDENTIALS) this.lockout.recordFailure(ndn, attempt.address);
+    return outcome;
+  }
+
+  private async check(ndn: string, attempt: BindAttempt): Promise<BindOutcome> {
+    const service = this.services.get(ndn);
+    if (service) {
+      const ok = await this.checkServiceSecret(service.secret, attempt.password);
+      return ok ? { ok: true, dn: service.dn, ndn, subject: { kind: 'service', name: service.name, dn: service.dn } } : INVALID('wrong service account password');
+    }
+    const subject = attempt.snapshot.bindSubject(attempt.dn) ?? attempt.snapshot.bindSubject(ndn);
+    if (!subject || subject.kind !== 'person') {
+      await this.burnDummy(attempt.password);
+      return INVALID('no such bind DN');
+    }
+    if (subject.state !== 'active') {
+      await this.burnDummy(attempt.password);
+      return INVALID(`person is ${subject.state}`);
+    }
+    return this.checkPerson(subject, ndn, attempt.password);
+  }
+
+  private async checkPerson(subject: Extract<BindSubject, { kind: 'person' }>, ndn: string, input: string): Promise<BindOutcome> {
+    const mfaRequired = subject.groups.some((g) => this.config.mfa.groups.includes(g));
+    let password = input;
+    let code: string | null = null;
+    if (mfaRequired) {
+      const split = splitPasswordAndCode(input, this.config.mfa.separator);
+      if (!split) {
+        await this.burnDummy(input);
+        return INVALID('TOTP code required but missing');
+      }
+      ({ password, code } = split);
+    }
+    let passwordOk: boolean;
+    try {
+      passwordOk = await this.checkPersonPassword(subject.username, password);
+    } catch (err) {
+      return { ok: false, code: LDAP_UNAVAILABLE, message: 'upstream directory unavailable', reason: `delegate bind failed: ${(err as Error).message}` };
+    }
+    if (!passwordOk) return INVALID('wrong password');
+    if (code !== null && !(await this.checkTotp(subject.username, code))) return INVALID('wrong, reused or unenrolled TOTP code');
+    return { ok: true, dn: subject.dn, ndn, subject };
+  }
+
+  private async checkPersonPassword(username: string, password: string): Promise<boolean> {
+    if (this.config.bind.mode === 'delegate') {
+      const b = this.config.bind;
+      return delegatedBind({ upstreamUrl: b.upstreamUrl ?? '', upstreamBindDN: b.upstreamBindDN, timeoutMs: b.upstreamTimeoutMs }, username, password);
+    }
+    const hashed = await this.credentials.getPasswordHash(username);
+    if (!hashed) {
+      await this.burnDummy(password);
+      return false;
+    }
+    return this.hasher.verify(hashed, password);
+  }
+
+  private async checkTotp(username: string, code: string): Promise<boolean> {
+    const enrolment = await this.credentials.getTotp(username);
+    if (!enrolment) return false;
+    const step = await totpTimeStep(enrolment.secret, code, this.clock.now());
+    if (step === null) return false;
+    return this.credentials.consumeTotpStep(username, step);
+  }
+
+  private async checkServiceSecret(secret: ServiceSecret, password: string): Promise<boolean> {
+    if ('password' in secret) return samePassword(secret.password, password);
+    return this.hasher.verify(secret.passwordHash, password);
+  }
+
+  private async burnDummy(password: string): Promise<void> {
+    await this.hasher.verify(await this.dummyHash, password);
+  }
+}
