@@ -1,0 +1,4 @@
+export * from './desired';
+export * from './plan';
+export * from './planner';
+export * from './thresholds';

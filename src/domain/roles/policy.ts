@@ -1,0 +1,79 @@
+// The AccessPolicy the rules engine provides: which groups and target accounts a person gets, and
+// which rule granted each one. Only what a rule grants is given (least privilege by construction).
+import type { RoleConfig } from '../../config/sections/targets';
+import type { Entitlement, Identity } from '../types';
+import type { AccessPolicy } from '../../ports/access-policy';
+import { compileRoles, type CompiledRole } from './compile';
+
+/** Provenance of the built-in grant for targets no role names. */
+export const ALL_ACTIVE_RULE = 'builtin:all-active';
+
+interface Grant {
+  role: CompiledRole;
+  /** matched role first, then each include hop: rendered as role:a<-b<-c */
+  path: string[];
+}
+
+export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[]): AccessPolicy {
+  const compiled = compileRoles(roles, targets.map((t) => t.name));
+  const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
+  const openTargets = targets.map((t) => t.name).filter((t) => !assigned.has(t));
+  return {
+    entitlements(identity: Identity): Entitlement[] {
+      // Anyone not active holds nothing: suspension and termination revoke every grant at once.
+      if (identity.state !== 'active') return [];
+      const grants = grantsFor(identity, compiled);
+      return [...groupEntitlements(grants), ...accountEntitlements(grants), ...openTargets.map(openAccount)];
+    },
+  };
+}
+
+function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>): Grant[] {
+  // Breadth-first, so the shortest path to a role wins and a direct match beats an include.
+  const grants: Grant[] = [];
+  const seen = new Set<string>();
+  let frontier: Grant[] = [...compiled.values()]
+    .filter((r) => r.condition?.(identity) === true)
+    .map((role) => ({ role, path: [role.name] }));
+  while (frontier.length) {
+    const next: Grant[] = [];
+    for (const g of frontier) {
+      if (seen.has(g.role.name)) continue;
+      seen.add(g.role.name);
+      grants.push(g);
+      for (const inc of g.role.include) {
+        const role = compiled.get(inc);
+        if (role && !seen.has(inc)) next.push({ role, path: [...g.path, inc] });
+      }
+    }
+    frontier = next;
+  }
+  return grants;
+}
+
+const ruleOf = (g: Grant): string => `role:${g.path.join('<-')}`;
+
+function groupEntitlements(grants: Grant[]): Entitlement[] {
+  const byGroup = new Map<string, Entitlement>();
+  for (const g of grants) {
+    for (const name of g.role.groups) {
+      if (!byGroup.has(name)) byGroup.set(name, { kind: 'group', name, rule: ruleOf(g) });
+    }
+  }
+  return [...byGroup.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One account entitlement per (target, granting rule), so each target group keeps its provenance. */
+function accountEntitlements(grants: Grant[]): Entitlement[] {
+  const out: Entitlement[] = [];
+  for (const g of grants) {
+    for (const [target, spec] of Object.entries(g.role.targets)) {
+      out.push({ kind: 'account', name: target, values: [...new Set(spec.groups)].sort(), rule: ruleOf(g) });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name) || a.rule.localeCompare(b.rule));
+}
+
+function openAccount(target: string): Entitlement {
+  return { kind: 'account', name: target, values: [], rule: ALL_ACTIVE_RULE };
+}
