@@ -1,0 +1,86 @@
+// Wires the sync use case from configuration: sources, policy, planner, and the cross-instance
+// lock. Shared by the daemon and the one-shot CLI commands so both behave the same way.
+import type Redis from 'ioredis';
+import type { SyncRun } from '../domain/types';
+import type { Config } from '../config/schema';
+import type { SourceConfig } from '../config/sections/sources';
+import type { IdentityStore } from '../ports/identity-store';
+import type { AccessPolicy, IntentPlanner } from '../ports/access-policy';
+import { noTargetsPlanner } from '../ports/access-policy';
+import type { SourceConnector } from '../ports/source-connector';
+import { systemClock, type Clock } from '../ports/clock';
+import { openSource } from '../connectors/sources';
+import { SyncService } from '../services/sync';
+import { departmentGroupsPolicy } from '../services/policy/department-groups';
+import { runSourceLocked } from '../services/scheduling/source-runner';
+import type { Logger } from '../observability/logger';
+
+export type RunReport = SyncRun & { plan?: string[] };
+
+export type SourceRunOutcome = { source: string } & ({ ran: true; report: RunReport } | { ran: false; reason: string });
+
+export interface EngineContext {
+  loaded: { config: Config; baseDir: string };
+  store: IdentityStore;
+  log: Logger;
+}
+
+export interface EngineOptions {
+  redis?: Redis | null;
+  clock?: Clock;
+  policy?: AccessPolicy;
+  planner?: IntentPlanner;
+}
+
+export interface Engine {
+  sync: SyncService;
+  sources: Map<string, { cfg: SourceConfig; connector: SourceConnector }>;
+  runSource(name: string, opts?: { dryRun?: boolean }): Promise<SourceRunOutcome>;
+  runSources(opts: { only?: string; dryRun: boolean }): Promise<SourceRunOutcome[]>;
+  allowRun(runId: string, actor: string): Promise<RunReport>;
+  close(): Promise<void>;
+}
+
+export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engine {
+  const { config, baseDir } = ctx.loaded;
+  const sync = new SyncService({
+    store: ctx.store,
+    clock: opts.clock ?? systemClock,
+    policy: opts.policy ?? departmentGroupsPolicy,
+    planner: opts.planner ?? noTargetsPlanner,
+    identity: config.identity,
+    log: ctx.log,
+  });
+  const sources = new Map(config.sources.map((cfg) => [cfg.name, { cfg, connector: openSource(cfg, { baseDir }) }]));
+  const keyPrefix = config.redis.prefix;
+
+  async function runSource(name: string, o: { dryRun?: boolean } = {}): Promise<SourceRunOutcome> {
+    const entry = sources.get(name);
+    if (!entry) throw new Error(`no source named "${name}" in the configuration`);
+    const dryRun = !!o.dryRun;
+    const run = (c: SourceConnector, cfg: SourceConfig, ro: { dryRun: boolean }) => sync.runSource(c, cfg, ro) as Promise<RunReport>;
+    if (!opts.redis) {
+      if (!dryRun) throw new Error('a sync run needs Redis for its cross-instance lock');
+      return { source: name, ran: true, report: await run(entry.connector, entry.cfg, { dryRun }) };
+    }
+    const res = await runSourceLocked({ redis: opts.redis, keyPrefix, run }, entry.connector, entry.cfg, { dryRun });
+    return { source: name, ...res };
+  }
+
+  return {
+    sync,
+    sources,
+    runSource,
+    async runSources({ only, dryRun }) {
+      if (only && !sources.has(only)) throw new Error(`no source named "${only}" in the configuration`);
+      const names = only ? [only] : [...sources.keys()];
+      const out: SourceRunOutcome[] = [];
+      for (const n of names) out.push(await runSource(n, { dryRun }));
+      return out;
+    },
+    allowRun: (runId, actor) => sync.allowRun(runId, actor) as Promise<RunReport>,
+    async close() {
+      for (const { connector } of sources.values()) await connector.close?.().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { loadConfig, type LoadedConfig } from '../config/loader';
+import { openStore } from '../storage';
+import type { IdentityStore } from '../ports/identity-store';
+import { createLogger, type Logger } from '../observability/logger';
+import { WinstonAuditSink } from '../observability/audit-export';
+import { withAuditExport } from '../storage/audit-exporting-store';
+import { registerBuiltInValidators } from '../config/built-in-validators';
+
+/** What most commands need: the validated configuration and an open store. */
+export interface CliContext {
+  loaded: LoadedConfig;
+  store: IdentityStore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function loadCliConfig(file: string): LoadedConfig {
+  registerBuiltInValidators();
+  return loadConfig(file);
+}
+
+/** Operational logs of one-shot commands go to stderr so stdout stays parseable (--json). */
+export async function openContext(file: string, level = 'warn'): Promise<CliContext> {
+  const loaded = loadCliConfig(file);
+  const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? level, process.stderr);
+  const sink = new WinstonAuditSink(loaded.config.audit.sinks, loaded.baseDir);
+  const raw = await openStore(loaded.config.store, { baseDir: loaded.baseDir });
+  const store = withAuditExport(raw, sink);
+  return {
+    loaded,
+    store,
+    log,
+    async close() {
+      await raw.close().catch(() => undefined);
+      await sink.close().catch(() => undefined);
+    },
+  };
+}
+
+export async function withContext<T>(file: string, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(file);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}

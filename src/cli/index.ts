@@ -1,0 +1,63 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/errors';
+import { CliFailure } from './errors';
+import { stdio, type Output } from './output';
+import { registerAuditCommands } from './commands/audit';
+import { registerConfigCommands } from './commands/config';
+import { registerDisputeCommands } from './commands/disputes';
+import { registerRunCommands } from './commands/runs';
+import { registerSyncCommand } from './commands/sync';
+import { registerUserCommands } from './commands/user';
+import { registerDaemonCommand } from './commands/run';
+import { registerExtensionCommands } from './commands/extensions';
+
+export function buildProgram(o: Output = stdio): Command {
+  const program = new Command('idsync')
+    .description('identity provisioning daemon: sources in, identities merged, targets driven, LDAP served')
+    .version(require('../../package.json').version as string)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) });
+  registerDaemonCommand(program, o);
+  registerSyncCommand(program, o);
+  registerUserCommands(program, o);
+  registerAuditCommands(program, o);
+  registerConfigCommands(program, o);
+  registerDisputeCommands(program, o);
+  registerRunCommands(program, o);
+  registerExtensionCommands(program, o);
+  // every subcommand inherits the usage-error behaviour
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code: 0 ok, 1 failure (one sentence on stderr), 2 usage. */
+export async function main(argv: string[], o: Output = stdio): Promise<number> {
+  const program = buildProgram(o);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return exitCodeOf(err, o);
+  }
+}
+
+function exitCodeOf(err: unknown, o: Output): number {
+  if (err instanceof CommanderError) {
+    // help and version are successful exits; everything else commander reports is a usage error
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof CliFailure) {
+    o.err(`idsync: ${err.message}`);
+    return err.exitCode;
+  }
+  if (err instanceof ConfigError) {
+    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    o.err(`idsync: ${err.file} is not a valid configuration (${err.problems.length} problem(s)).`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  o.err(`idsync: ${message.replace(/\n[\s\S]*/, '')}`);
+  return 1;
+}

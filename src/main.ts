@@ -1,0 +1,69 @@
+// Composition root: configuration -> adapters -> services. SIGTERM -> close() in reverse order.
+import { resolve } from 'node:path';
+import { registerBuiltInValidators } from './config/built-in-validators';
+import { loadConfig, type LoadedConfig } from './config/loader';
+import { openStore } from './storage';
+import { withAuditExport } from './storage/audit-exporting-store';
+import { WinstonAuditSink } from './observability/audit-export';
+import { createLogger, type Logger } from './observability/logger';
+import { connectRedis, type RedisHandle } from './redis/connection';
+import { buildEngine, type Engine } from './app/engine';
+import { Scheduler } from './services/scheduling/scheduler';
+import { Closer } from './app/closer';
+import type { IdentityStore } from './ports/identity-store';
+import { startOptionalServices } from './app/optional-services';
+
+export interface Daemon {
+  loaded: LoadedConfig;
+  store: IdentityStore;
+  redis: RedisHandle;
+  engine: Engine;
+  log: Logger;
+  close(): Promise<string[]>;
+  reload(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  log?: Logger;
+  /** run every source once right after start (default true), then on schedule */
+  initialSync?: boolean;
+}
+
+export async function startDaemon(configFile: string, opts: DaemonOptions = {}): Promise<Daemon> {
+  registerBuiltInValidators();
+  const loaded = loadConfig(configFile);
+  const { config, baseDir } = loaded;
+  const log = opts.log ?? createLogger(config.logging.level);
+  const closer = new Closer();
+  try {
+    const sink = new WinstonAuditSink(config.audit.sinks, baseDir);
+    closer.add('audit sinks', () => sink.close());
+    const rawStore = await openStore(config.store, { baseDir });
+    closer.add('store', () => rawStore.close());
+    const store = withAuditExport(rawStore, sink);
+    const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: resolve(baseDir, config.redis.dataDir) });
+    closer.add('redis', () => redis.close());
+    log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
+    const optional = await startOptionalServices({ loaded, store, redis, log, closer });
+    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, policy: optional.policy, planner: optional.planner });
+    closer.add('sources', () => engine.close());
+    const scheduler = new Scheduler(log);
+    closer.add('scheduler', () => scheduler.stop());
+    const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => runAndLog(engine, s.name, log) }));
+    for (const job of jobs) scheduler.add(job);
+    if (opts.initialSync !== false) for (const job of jobs) void scheduler.tick(job);
+    log.info({ sources: config.sources.map((s) => s.name), ldap: optional.ldapAddresses }, 'idsync started');
+    return { loaded, store, redis, engine, log, close: () => closer.close(), reload: optional.reload };
+  } catch (err) {
+    await closer.close();
+    throw err;
+  }
+}
+
+async function runAndLog(engine: Engine, source: string, log: Logger): Promise<void> {
+  const out = await engine.runSource(source);
+  if (!out.ran) return log.info({ source, reason: out.reason }, 'run skipped');
+  const { id, status, counts, reason } = out.report;
+  const level = status === 'applied' ? 'info' : 'warn';
+  log[level]({ source, run: id, status, counts, reason }, 'source run finished');
+}
