@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true }] },
+  reporters: ['default', '<rootDir>/test/reporters/summary-line.js'],
 };
