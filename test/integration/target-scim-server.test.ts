@@ -22,15 +22,15 @@ describe('SCIM fake service provider (scimmy)', () => {
   it('creates, filters, patches with If-Match and deletes a user', async () => {
     const created = await call('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'Alice', active: true });
     expect(created.status).toBe(201);
-    const alice = await created.json();
+    const alice = (await created.json()) as any;
     expect(alice.meta.version).toBe('W/"1"');
-    const found = await (await call('GET', `/Users?filter=${encodeURIComponent('userName eq "Alice"')}`)).json();
+    const found = (await (await call('GET', `/Users?filter=${encodeURIComponent('userName eq "Alice"')}`)).json()) as any;
     expect(found.totalResults).toBe(1);
     const stale = await call('PATCH', `/Users/${alice.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }, { 'if-match': 'W/"7"' });
     expect(stale.status).toBe(412);
     const patched = await call('PATCH', `/Users/${alice.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }, { 'if-match': alice.meta.version });
     expect(patched.status).toBe(200);
-    expect((await patched.json()).active).toBe(false);
+    expect(((await patched.json()) as any).active).toBe(false);
     expect((await call('DELETE', `/Users/${alice.id}`)).status).toBe(204);
     expect(srv.users.size).toBe(0);
   });

@@ -1,0 +1,62 @@
+// Target registry (dex connector style): kind -> { schema, open }. Each kind validates its own
+// configuration, so `idsync config check` can list every problem with its path at once.
+import type { z } from 'zod';
+import type { Clock } from '../../ports/clock';
+import type { TargetConnector } from '../../ports/target-connector';
+import { scimTargetSchema } from './scim/config';
+import { ScimTargetConnector } from './scim/connector';
+
+export interface TargetLogger {
+  debug?(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
+  warn?(obj: object, msg?: string): void;
+}
+
+export interface TargetDeps {
+  log?: TargetLogger;
+  clock?: Clock;
+}
+
+export interface TargetConfigInput {
+  name: string;
+  kind: string;
+  [key: string]: unknown;
+}
+
+export interface TargetKind<C = any> {
+  schema: z.ZodType<C>;
+  open(config: C, deps: TargetDeps): TargetConnector;
+}
+
+const kinds = new Map<string, TargetKind>([
+  ['scim', { schema: scimTargetSchema, open: (c) => new ScimTargetConnector(c) }],
+]);
+
+/** Lets other modules (e.g. the engine's fake target) add a kind without editing this file. */
+export function registerTargetKind<C>(kind: string, def: TargetKind<C>): void {
+  kinds.set(kind, def as TargetKind);
+}
+
+export function targetKinds(): string[] {
+  return [...kinds.keys()].sort();
+}
+
+/** Every problem of one target's configuration, each prefixed with its path (e.g. targets[2].url). */
+export function validateTargetConfig(cfg: unknown, path: string): string[] {
+  const c = cfg as Partial<TargetConfigInput> | null;
+  if (!c || typeof c !== 'object') return [`${path}: must be an object`];
+  const kind = kinds.get(String(c.kind));
+  if (!kind) return [`${path}.kind: unknown target kind "${String(c.kind)}" (known: ${targetKinds().join(', ')})`];
+  const parsed = kind.schema.safeParse(cfg);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `${[path, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+}
+
+/** Validates and opens one target; throws an Error listing every configuration problem. */
+export function openTarget(cfg: TargetConfigInput, deps: TargetDeps = {}): TargetConnector {
+  const path = `targets.${cfg.name ?? '?'}`;
+  const problems = validateTargetConfig(cfg, path);
+  if (problems.length) throw new Error(`invalid target configuration:\n  ${problems.join('\n  ')}`);
+  const kind = kinds.get(cfg.kind)!;
+  return kind.open(kind.schema.parse(cfg), deps);
+}
