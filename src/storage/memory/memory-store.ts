@@ -24,11 +24,14 @@ import {
   type RunQuery,
   type SequenceName,
 } from '../../ports/identity-store';
+import { normalizeAuditDraft } from '../audit-draft';
 import { ChangeNotifier } from '../change-notifier';
 import { updateWithRetry } from '../cas';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
+/** An empty or missing mail identifies nobody, so it must never match another empty mail. */
+const sameMail = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && lower(a) === lower(b);
 const srKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
 
 interface Tables {
@@ -68,7 +71,7 @@ export class MemoryStore implements IdentityStore {
   }
 
   async findIdentitiesByMail(mail: string): Promise<Identity[]> {
-    return [...this.t.identities.values()].filter((i) => lower(i.attributes.mail) === lower(mail)).map(clone);
+    return [...this.t.identities.values()].filter((i) => sameMail(i.attributes.mail, mail)).map(clone);
   }
 
   async listIdentities(): Promise<Identity[]> {
@@ -108,7 +111,7 @@ export class MemoryStore implements IdentityStore {
     for (const r of changes.runs ?? []) draft.runs.set(r.id, clone(r));
     for (const a of changes.targetAccounts ?? []) draft.targetAccounts.set(`${a.target}\u0000${a.identityId}`, clone(a));
     const audit = (changes.audit ?? []).map((d) => {
-      const rec = chainAudit(draft.head.seq ? draft.head : null, clone(d));
+      const rec = chainAudit(draft.head.seq ? draft.head : null, normalizeAuditDraft(d));
       draft.audit.push(rec);
       draft.head = { seq: rec.seq, hash: rec.hash };
       return rec;
@@ -225,7 +228,7 @@ function matchesKey(i: Identity, key: IdentityKey): boolean {
     case 'employeeId':
       return i.employeeId === key.value;
     case 'mail':
-      return lower(i.attributes.mail) === lower(key.value);
+      return sameMail(i.attributes.mail, key.value);
     case 'uidNumber':
       return i.uidNumber === key.value;
   }

@@ -1,0 +1,284 @@
+// The embedded store: one better-sqlite3 connection per instance. Several instances (or processes)
+// may open the same file; they coordinate through SQLite's own locking: writes take the lock up
+// front (BEGIN IMMEDIATE) and wait up to busy_timeout for it, reads run on WAL snapshots.
+import Database from 'better-sqlite3';
+import type { AuditRecord, Dispute, Group, Identity, Intent, SourceRecord, SyncRun, TargetAccount } from '../../domain/types';
+import type {
+  ChangeEvent,
+  ChangeSet,
+  CommitResult,
+  IdentityKey,
+  IdentityStore,
+  IdentityUpdate,
+  IntentQuery,
+  RunQuery,
+  SequenceName,
+} from '../../ports/identity-store';
+import { GENESIS_HASH } from '../../domain/audit-chain';
+import { updateWithRetry } from '../cas';
+import { ChangeNotifier } from '../change-notifier';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { applyChangeSet, prepareCommitStatements, type CommitStatements } from './sqlite-commit';
+import { auditFromRow, changeFromRow, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
+
+export interface SqliteStoreOptions {
+  /** how long a writer waits for another connection's write lock before failing (ms) */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements IdentityStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly commitStatements: CommitStatements;
+  private readonly q: ReturnType<typeof prepareQueries>;
+  private readonly notifier = new ChangeNotifier();
+  private readonly dynamic = new Map<string, Database.Statement>();
+  private readonly commitTx: (changes: ChangeSet) => ReturnType<typeof applyChangeSet>;
+  private readonly reserveTx: (name: SequenceName, count: number, floor: number) => number;
+
+  constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
+    this.db = new Database(path);
+    configure(this.db, opts.busyTimeoutMs ?? 5000);
+    this.commitStatements = prepareCommitStatements(this.db);
+    this.q = prepareQueries(this.db);
+    const commit = this.db.transaction((changes: ChangeSet) => applyChangeSet(this.commitStatements, changes));
+    this.commitTx = (changes) => commit.immediate(changes);
+    const reserve = this.db.transaction((name: SequenceName, count: number, floor: number) => {
+      const stored = this.q.readSequence.get(name) as number | undefined;
+      const next = Math.max(stored ?? floor, floor);
+      this.q.writeSequence.run(name, next + count);
+      return next;
+    });
+    this.reserveTx = (name, count, floor) => reserve.immediate(name, count, floor);
+  }
+
+  async getIdentity(key: IdentityKey): Promise<Identity | null> {
+    const text = this.identityDataBy(key);
+    return text ? (JSON.parse(text) as Identity) : null;
+  }
+
+  private identityDataBy(key: IdentityKey): string | undefined {
+    switch (key.by) {
+      case 'id':
+        return this.q.identityById.get(key.value) as string | undefined;
+      case 'username':
+        return this.q.identityByUsername.get(key.value.toLowerCase()) as string | undefined;
+      case 'employeeId':
+        return key.value ? (this.q.identityByEmployeeId.get(key.value) as string | undefined) : undefined;
+      case 'mail': {
+        const mail = mailKey(key.value);
+        return mail ? (this.q.identitiesByMail.get(mail) as string | undefined) : undefined;
+      }
+      case 'uidNumber':
+        return this.q.identityByUid.get(key.value) as string | undefined;
+    }
+  }
+
+  async findIdentitiesByMail(mail: string): Promise<Identity[]> {
+    const key = mailKey(mail);
+    return key ? parseAll<Identity>(this.q.identitiesByMail.all(key)) : [];
+  }
+
+  async listIdentities(): Promise<Identity[]> {
+    return parseAll<Identity>(this.q.allIdentities.all());
+  }
+
+  async getIdentities(ids: string[]): Promise<Identity[]> {
+    if (ids.length === 0) return [];
+    const found = new Map(parseAll<Identity>(this.q.identitiesByIds.all(JSON.stringify(ids))).map((i) => [i.id, i]));
+    return ids.flatMap((id) => {
+      const i = found.get(id);
+      return i ? [structuredClone(i)] : [];
+    });
+  }
+
+  async updateIdentity(
+    id: string,
+    updater: (current: Identity) => IdentityUpdate | null,
+    maxAttempts = 5,
+  ): Promise<Identity | null> {
+    return updateWithRetry(this, id, updater, maxAttempts);
+  }
+
+  async reserveSequence(name: SequenceName, count: number, floor: number): Promise<number> {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`reserveSequence(${name}): count must be a positive integer, got ${count}`);
+    return this.reserveTx(name, count, floor);
+  }
+
+  async commit(changes: ChangeSet): Promise<CommitResult> {
+    const applied = this.commitTx(changes);
+    // Listeners hear about a change only once it is durable, never about a rolled-back one.
+    if (applied.event) this.notifier.emit(applied.event);
+    return { revisions: applied.revisions, changeSeq: applied.event?.seq ?? null, audit: applied.audit };
+  }
+
+  async listSourceRecords(source: string): Promise<SourceRecord[]> {
+    return parseAll<SourceRecord>(this.q.sourceRecordsOfSource.all(source));
+  }
+
+  async getSourceRecord(source: string, externalId: string): Promise<SourceRecord | null> {
+    const text = this.q.sourceRecord.get(source, externalId) as string | undefined;
+    return text ? JSON.parse(text) : null;
+  }
+
+  async sourceRecordsOf(identityId: string): Promise<SourceRecord[]> {
+    return parseAll<SourceRecord>(this.q.sourceRecordsOfIdentity.all(identityId));
+  }
+
+  async listGroups(): Promise<Group[]> {
+    return parseAll<Group>(this.q.allGroups.all());
+  }
+
+  async getGroup(name: string): Promise<Group | null> {
+    const text = this.q.group.get(name) as string | undefined;
+    return text ? JSON.parse(text) : null;
+  }
+
+  async listIntents(query: IntentQuery): Promise<Intent[]> {
+    const { sql, params } = intentQuerySql(query);
+    return parseAll<Intent>(this.statement(sql).all(...params));
+  }
+
+  async getIntent(id: string): Promise<Intent | null> {
+    const text = this.q.intent.get(id) as string | undefined;
+    return text ? JSON.parse(text) : null;
+  }
+
+  async getTargetAccount(target: string, identityId: string): Promise<TargetAccount | null> {
+    const text = this.q.targetAccount.get(target, identityId) as string | undefined;
+    return text ? JSON.parse(text) : null;
+  }
+
+  async listTargetAccounts(target: string): Promise<TargetAccount[]> {
+    return parseAll<TargetAccount>(this.q.targetAccountsOf.all(target));
+  }
+
+  async getRun(id: string): Promise<SyncRun | null> {
+    const text = this.q.run.get(id) as string | undefined;
+    return text ? JSON.parse(text) : null;
+  }
+
+  async listRuns(query: RunQuery): Promise<SyncRun[]> {
+    const { sql, params } = runQuerySql(query);
+    return parseAll<SyncRun>(this.statement(sql).all(...params));
+  }
+
+  async listDisputes(openOnly: boolean): Promise<Dispute[]> {
+    return parseAll<Dispute>((openOnly ? this.q.openDisputes : this.q.allDisputes).all());
+  }
+
+  async readAudit(fromSeq: number, limit: number): Promise<AuditRecord[]> {
+    return (this.q.auditFrom.all(fromSeq, limit) as AuditRow[]).map(auditFromRow);
+  }
+
+  async auditOfSubject(subjectId: string): Promise<AuditRecord[]> {
+    return (this.q.auditOfSubject.all(subjectId) as AuditRow[]).map(auditFromRow);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string }> {
+    const text = this.commitStatements.readHead.get() as string | undefined;
+    return text ? JSON.parse(text) : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async latestChangeSeq(): Promise<number> {
+    return this.commitStatements.lastChangeSeq.get() as number;
+  }
+
+  async changesSince(seq: number, limit = 1000): Promise<ChangeEvent[]> {
+    return (this.q.changesSince.all(seq, limit) as ChangeRow[]).map(changeFromRow);
+  }
+
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    return this.notifier.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    this.notifier.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /** Filters vary per call; each distinct SQL text is prepared once and reused. */
+  private statement(sql: string): Database.Statement {
+    let st = this.dynamic.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql).pluck();
+      this.dynamic.set(sql, st);
+    }
+    return st;
+  }
+}
+
+function configure(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.exec(SCHEMA_SQL);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`${db.name} was written by a newer idsync (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+  }
+  if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+function prepareQueries(db: Database.Database) {
+  const data = (sql: string) => db.prepare(sql).pluck();
+  return {
+    identityById: data('SELECT data FROM identities WHERE id = ?'),
+    identityByUsername: data('SELECT data FROM identities WHERE usernameLower = ?'),
+    identityByEmployeeId: data('SELECT data FROM identities WHERE employeeId = ?'),
+    identityByUid: data('SELECT data FROM identities WHERE uidNumber = ?'),
+    identitiesByMail: data('SELECT data FROM identities WHERE mailLower = ? ORDER BY rowid'),
+    identitiesByIds: data('SELECT data FROM identities WHERE id IN (SELECT value FROM json_each(?))'),
+    allIdentities: data('SELECT data FROM identities ORDER BY rowid'),
+    sourceRecord: data('SELECT data FROM sourceRecords WHERE source = ? AND externalId = ?'),
+    sourceRecordsOfSource: data('SELECT data FROM sourceRecords WHERE source = ? ORDER BY rowid'),
+    sourceRecordsOfIdentity: data('SELECT data FROM sourceRecords WHERE identityId = ? ORDER BY rowid'),
+    allGroups: data('SELECT data FROM groups ORDER BY rowid'),
+    group: data('SELECT data FROM groups WHERE name = ?'),
+    intent: data('SELECT data FROM intents WHERE id = ?'),
+    targetAccount: data('SELECT data FROM targetAccounts WHERE target = ? AND identityId = ?'),
+    targetAccountsOf: data('SELECT data FROM targetAccounts WHERE target = ? ORDER BY rowid'),
+    run: data('SELECT data FROM syncRuns WHERE id = ?'),
+    openDisputes: data('SELECT data FROM disputes WHERE resolvedAt IS NULL ORDER BY rowid'),
+    allDisputes: data('SELECT data FROM disputes ORDER BY rowid'),
+    auditFrom: db.prepare('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?'),
+    auditOfSubject: db.prepare('SELECT * FROM audit WHERE subjectId = ? ORDER BY seq'),
+    changesSince: db.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?'),
+    readSequence: data('SELECT next FROM sequences WHERE name = ?'),
+    writeSequence: db.prepare(
+      'INSERT INTO sequences (name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = excluded.next',
+    ),
+  };
+}
+
+function intentQuerySql(q: IntentQuery): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.status) {
+    where.push(`status IN (${q.status.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...q.status);
+  }
+  if (q.target) where.push('target = ?') && params.push(q.target);
+  if (q.identityId) where.push('identityId = ?') && params.push(q.identityId);
+  if (q.updatedBefore) where.push('updatedAt < ?') && params.push(q.updatedBefore);
+  const limit = q.limit !== undefined ? ' LIMIT ?' : '';
+  if (q.limit !== undefined) params.push(q.limit);
+  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  return { sql: `SELECT data FROM intents${filter} ORDER BY priority, createdAt, rowid${limit}`, params };
+}
+
+function runQuerySql(q: RunQuery): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.source) where.push('source = ?') && params.push(q.source);
+  if (q.status) {
+    where.push(`status IN (${q.status.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...q.status);
+  }
+  const limit = q.limit !== undefined ? ' LIMIT ?' : '';
+  if (q.limit !== undefined) params.push(q.limit);
+  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  return { sql: `SELECT data FROM syncRuns${filter} ORDER BY startedAt DESC, id DESC${limit}`, params };
+}

@@ -1,0 +1,14 @@
+import { MemoryStore } from '../../src/storage/memory/memory-store';
+import { runIdentityStoreConformance } from './identity-store';
+
+// The memory store has one set of tables per instance: its "second connection" and its "reopen"
+// are that same instance (close() only drops listeners), which is all a single process can share.
+runIdentityStoreConformance('memory', async () => {
+  const store = new MemoryStore();
+  return {
+    store,
+    cleanup: () => store.close(),
+    reopen: async () => store,
+    second: async () => store,
+  };
+});

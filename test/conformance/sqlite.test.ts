@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IdentityStore } from '../../src/ports/identity-store';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import { runIdentityStoreConformance } from './identity-store';
+
+// Each test gets its own database file; `second` is another better-sqlite3 connection to that file,
+// so concurrency goes through SQLite's locking exactly as two processes' would.
+runIdentityStoreConformance('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'idsync-conformance-'));
+  const path = join(dir, 'idsync.db');
+  const opened: IdentityStore[] = [];
+  const open = async () => {
+    const s = new SqliteStore(path);
+    opened.push(s);
+    return s;
+  };
+  return {
+    store: await open(),
+    reopen: open,
+    second: open,
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
