@@ -1,0 +1,82 @@
+import { canonicalJson } from './canonical';
+import type { Attributes, Entitlement, Identity, LifecycleState, Provenance } from './types';
+
+export interface ValueChange<T> {
+  before: T;
+  after: T;
+}
+
+/** What one change did to one identity; only what changed is present. */
+export interface IdentityDiff {
+  attributes: Record<string, ValueChange<string | null>>;
+  provenance: Record<string, ValueChange<Provenance | null>>;
+  state: ValueChange<LifecycleState> | null;
+  entitlementsAdded: Entitlement[];
+  entitlementsRemoved: Entitlement[];
+  links: boolean;
+}
+
+export function diffIdentities(before: Identity | null, after: Identity): IdentityDiff {
+  const attributes: IdentityDiff['attributes'] = {};
+  const provenance: IdentityDiff['provenance'] = {};
+  for (const key of unionKeys(before?.attributes ?? {}, after.attributes)) {
+    const b = before?.attributes[key] ?? null;
+    const a = after.attributes[key] ?? null;
+    if (b !== a) attributes[key] = { before: b, after: a };
+  }
+  for (const key of unionKeys(before?.provenance ?? {}, after.provenance)) {
+    const b = before?.provenance[key] ?? null;
+    const a = after.provenance[key] ?? null;
+    if (canonicalJson(b) !== canonicalJson(a)) provenance[key] = { before: b, after: a };
+  }
+  const beforeEnt = new Map((before?.entitlements ?? []).map((e) => [canonicalJson(e), e]));
+  const afterEnt = new Map(after.entitlements.map((e) => [canonicalJson(e), e]));
+  return {
+    attributes,
+    provenance,
+    state: before && before.state !== after.state ? { before: before.state, after: after.state } : null,
+    entitlementsAdded: [...afterEnt].filter(([k]) => !beforeEnt.has(k)).map(([, e]) => e),
+    entitlementsRemoved: [...beforeEnt].filter(([k]) => !afterEnt.has(k)).map(([, e]) => e),
+    links: canonicalJson(before?.links ?? []) !== canonicalJson(after.links),
+  };
+}
+
+export function isEmptyDiff(d: IdentityDiff): boolean {
+  return (
+    Object.keys(d.attributes).length === 0 &&
+    Object.keys(d.provenance).length === 0 &&
+    !d.state &&
+    d.entitlementsAdded.length === 0 &&
+    d.entitlementsRemoved.length === 0 &&
+    !d.links
+  );
+}
+
+/** The audit before/after pair: changed attributes only, plus state and entitlements when they moved. */
+export function auditPayload(d: IdentityDiff): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const attrsBefore: Attributes = {};
+  const attrsAfter: Attributes = {};
+  for (const [k, v] of Object.entries(d.attributes)) {
+    attrsBefore[k] = v.before;
+    attrsAfter[k] = v.after;
+  }
+  if (Object.keys(d.attributes).length) {
+    before.attributes = attrsBefore;
+    after.attributes = attrsAfter;
+  }
+  if (d.state) {
+    before.state = d.state.before;
+    after.state = d.state.after;
+  }
+  if (d.entitlementsAdded.length || d.entitlementsRemoved.length) {
+    before.entitlementsRemoved = d.entitlementsRemoved;
+    after.entitlementsAdded = d.entitlementsAdded;
+  }
+  return { before, after };
+}
+
+function unionKeys(a: object, b: object): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}

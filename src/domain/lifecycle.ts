@@ -1,0 +1,30 @@
+import type { Attributes, LifecycleState } from './types';
+
+/**
+ * The state the merged attributes call for on `today` (yyyy-mm-dd). The end date is the last
+ * working day, so access ends the day after it; a start date in the future means prehire.
+ * `gone` = missing from a complete authoritative export.
+ */
+export function lifecycleState(attributes: Attributes, today: string, gone: boolean): LifecycleState {
+  if (gone || attributes.status === 'terminated') return 'terminated';
+  if (attributes.endDate && attributes.endDate < today) return 'terminated';
+  if (attributes.startDate && attributes.startDate > today) return 'prehire';
+  if (attributes.status === 'leave') return 'suspended';
+  return 'active';
+}
+
+/** Whether moving from `before` to `after` takes access away (what safety thresholds count). */
+export function removesAccess(before: LifecycleState, after: LifecycleState): boolean {
+  if (after === 'terminated') return before !== 'terminated';
+  if (after === 'suspended') return before === 'active' || before === 'prehire';
+  return false;
+}
+
+/** The audit action of a state change. */
+export function transitionAction(before: LifecycleState, after: LifecycleState): string {
+  if (before === 'terminated') return 'identity.rehire';
+  if (after === 'terminated') return 'identity.terminate';
+  if (after === 'suspended') return 'identity.suspend';
+  if (before === 'suspended') return 'identity.reactivate';
+  return 'identity.activate';
+}

@@ -1,0 +1,53 @@
+import { CorrelationIndex } from '../../domain/correlation';
+import type { Dispute, Identity, SourceRecord } from '../../domain/types';
+import type { IdentityStore } from '../../ports/identity-store';
+
+/** Everything a run reads from the store, loaded once so the run itself never awaits per person. */
+export interface RunState {
+  records: Map<string, SourceRecord>;
+  identities: Map<string, Identity>;
+  /** records of other sources linked to identities, keyed by recordKey */
+  otherRecords: Map<string, SourceRecord>;
+  groups: Set<string>;
+  /** open disputes of this source by external id */
+  openDisputes: Map<string, Dispute>;
+  index: CorrelationIndex;
+  /** every username ever assigned, lower-cased: never handed out again */
+  takenUsernames: Set<string>;
+}
+
+export const recordKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
+
+export async function loadRunState(store: IdentityStore, source: string): Promise<RunState> {
+  const [records, identities, groups, disputes] = await Promise.all([
+    store.listSourceRecords(source),
+    store.listIdentities(),
+    store.listGroups(),
+    store.listDisputes(true),
+  ]);
+  const state: RunState = {
+    records: new Map(records.map((r) => [r.externalId, r])),
+    identities: new Map(),
+    otherRecords: new Map(),
+    groups: new Set(groups.map((g) => g.name)),
+    openDisputes: new Map(disputes.filter((d) => d.source === source).map((d) => [d.externalId, d])),
+    index: new CorrelationIndex(),
+    takenUsernames: new Set(),
+  };
+  const otherSources = new Set<string>();
+  for (const identity of identities) {
+    state.identities.set(identity.id, identity);
+    state.index.add(identity.id, correlationAttributes(identity));
+    state.takenUsernames.add(identity.username.toLowerCase());
+    for (const link of identity.links) if (link.source !== source) otherSources.add(link.source);
+  }
+  for (const other of otherSources) {
+    for (const r of await store.listSourceRecords(other)) state.otherRecords.set(recordKey(other, r.externalId), r);
+  }
+  return state;
+}
+
+/** The identity's own employee id wins over the attribute, which a lower-ranked source may lack. */
+export function correlationAttributes(identity: Identity): Identity['attributes'] {
+  return { employeeId: identity.employeeId, mail: identity.attributes.mail ?? null };
+}

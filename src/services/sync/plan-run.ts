@@ -1,0 +1,279 @@
+import { contentHash } from '../../domain/canonical';
+import { correlate, type JoinRule } from '../../domain/correlation';
+import { diffIdentities, isEmptyDiff } from '../../domain/identity-diff';
+import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
+import { isoDay, normaliseAttributes } from '../../domain/normalize';
+import { holdReason, populationCollapse } from '../../domain/safety';
+import { allocateUsername, usernameBase } from '../../domain/username';
+import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
+import type { AccessPolicy } from '../../ports/access-policy';
+import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
+import { correlationAttributes, type RunState } from './load-state';
+import { evolveIdentity, linksWith, mergeFor } from './person';
+import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
+
+export interface PlanInput {
+  runId: string;
+  now: Date;
+  settings: RunSourceSettings;
+  snapshot: SourceSnapshot;
+  state: RunState;
+  policy: AccessPolicy;
+  usernameMaxLength: number;
+  /** a subset of the source (resync): nobody absent is a leaver, no population or hold checks */
+  partial: boolean;
+  /** replaying a held run someone allowed */
+  bypassHold: boolean;
+  correlationIdFor?: (externalId: string) => string;
+}
+
+/** One unit of a commit: a source record write and/or an identity change that goes with it. */
+export interface PlanStep {
+  record: SourceRecord | null;
+  change: PersonChange | null;
+  before: Identity | null;
+  after: Identity | null;
+}
+
+export interface RunPlan {
+  steps: PlanStep[];
+  disputes: Array<{ dispute: Dispute; correlationId: string }>;
+  counts: SyncRunCounts;
+  problems: SourceProblem[];
+  /** why the run is incomplete (removals skipped), or null */
+  incompleteReason: string | null;
+  /** why the run must wait for a person, or null */
+  holdReason: string | null;
+  deferred: PersonChange[];
+}
+
+export function emptyCounts(): SyncRunCounts {
+  return { seen: 0, created: 0, updated: 0, unchanged: 0, terminated: 0, suspended: 0, reactivated: 0, disputed: 0, errors: 0, writes: 0 };
+}
+
+/** Pure over the loaded state (which it grows with the identities it creates): decides, writes nothing. */
+export function planRun(input: PlanInput): RunPlan {
+  const planner = new Planner(input);
+  return planner.plan();
+}
+
+class Planner {
+  private readonly nowIso: string;
+  private readonly today: string;
+  private readonly result: RunPlan;
+
+  constructor(private readonly input: PlanInput) {
+    this.nowIso = input.now.toISOString();
+    this.today = isoDay(input.now);
+    this.result = {
+      steps: [],
+      disputes: [],
+      counts: emptyCounts(),
+      problems: [...input.snapshot.problems],
+      incompleteReason: null,
+      holdReason: null,
+      deferred: [],
+    };
+  }
+
+  plan(): RunPlan {
+    const { snapshot, state } = this.input;
+    const seen = new Set<string>();
+    const invalid = new Set<string>();
+    this.result.counts.seen = snapshot.records.length;
+    for (const raw of snapshot.records) {
+      const location = raw.location ?? raw.externalId;
+      if (seen.has(raw.externalId)) {
+        this.result.problems.push({ location, message: `external id "${raw.externalId}" appears more than once; the first occurrence was used` });
+        continue;
+      }
+      seen.add(raw.externalId);
+      const normalised = normaliseAttributes(raw.attributes);
+      if (!normalised.ok) {
+        invalid.add(raw.externalId);
+        for (const message of normalised.errors) this.result.problems.push({ location, message });
+        continue;
+      }
+      this.planRecord(raw.externalId, normalised.attributes);
+    }
+    this.result.counts.errors = this.result.problems.length;
+    this.result.incompleteReason = this.incompleteReason(seen.size - invalid.size);
+    if (!this.result.incompleteReason && !this.input.partial) this.planAbsences(seen, snapshot.removed ?? []);
+    if (this.result.incompleteReason) this.deferRemovals();
+    else if (!this.input.partial && !this.input.bypassHold) this.checkHold(state);
+    return this.result;
+  }
+
+  private incompleteReason(validCount: number): string | null {
+    const { snapshot, state, settings, partial } = this.input;
+    if (!snapshot.complete) return snapshot.incompleteReason ?? 'the source reported an incomplete read';
+    const invalid = this.result.problems.length;
+    if (invalid) return `${invalid} problem(s) in the source data, first: ${this.result.problems[0].location}: ${this.result.problems[0].message}`;
+    if (partial || snapshot.mode !== 'full') return null;
+    return populationCollapse(previousPopulation(state), validCount, settings.safety);
+  }
+
+  private planRecord(externalId: string, attributes: SourceRecord['attributes']): void {
+    const { state, settings, runId } = this.input;
+    const hash = contentHash(attributes);
+    const prev = state.records.get(externalId);
+    const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
+    if (prev && linked && prev.hash === hash && !prev.gone) {
+      this.planDateTransition(linked, externalId);
+      return;
+    }
+    let before: Identity | null = linked ?? null;
+    if (!before) {
+      const correlation = correlate(attributes, settings.join as JoinRule[], state.index, (id) => this.eligible(id, externalId));
+      if (correlation.kind === 'dispute') return this.planDispute(externalId, correlation.candidates, correlation.rule);
+      if (correlation.kind === 'join') before = state.identities.get(correlation.identityId) ?? null;
+    }
+    const record: SourceRecord = {
+      source: settings.name,
+      externalId,
+      attributes,
+      hash,
+      identityId: before?.id ?? null,
+      firstSeenAt: prev?.firstSeenAt ?? this.nowIso,
+      lastSeenAt: this.nowIso,
+      lastSeenRunId: runId,
+      gone: false,
+    };
+    const merged = mergeFor(before, record, settings, state);
+    const username = before ? undefined : this.newUsername(merged.attributes);
+    const after = evolveIdentity({
+      before,
+      merged,
+      state: lifecycleState(merged.attributes, this.today, false),
+      links: linksWith(before, { source: settings.name, externalId }),
+      now: this.nowIso,
+      policy: this.input.policy,
+      username,
+    });
+    record.identityId = after.id;
+    this.addStep(record, before, after, externalId);
+  }
+
+  private planDateTransition(identity: Identity, externalId: string): void {
+    const next = lifecycleState(identity.attributes, this.today, false);
+    if (next === identity.state) {
+      this.result.counts.unchanged++;
+      return;
+    }
+    const merged = { attributes: identity.attributes, provenance: identity.provenance };
+    const after = evolveIdentity({ before: identity, merged, state: next, links: identity.links, now: this.nowIso, policy: this.input.policy });
+    this.addStep(null, identity, after, externalId);
+  }
+
+  private planAbsences(seen: Set<string>, removed: string[]): void {
+    const { snapshot, state, settings } = this.input;
+    if (!settings.authoritative) return;
+    const absent = snapshot.mode === 'full' ? [...state.records.values()].filter((r) => !seen.has(r.externalId)) : removed.map((id) => state.records.get(id)).filter((r): r is SourceRecord => !!r);
+    for (const prev of absent) {
+      if (prev.gone) continue;
+      const record: SourceRecord = { ...prev, gone: true };
+      const identity = prev.identityId ? state.identities.get(prev.identityId) : undefined;
+      if (!identity || identity.state === 'terminated') {
+        this.result.steps.push({ record, change: null, before: null, after: null });
+        continue;
+      }
+      const merged = { attributes: identity.attributes, provenance: identity.provenance };
+      const after = evolveIdentity({ before: identity, merged, state: 'terminated', links: identity.links, now: this.nowIso, policy: this.input.policy });
+      this.addStep(record, identity, after, prev.externalId);
+    }
+  }
+
+  private addStep(record: SourceRecord | null, before: Identity | null, after: Identity, externalId: string): void {
+    const diff = diffIdentities(before, after);
+    if (before && isEmptyDiff(diff)) {
+      this.result.counts.unchanged++;
+      if (record) this.result.steps.push({ record, change: null, before: null, after: null });
+      return;
+    }
+    const { state, settings } = this.input;
+    const action = actionOf(before, after);
+    const change: PersonChange = {
+      identityId: after.id,
+      username: after.username,
+      uidNumber: before ? after.uidNumber : null,
+      employeeId: after.employeeId,
+      source: settings.name,
+      externalId,
+      action,
+      correlationId: this.input.correlationIdFor?.(externalId) ?? `${this.input.runId}:${externalId}`,
+      diff,
+      removesAccess: (before ? removesAccess(before.state, after.state) : false) || diff.entitlementsRemoved.length > 0,
+      deferred: false,
+    };
+    if (before) state.index.remove(before.id, correlationAttributes(before));
+    state.index.add(after.id, correlationAttributes(after));
+    state.identities.set(after.id, after);
+    this.result.steps.push({ record, change, before, after });
+  }
+
+  private planDispute(externalId: string, candidates: string[], rule: string): void {
+    this.result.counts.disputed++;
+    const open = this.input.state.openDisputes.get(externalId);
+    if (open && open.candidates.join() === candidates.join() && open.rule === rule) return;
+    const dispute: Dispute = {
+      id: `${this.input.settings.name}:${externalId}:${this.input.runId}`,
+      source: this.input.settings.name,
+      externalId,
+      candidates,
+      rule,
+      openedAt: this.nowIso,
+      resolvedAt: null,
+    };
+    this.result.disputes.push({ dispute, correlationId: `${this.input.runId}:${externalId}` });
+  }
+
+  /** A source never describes one person twice, so an identity it already links elsewhere is not a match. */
+  private eligible(identityId: string, externalId: string): boolean {
+    const identity = this.input.state.identities.get(identityId);
+    const source = this.input.settings.name;
+    return !!identity && !identity.links.some((l) => l.source === source && l.externalId !== externalId);
+  }
+
+  private newUsername(attributes: SourceRecord['attributes']): string {
+    const base = usernameBase(attributes.givenName ?? null, attributes.sn ?? null, attributes.employeeId ?? null);
+    return allocateUsername(base, this.input.state.takenUsernames, this.input.usernameMaxLength);
+  }
+
+  /** Incomplete run: never remove access. Such changes wait, their records unwritten, for a complete run. */
+  private deferRemovals(): void {
+    this.result.steps = this.result.steps.filter((step) => {
+      const removal = step.change ? step.change.removesAccess : step.record?.gone === true;
+      if (removal && step.change) this.result.deferred.push({ ...step.change, deferred: true });
+      return !removal;
+    });
+  }
+
+  private checkHold(state: RunState): void {
+    const removals = this.result.steps.filter((s) => s.change?.diff.state && removesAccess(s.change.diff.state.before, s.change.diff.state.after)).length;
+    const population = previousPopulation(state) || this.result.counts.seen;
+    this.result.holdReason = holdReason(removals, population, this.input.settings.safety);
+  }
+}
+
+function previousPopulation(state: RunState): number {
+  let n = 0;
+  for (const r of state.records.values()) if (!r.gone) n++;
+  return n;
+}
+
+function actionOf(before: Identity | null, after: Identity): ChangeAction {
+  if (!before) return 'identity.create';
+  if (before.state !== after.state) return transitionAction(before.state, after.state) as ChangeAction;
+  return 'identity.update';
+}
+
+/** Tallies what the applied steps did, by action. */
+export function countChanges(counts: SyncRunCounts, changes: PersonChange[]): void {
+  for (const c of changes) {
+    if (c.action === 'identity.create') counts.created++;
+    else if (c.action === 'identity.terminate') counts.terminated++;
+    else if (c.action === 'identity.suspend') counts.suspended++;
+    else if (c.action === 'identity.rehire' || c.action === 'identity.reactivate') counts.reactivated++;
+    else counts.updated++;
+  }
+}

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config/schema';
+import type { SourceConfig } from '../../config/sections/sources';
+import type { AuditActor, AuditDraft, SyncRun, SyncRunStatus } from '../../domain/types';
+import type { AccessPolicy, IntentPlanner } from '../../ports/access-policy';
+import type { Clock } from '../../ports/clock';
+import type { IdentityStore } from '../../ports/identity-store';
+import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/source-connector';
+import { applyPlan, closingChanges, countWrites } from './apply-plan';
+import { loadRunState } from './load-state';
+import { countChanges, emptyCounts, planRun, type RunPlan } from './plan-run';
+import { planLines } from './plan-text';
+import { settingsOf, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
+
+export interface SyncServiceDeps {
+  store: IdentityStore;
+  clock: Clock;
+  policy: AccessPolicy;
+  planner: IntentPlanner;
+  identity: Config['identity'];
+  log: SyncLogger;
+  /** people per store commit */
+  batchSize?: number;
+}
+
+/** `allowRun` was asked for a run it must not apply. */
+export class RunNotAllowableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunNotAllowableError';
+  }
+}
+
+interface Execution {
+  runId: string;
+  startedAt: string;
+  settings: RunSourceSettings;
+  snapshot: SourceSnapshot;
+  actor: AuditActor;
+  dryRun: boolean;
+  partial: boolean;
+  bypassHold: boolean;
+  correlationIdFor?: (externalId: string) => string;
+  /** run-level audit (run.allowed) and the status an applied run ends in */
+  closingAudit?: AuditDraft[];
+  appliedStatus?: SyncRunStatus;
+}
+
+/** The sync use case: source snapshot -> correlate, merge, lifecycle -> one audited store commit per batch. */
+export class SyncService {
+  private readonly batchSize: number;
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.batchSize = deps.batchSize ?? 2000;
+  }
+
+  async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean } = {}): Promise<RunReport> {
+    const runId = newRunId(cfg.name, this.deps.clock.now());
+    const startedAt = this.nowIso();
+    const settings = settingsOf(cfg, connector.authoritative);
+    let snapshot: SourceSnapshot;
+    try {
+      snapshot = await connector.read({ watermark: await this.lastWatermark(cfg.name) });
+    } catch (err) {
+      return this.failedRun(runId, startedAt, cfg.name, err, !!opts.dryRun);
+    }
+    const actor: AuditActor = { kind: 'source-run', id: runId, source: cfg.name };
+    return this.execute({ runId, startedAt, settings, snapshot, actor, dryRun: !!opts.dryRun, partial: false, bypassHold: false });
+  }
+
+  /**
+   * Applies some records of one source now (helpdesk resync): correlate, merge, lifecycle, audit and
+   * intents as in a run, but nobody missing from `records` is treated as a leaver.
+   */
+  async applyRecords(
+    connector: Pick<SourceConnector, 'authoritative'>,
+    cfg: SourceConfig,
+    records: RawRecord[],
+    opts: { actor: AuditActor; correlationId?: string; dryRun?: boolean },
+  ): Promise<RunReport> {
+    const runId = newRunId(cfg.name, this.deps.clock.now());
+    const snapshot: SourceSnapshot = { mode: 'delta', complete: true, records, removed: [], problems: [], incompleteReason: null, watermark: null };
+    const correlationId = opts.correlationId;
+    return this.execute({
+      runId,
+      startedAt: this.nowIso(),
+      settings: settingsOf(cfg, connector.authoritative),
+      snapshot,
+      actor: opts.actor,
+      dryRun: !!opts.dryRun,
+      partial: true,
+      bypassHold: true,
+      correlationIdFor: correlationId ? () => correlationId : undefined,
+    });
+  }
+
+  /** Applies exactly what a held run staged, if nothing newer of that source was applied since. */
+  async allowRun(runId: string, actor: AuditActor): Promise<RunReport> {
+    const held = await this.deps.store.getRun(runId);
+    if (!held) throw new RunNotAllowableError(`run ${runId} does not exist`);
+    if (held.status !== 'held') throw new RunNotAllowableError(`run ${runId} is not held (its status is ${held.status})`);
+    const staged = held.staged as StagedRun | null;
+    if (!staged || staged.version !== 1) throw new RunNotAllowableError(`run ${runId} has no staged data to apply`);
+    const newer = await this.newerAppliedRun(held);
+    if (newer) {
+      throw new RunNotAllowableError(`run ${runId} cannot be allowed: run ${newer.id} of source "${held.source}" was applied after it; its data is out of date`);
+    }
+    const audit: AuditDraft = {
+      time: this.nowIso(),
+      actor,
+      action: 'run.allowed',
+      subject: { kind: 'run', id: runId },
+      before: { status: 'held', reason: held.reason },
+      after: { status: 'allowed' },
+      correlationId: runId,
+    };
+    this.deps.log.info({ runId, source: held.source, actor }, 'applying held run');
+    return this.execute({
+      runId,
+      startedAt: held.startedAt,
+      settings: staged.settings,
+      snapshot: staged.snapshot,
+      actor: { kind: 'source-run', id: runId, source: held.source },
+      dryRun: false,
+      partial: false,
+      bypassHold: true,
+      closingAudit: [audit],
+      appliedStatus: 'allowed',
+    });
+  }
+
+  private async execute(x: Execution): Promise<RunReport> {
+    const state = await loadRunState(this.deps.store, x.settings.name);
+    const plan = planRun({
+      runId: x.runId,
+      now: this.deps.clock.now(),
+      settings: x.settings,
+      snapshot: x.snapshot,
+      state,
+      policy: this.deps.policy,
+      usernameMaxLength: this.deps.identity.usernameMaxLength,
+      partial: x.partial,
+      bypassHold: x.bypassHold,
+      correlationIdFor: x.correlationIdFor,
+    });
+    const run = this.runRow(x, plan);
+    if (x.dryRun) return this.report(run, plan, true);
+    if (plan.holdReason) return this.hold(run, plan, x);
+    const now = this.nowIso();
+    try {
+      run.counts.writes = await applyPlan(plan, {
+        store: this.deps.store,
+        planner: this.deps.planner,
+        actor: x.actor,
+        now,
+        uidNumberStart: this.deps.identity.uidNumberStart,
+        gidNumberStart: this.deps.identity.gidNumberStart,
+        knownGroups: state.groups,
+        batchSize: this.batchSize,
+      });
+      const closing = closingChanges(plan, run, x.actor, now, x.closingAudit ?? []);
+      // the run row itself is bookkeeping, not an entity write: a no-change run reports 0
+      run.counts.writes += countWrites(closing) - 1;
+      run.finishedAt = this.nowIso();
+      await this.deps.store.commit(closing);
+    } catch (err) {
+      return this.failedRun(x.runId, x.startedAt, x.settings.name, err, false, run);
+    }
+    this.deps.log.info({ runId: run.id, source: run.source, status: run.status, counts: run.counts, reason: run.reason }, 'source run finished');
+    return this.report(run, plan, false);
+  }
+
+  private runRow(x: Execution, plan: RunPlan): SyncRun {
+    const counts = { ...plan.counts };
+    countChanges(counts, plan.steps.flatMap((s) => (s.change ? [s.change] : [])));
+    let status: SyncRunStatus = x.appliedStatus ?? 'applied';
+    let reason: string | null = null;
+    if (plan.incompleteReason) {
+      status = 'incomplete';
+      reason = `${plan.incompleteReason}; access removals skipped${plan.deferred.length ? ` (${plan.deferred.length} deferred)` : ''}`;
+    } else if (plan.holdReason) {
+      status = 'held';
+      reason = plan.holdReason;
+    }
+    return { id: x.runId, source: x.settings.name, status, startedAt: x.startedAt, finishedAt: null, counts, reason, watermark: x.snapshot.watermark, staged: null };
+  }
+
+  /** A held run writes only its row (with the snapshot staged) and one run.held audit record. */
+  private async hold(run: SyncRun, plan: RunPlan, x: Execution): Promise<RunReport> {
+    run.staged = { version: 1, settings: x.settings, snapshot: x.snapshot } satisfies StagedRun;
+    run.finishedAt = this.nowIso();
+    const audit: AuditDraft = {
+      time: this.nowIso(),
+      actor: x.actor,
+      action: 'run.held',
+      subject: { kind: 'run', id: run.id },
+      before: null,
+      after: { status: 'held', reason: run.reason, counts: run.counts },
+      correlationId: run.id,
+    };
+    await this.deps.store.commit({ runs: [run], audit: [audit] });
+    this.deps.log.warn({ runId: run.id, source: run.source, reason: run.reason, counts: run.counts }, 'source run held');
+    return this.report({ ...run, staged: null }, plan, false);
+  }
+
+  private async failedRun(runId: string, startedAt: string, source: string, err: unknown, dryRun: boolean, partial?: SyncRun): Promise<RunReport> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const run: SyncRun = {
+      ...(partial ?? { id: runId, source, startedAt, counts: emptyCounts(), watermark: null, staged: null }),
+      status: 'failed',
+      finishedAt: this.nowIso(),
+      reason,
+    };
+    this.deps.log.error({ runId, source, err: reason }, 'source run failed');
+    if (!dryRun) await this.deps.store.commit({ runs: [run] });
+    return { ...run, plan: [], changes: [], problems: [], dryRun };
+  }
+
+  private report(run: SyncRun, plan: RunPlan, dryRun: boolean): RunReport {
+    const changes = plan.steps.flatMap((s) => (s.change ? [s.change] : []));
+    return { ...run, plan: planLines(plan), changes: [...changes, ...plan.deferred], problems: plan.problems, dryRun };
+  }
+
+  private async newerAppliedRun(held: SyncRun): Promise<SyncRun | null> {
+    const runs = await this.deps.store.listRuns({ source: held.source, status: ['applied', 'allowed', 'incomplete'] });
+    return runs.find((r) => r.startedAt > held.startedAt && r.id !== held.id && (r.status !== 'incomplete' || r.counts.writes > 0)) ?? null;
+  }
+
+  private async lastWatermark(source: string): Promise<string | null> {
+    const [last] = await this.deps.store.listRuns({ source, status: ['applied', 'allowed'], limit: 1 });
+    return last?.watermark ?? null;
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+/** Sortable by time, unique across instances. */
+function newRunId(source: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18);
+  return `${source}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
