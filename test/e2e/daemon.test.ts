@@ -1,0 +1,75 @@
+// Spawns the built daemon (bin/idsync.js -> dist, built by `npm ci`'s prepare step) as an operator would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Redis from 'ioredis';
+import { idsync, workspace } from '../helpers/cli';
+
+const BIN = resolve(__dirname, '../../bin/idsync.js');
+
+function waitForExit(child: ChildProcess, ms: number): Promise<number | null> {
+  return new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`daemon did not exit within ${ms} ms`)), ms);
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      res(code);
+    });
+  });
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('idsync run (the daemon)', () => {
+  const redis = new Redis({ lazyConnect: true });
+  afterAll(() => redis.disconnect());
+
+  it('is built', () => {
+    expect(existsSync(resolve(__dirname, '../../dist/src/cli/index.js'))).toBe(true);
+  });
+
+  it('syncs at start, logs JSON on stdout, and stops cleanly on SIGTERM', async () => {
+    const ws = workspace();
+    ws.writeCsv([{ id: 'E1', first: 'Ada', last: 'Lovelace' }]);
+    const child = spawn(process.execPath, [BIN, 'run', '--config', ws.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    try {
+      const shown = await until(async () => {
+        const r = await idsync('user', 'show', '--config', ws.config, 'alovelace', '--json');
+        return r.code === 0 ? JSON.parse(r.stdout) : undefined;
+      }, 20000);
+      expect(shown).toMatchObject({ username: 'alovelace', state: 'active' });
+      await until(async () => (stdout.includes('source run finished') ? true : undefined), 10000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await waitForExit(child, 15000)).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'idsync started')).toBe(true);
+    expect(lines.some((l) => l.msg === 'stopping' && l.signal === 'SIGTERM')).toBe(true);
+    expect(stderr).toBe('');
+    await redis.connect().catch(() => undefined);
+    expect(await redis.keys(`${ws.prefix}:lock:*`)).toEqual([]);
+  });
+
+  it('refuses to start on an invalid configuration with every problem on stderr', async () => {
+    const ws = workspace('targets: 7\nbogus: 1');
+    const child = spawn(process.execPath, [BIN, 'run', '--config', ws.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    expect(await waitForExit(child, 15000)).toBe(1);
+    expect(stderr).toContain('targets');
+    expect(stderr).toContain('bogus');
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^idsync: .*idsync\.yaml is not a valid configuration \(\d+ problem\(s\)\)\.$/);
+  });
+});
