@@ -92,6 +92,8 @@ export interface Group {
   /** 'department' | 'source:<name>' | 'rule:<rule id>' */
   origin: string;
   createdAt: string;
+  /** names of groups nested inside this one (their members belong to it transitively); optional */
+  memberGroups?: string[];
 }
 
 export type IntentStatus = 'pending' | 'done' | 'failed' | 'held';
