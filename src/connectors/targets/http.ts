@@ -19,6 +19,8 @@ export interface HttpRequest {
   timeoutMs: number;
   /** what to call the peer in error messages, e.g. 'SCIM target "app"' */
   peer: string;
+  /** false for peers whose answer body does not matter (webhooks may answer "OK") */
+  parseJson?: boolean;
 }
 
 /** Used when a 429/503 says nothing about when to come back. */
@@ -57,7 +59,7 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResult> {
     throw new RetryableTargetError(`${describe(req)} failed: ${why}`);
   }
   let parsed: any = null;
-  if (text.trim() !== '') {
+  if (text.trim() !== '' && req.parseJson !== false) {
     try {
       parsed = JSON.parse(text);
     } catch (err) {

@@ -5,6 +5,8 @@ import type { Clock } from '../../ports/clock';
 import type { TargetConnector } from '../../ports/target-connector';
 import { scimTargetSchema } from './scim/config';
 import { ScimTargetConnector } from './scim/connector';
+import { webhookTargetSchema } from './webhook/config';
+import { WebhookTargetConnector } from './webhook/connector';
 
 export interface TargetLogger {
   debug?(obj: object, msg?: string): void;
@@ -30,6 +32,7 @@ export interface TargetKind<C = any> {
 
 const kinds = new Map<string, TargetKind>([
   ['scim', { schema: scimTargetSchema, open: (c) => new ScimTargetConnector(c) }],
+  ['webhook', { schema: webhookTargetSchema, open: (c, deps) => new WebhookTargetConnector(c, deps.clock) }],
 ]);
 
 /** Lets other modules (e.g. the engine's fake target) add a kind without editing this file. */
