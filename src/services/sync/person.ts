@@ -5,16 +5,30 @@ import type { AccessPolicy } from '../../ports/access-policy';
 import { recordKey, type RunState } from './load-state';
 import type { RunSourceSettings } from './types';
 
+export interface SourceRanking {
+  precedence: number;
+  attributePrecedence: Record<string, number>;
+}
+
 /**
- * Merges the record being applied with every other source record linked to the identity.
- * Other sources rank by the precedence their last merge recorded (their config is not at hand).
+ * Merges the record being applied with every other source record linked to the identity. Other
+ * sources rank by their configured precedence, or, when their config is not at hand, by what their
+ * last merge recorded in provenance.
  */
-export function mergeFor(identity: Identity | null, record: SourceRecord, settings: RunSourceSettings, state: RunState): Merged {
+export function mergeFor(
+  identity: Identity | null,
+  record: SourceRecord,
+  settings: RunSourceSettings,
+  state: RunState,
+  rankings?: Map<string, SourceRanking>,
+): Merged {
   const contributions: Contribution[] = [contributionOf(record, settings.precedence, settings.attributePrecedence)];
   for (const link of identity?.links ?? []) {
     if (link.source === record.source) continue;
     const other = state.otherRecords.get(recordKey(link.source, link.externalId));
-    if (other) contributions.push(recordedContribution(other, identity as Identity));
+    if (!other) continue;
+    const ranking = rankings?.get(link.source);
+    contributions.push(ranking ? contributionOf(other, ranking.precedence, ranking.attributePrecedence) : recordedContribution(other, identity as Identity));
   }
   return mergeAttributes(contributions);
 }

@@ -9,7 +9,7 @@ import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domai
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 import { correlationAttributes, type RunState } from './load-state';
-import { evolveIdentity, linksWith, mergeFor } from './person';
+import { evolveIdentity, linksWith, mergeFor, type SourceRanking } from './person';
 import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
 
 export interface PlanInput {
@@ -25,6 +25,8 @@ export interface PlanInput {
   /** replaying a held run someone allowed */
   bypassHold: boolean;
   correlationIdFor?: (externalId: string) => string;
+  /** configured precedence of every source, by name */
+  rankings?: Map<string, SourceRanking>;
 }
 
 /** One unit of a commit: a source record write and/or an identity change that goes with it. */
@@ -139,7 +141,7 @@ class Planner {
       lastSeenRunId: runId,
       gone: false,
     };
-    const merged = mergeFor(before, record, settings, state);
+    const merged = mergeFor(before, record, settings, state, this.input.rankings);
     const username = before ? undefined : this.newUsername(merged.attributes);
     const after = evolveIdentity({
       before,

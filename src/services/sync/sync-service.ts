@@ -8,6 +8,7 @@ import type { IdentityStore } from '../../ports/identity-store';
 import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/source-connector';
 import { applyPlan, closingChanges, countWrites } from './apply-plan';
 import { loadRunState } from './load-state';
+import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { settingsOf, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
@@ -21,6 +22,11 @@ export interface SyncServiceDeps {
   log: SyncLogger;
   /** people per store commit */
   batchSize?: number;
+  /**
+   * Every configured source, so a merge ranks other sources' values by their configured precedence.
+   * Without it, other sources rank by the precedence their last merge recorded in provenance.
+   */
+  sources?: SourceConfig[];
 }
 
 /** `allowRun` was asked for a run it must not apply. */
@@ -142,6 +148,7 @@ export class SyncService {
       partial: x.partial,
       bypassHold: x.bypassHold,
       correlationIdFor: x.correlationIdFor,
+      rankings: this.rankings(),
     });
     const run = this.runRow(x, plan);
     if (x.dryRun) return this.report(run, plan, true);
@@ -159,8 +166,8 @@ export class SyncService {
         batchSize: this.batchSize,
       });
       const closing = closingChanges(plan, run, x.actor, now, x.closingAudit ?? []);
-      // the run row itself is bookkeeping, not an entity write: a no-change run reports 0
-      run.counts.writes += countWrites(closing) - 1;
+      // the run row itself is bookkeeping, not an entity write (countWrites leaves it out): a no-change run reports 0
+      run.counts.writes += countWrites(closing);
       run.finishedAt = this.nowIso();
       await this.deps.store.commit(closing);
     } catch (err) {
@@ -229,6 +236,10 @@ export class SyncService {
   private async lastWatermark(source: string): Promise<string | null> {
     const [last] = await this.deps.store.listRuns({ source, status: ['applied', 'allowed'], limit: 1 });
     return last?.watermark ?? null;
+  }
+
+  private rankings(): Map<string, SourceRanking> {
+    return new Map((this.deps.sources ?? []).map((s) => [s.name, { precedence: s.precedence, attributePrecedence: s.attributePrecedence }]));
   }
 
   private nowIso(): string {
