@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { BindSubject, DirectorySnapshot } from '../contract';
+import { BerError, checkStructure, readEnvelope, readInt, type Envelope } from './ber-read';
+import { OP, RESPONSE_OP, result, type ResultFields, type ResponseControl } from './ber-write';
+import type { LogLike, ServerDeps } from './deps';
+import { handleBind } from './bind';
+import { handleExtended } from './extended';
+import { OID, SUPPORTED_CONTROLS } from './root-dse';
+import { handleSearch, type PagedSearch } from './search';
+import { PduFramer } from './framer';
+
+export interface Session {
+  dn: string;
+  ndn: string;
+  subject: BindSubject;
+}
+
+/** Per-operation context handed to handlers: ids and a child logger (authentik's request idea). */
+export interface OpContext {
+  requestId: number;
+  messageId: number;
+  controls: Envelope['controls'];
+  /** set by an abandon request for this message id */
+  abandoned: boolean;
+  log: LogLike;
+  startedAt: number;
+}
+
+const WRITE_OPS = new Set([0x66, 0x68, 0x4a, 0x6c, 0x6e]);
+
+/**
+ * One client connection. It owns the socket from the first byte: frames PDUs itself, enforces the
+ * size, depth, idle and concurrency caps, and only then decodes. Anything wrong with the bytes
+ * closes this connection and nothing else.
+ */
+export class LdapConnection {
+  readonly id = randomBytes(4).toString('hex');
+  stream: Socket | TLSSocket;
+  session: Session | null = null;
+  readonly paged = new Map<string, PagedSearch>();
+  private running = new Map<number, OpContext>();
+  private framer: PduFramer;
+  private closed = false;
+  private drainWaiters: (() => void)[] = [];
+  readonly log: LogLike;
+
+  constructor(
+    socket: Socket | TLSSocket,
+    readonly address: string,
+    public secure: boolean,
+    readonly deps: ServerDeps,
+    private onClosed: (c: LdapConnection) => void,
+  ) {
+    this.stream = socket;
+    this.log = deps.log.child({ conn: this.id, client: address });
+    const limits = deps.config.limits;
+    this.framer = new PduFramer(() => (this.session ? limits.maxPduBytesBound : limits.maxPduBytesAnonymous));
+    socket.setNoDelay(true);
+    socket.setTimeout(limits.idleTimeoutMs);
+    socket.on('timeout', () => this.destroy('idle timeout'));
+    socket.on('close', () => this.cleanup());
+    this.listen(socket);
+  }
+
+  private listen(stream: Socket | TLSSocket): void {
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', (err) => this.destroy(`socket error: ${err.message}`));
+    stream.on('drain', () => this.flushDrainWaiters());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private onData(chunk: Buffer): void {
+    let pdus: Buffer[];
+    try {
+      pdus = this.framer.push(chunk);
+    } catch (err) {
+      this.protocolViolation(err as Error);
+      return;
+    }
+    for (const pdu of pdus) {
+      if (this.closed) return;
+      this.handlePdu(pdu);
+    }
+  }
+
+  private handlePdu(pdu: Buffer): void {
+    let env: Envelope;
+    try {
+      env = readEnvelope(pdu);
+    } catch (err) {
+      this.protocolViolation(err as Error);
+      return;
+    }
+    try {
+      checkStructure(pdu, this.deps.config.limits.maxBerDepth);
+    } catch (err) {
+      // The message id is known, so the client gets a proper answer and keeps its connection.
+      const code = /nested deeper/.test((err as Error).message) ? 11 : 2;
+      this.answerError(env, code, (err as Error).message);
+      return;
+    }
+    this.dispatch(env, pdu);
+  }
+
+  private dispatch(env: Envelope, pdu: Buffer): void {
+    const tag = env.op.tag;
+    if (tag === 0x42) return this.destroy('unbind');
+    if (tag === 0x50) return this.abandon(pdu, env);
+    const critical = env.controls.find((c) => c.critical && !SUPPORTED_CONTROLS.includes(c.oid as never));
+    if (critical) return this.answerError(env, 12, `unsupported critical control ${critical.oid}`);
+    if (WRITE_OPS.has(tag)) return this.answerError(env, 53, 'idsync serves a read-only directory');
+    if (!RESPONSE_OP[tag]) {
+      this.protocolViolation(new BerError(`unknown operation 0x${tag.toString(16)}`));
+      return;
+    }
+    if (this.running.size >= this.deps.config.limits.maxOutstandingPerConnection) {
+      return this.answerError(env, 51, 'too many outstanding operations on this connection');
+    }
+    const ctx: OpContext = {
+      requestId: this.deps.nextRequestId(),
+      messageId: env.messageId,
+      controls: env.controls,
+      abandoned: false,
+      log: this.log,
+      startedAt: performance.now(),
+    };
+    this.running.set(env.messageId, ctx);
+    const run = tag === 0x60 ? handleBind : tag === 0x63 ? handleSearch : handleExtended;
+    run(this, ctx, pdu, env)
+      .catch((err: Error) => {
+        this.log.error({ req: ctx.requestId, err }, 'operation failed');
+        this.answerError(env, 80, 'internal error');
+      })
+      .finally(() => this.running.delete(env.messageId));
+  }
+
+  private abandon(pdu: Buffer, env: Envelope): void {
+    try {
+      const target = readInt(pdu, env.op);
+      const op = this.running.get(target);
+      if (op) op.abandoned = true;
+      this.log.info({ op: 'abandon', target, found: !!op }, 'abandon');
+    } catch {
+      // RFC 4511 4.11: abandon has no response; a malformed one is simply ignored.
+    }
+  }
+
+  /** Answer an operation that cannot run, with the right response type for its request. */
+  answerError(env: Envelope, code: number, msg: string): void {
+    const op = RESPONSE_OP[env.op.tag];
+    this.log.info({ op: `0x${env.op.tag.toString(16)}`, msgid: env.messageId, code, reason: msg }, 'refused');
+    if (op) this.send(result(env.messageId, op, { code, message: msg }));
+    else this.destroy(msg);
+  }
+
+  respond(messageId: number, op: number, r: ResultFields, controls?: ResponseControl[]): void {
+    this.send(result(messageId, op, r, controls));
+  }
+
+  /** Writes; returns false when the socket buffer is full (caller should await drained()). */
+  send(buf: Buffer): boolean {
+    if (this.closed) return false;
+    const ok = this.stream.write(buf);
+    // Backpressure: a client that does not read stops being read from, so it cannot queue more work.
+    if (!ok) this.stream.pause();
+    return ok;
+  }
+
+  drained(): Promise<void> {
+    if (this.closed || !this.stream.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private flushDrainWaiters(): void {
+    this.stream.resume();
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  /** Re-checks the bound person against a new snapshot: someone suspended loses the session at once. */
+  recheckSession(snapshot: DirectorySnapshot): void {
+    const s = this.session;
+    if (!s || s.subject.kind !== 'person') return;
+    const now = snapshot.bindSubject(s.dn);
+    if (!now || now.kind !== 'person' || now.state !== 'active') {
+      this.log.info({ bindDN: s.dn, state: now && now.kind === 'person' ? now.state : 'absent' }, 'session revoked');
+      this.session = null;
+    }
+  }
+
+  /** StartTLS: the success response goes out in clear, then the same socket speaks TLS. */
+  upgradeToTls(context: import('node:tls').SecureContext): void {
+    const raw = this.stream as Socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('drain');
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
+    this.stream = secure;
+    this.secure = true;
+    this.listen(secure);
+  }
+
+  private protocolViolation(err: Error): void {
+    this.log.warn({ reason: err.message }, 'protocol violation, closing connection');
+    // Notice of Disconnection (RFC 4511 4.4.1): unsolicited, message id 0.
+    this.send(result(0, OP.extendedResponse, { code: 2, message: err.message, responseName: OID.noticeOfDisconnection }));
+    this.destroy(err.message);
+  }
+
+  destroy(reason: string): void {
+    if (this.closed) return;
+    this.log.debug({ reason }, 'closing connection');
+    this.closed = true;
+    for (const op of this.running.values()) op.abandoned = true;
+    this.stream.end();
+    // A client that never reads must not keep the socket: end() waits for the peer, destroy does not.
+    setTimeout(() => this.stream.destroy(), 1000).unref();
+    this.flushDrainWaiters();
+  }
+
+  private cleanup(): void {
+    this.closed = true;
+    for (const op of this.running.values()) op.abandoned = true;
+    this.paged.clear();
+    this.flushDrainWaiters();
+    this.onClosed(this);
+  }
+}

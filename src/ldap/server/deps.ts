@@ -1,0 +1,33 @@
+import type { SecureContext } from 'node:tls';
+import type { Logger } from 'pino';
+import type { LdapConfig } from '../../config/sections/ldap';
+import type { Clock } from '../../ports/clock';
+import type { DirectoryView, DirFilter, SelectAttributes } from '../contract';
+import type { Authenticator } from '../auth/authenticator';
+
+export type LogLike = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
+
+export interface FilterLimits {
+  maxDepth: number;
+  maxNodes: number;
+}
+
+/** The directory model's functions the protocol server calls (src/ldap/filter, src/ldap/view). */
+export interface ModelFunctions {
+  compileFilter(ldapjsFilter: unknown, limits?: FilterLimits): DirFilter;
+  selectAttributes: SelectAttributes;
+}
+
+/** Everything a connection needs, built once by startLdapServer. */
+export interface ServerDeps {
+  config: LdapConfig;
+  view: DirectoryView;
+  auth: Authenticator;
+  log: LogLike;
+  clock: Clock;
+  model: ModelFunctions;
+  /** null when no certificate is configured (StartTLS answers unavailable) */
+  tlsContext(): SecureContext | null;
+  vendorVersion: string;
+  nextRequestId(): number;
+}

@@ -1,0 +1,2 @@
+export { startLdapServer, type LdapServerHandle, type LdapServerOptions } from './server';
+export type { LogLike, ModelFunctions } from './deps';

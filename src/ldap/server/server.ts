@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
+import type { LdapConfig } from '../../config/sections/ldap';
+import { systemClock, type Clock } from '../../ports/clock';
+import type { CredentialStore } from '../../ports/credential-store';
+import type { DirectoryView } from '../contract';
+import { Authenticator } from '../auth/authenticator';
+import { argon2Hasher, type PasswordHasher } from '../auth/passwords';
+import { LdapConnection } from './connection';
+import type { LogLike, ModelFunctions, ServerDeps } from './deps';
+import { loadTlsMaterial, secureContextOf, type TlsMaterial } from './tls';
+
+export interface LdapServerOptions {
+  config: LdapConfig;
+  view: DirectoryView;
+  credentials: CredentialStore;
+  log: LogLike;
+  clock?: Clock;
+  passwords?: PasswordHasher;
+  /** the directory model's filter compiler and attribute selection; defaults to src/ldap/filter + src/ldap/view */
+  model?: ModelFunctions;
+}
+
+export interface LdapServerHandle {
+  /** idempotent: stops listening, closes every connection */
+  close(): Promise<void>;
+  /** the real URL of every listener (port 0 resolved) */
+  addresses(): { url: string }[];
+  /** re-reads certificate and key (wire to SIGHUP); keeps the old ones when the new ones do not load */
+  reloadTls(): Promise<void>;
+  connectionCount(): number;
+}
+
+interface Listener {
+  server: Server;
+  scheme: 'ldap' | 'ldaps';
+  host: string;
+}
+
+function defaultModel(): ModelFunctions {
+  // Required lazily so the protocol server builds even while the model is being written.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { compileFilter } = require('../filter/compile') as Pick<ModelFunctions, 'compileFilter'>;
+  const { selectAttributes } = require('../view') as Pick<ModelFunctions, 'selectAttributes'>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { compileFilter, selectAttributes };
+}
+
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'idsync') return pkg.version ?? '0.0.0';
+    }
+  }
+  return '0.0.0';
+}
+
+function parseListenUrl(url: string): { scheme: 'ldap' | 'ldaps'; host: string; port: number } {
+  const m = /^(ldaps?):\/\/\[?([^\]/]+?)\]?:(\d+)\/?$/i.exec(url);
+  if (!m) throw new Error(`ldap.listen: "${url}" is not ldap://host:port or ldaps://host:port`);
+  return { scheme: m[1].toLowerCase() as 'ldap' | 'ldaps', host: m[2], port: Number(m[3]) };
+}
+
+/** Starts every configured listener; resolves once all of them accept connections. */
+export async function startLdapServer(opts: LdapServerOptions): Promise<LdapServerHandle> {
+  const { config, view, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  let tlsMaterial: TlsMaterial | null = await loadTlsMaterial(config);
+  let tlsContext: SecureContext | null = tlsMaterial ? secureContextOf(tlsMaterial) : null;
+  let requestSeq = 0;
+  const deps: ServerDeps = {
+    config,
+    view,
+    log,
+    clock,
+    auth: new Authenticator(config, opts.credentials, opts.passwords ?? argon2Hasher, clock),
+    model: opts.model ?? defaultModel(),
+    tlsContext: () => tlsContext,
+    vendorVersion: packageVersion(),
+    nextRequestId: () => ++requestSeq,
+  };
+  const connections = new Set<LdapConnection>();
+  const perAddress = new Map<string, number>();
+  const listeners: Listener[] = [];
+
+  // Counted on the raw TCP socket so a flood of unfinished TLS handshakes is capped too.
+  const admit = (socket: Socket): boolean => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = perAddress.get(address) ?? 0;
+    if (count >= config.limits.maxConnectionsPerAddress) {
+      log.warn({ client: address, count }, 'too many connections from one address; refusing');
+      socket.destroy();
+      return false;
+    }
+    perAddress.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+    socket.on('error', () => undefined);
+    return true;
+  };
+  const serve = (socket: Socket | TLSSocket, secure: boolean): void => {
+    const c = new LdapConnection(socket, socket.remoteAddress ?? 'unknown', secure, deps, (gone) => connections.delete(gone));
+    connections.add(c);
+  };
+
+  for (const url of config.listen) {
+    const { scheme, host, port } = parseListenUrl(url);
+    let server: Server;
+    if (scheme === 'ldaps') {
+      if (!tlsMaterial) throw new Error(`ldap.listen: ${url} needs ldap.tls.cert and ldap.tls.key`);
+      const tlsServer = createTlsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 });
+      tlsServer.on('connection', (s: Socket) => void admit(s));
+      tlsServer.on('secureConnection', (s: TLSSocket) => serve(s, true));
+      tlsServer.on('tlsClientError', (err) => log.debug({ reason: err.message }, 'TLS handshake failed'));
+      server = tlsServer;
+    } else {
+      server = createTcpServer((s) => {
+        if (admit(s)) serve(s, false);
+      });
+    }
+    server.maxConnections = config.limits.maxConnections;
+    server.on('error', (err) => log.error({ err, url }, 'LDAP listener error'));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    listeners.push({ server, scheme, host });
+  }
+  const unsubscribe = view.onSwap((snapshot) => connections.forEach((c) => c.recheckSession(snapshot)));
+  log.info({ listen: listeners.map((l) => urlOf(l)) }, 'LDAP frontend listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    addresses: () => listeners.map((l) => ({ url: urlOf(l) })),
+    connectionCount: () => connections.size,
+    async reloadTls() {
+      const next = await loadTlsMaterial(config);
+      if (!next) return;
+      const context = secureContextOf(next); // throws on a bad pair: the old one stays
+      tlsMaterial = next;
+      tlsContext = context;
+      for (const l of listeners) {
+        if (l.scheme === 'ldaps') (l.server as ReturnType<typeof createTlsServer>).setSecureContext({ cert: next.cert, key: next.key });
+      }
+      log.info('LDAP TLS certificate reloaded');
+    },
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        const stopped = listeners.map((l) => new Promise<void>((r) => l.server.close(() => r())));
+        for (const c of connections) {
+          c.destroy('server shutting down');
+          c.stream.destroy();
+        }
+        await Promise.all(stopped);
+      })();
+      return closing;
+    },
+  };
+}
+
+function urlOf(l: Listener): string {
+  const a = l.server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  const host = l.host.includes(':') ? `[${l.host}]` : l.host;
+  return `${l.scheme}://${host}:${port}`;
+}
