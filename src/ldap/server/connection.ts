@@ -44,6 +44,8 @@ export class LdapConnection {
   private framer: PduFramer;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
+  private backlog: Buffer[] = [];
+  private bindPending = false;
   readonly log: LogLike;
 
   constructor(
@@ -82,9 +84,17 @@ export class LdapConnection {
       this.protocolViolation(err as Error);
       return;
     }
-    for (const pdu of pdus) {
-      if (this.closed) return;
-      this.handlePdu(pdu);
+    this.backlog.push(...pdus);
+    this.drainBacklog();
+  }
+
+  /**
+   * Runs queued PDUs in order. Everything after a bind waits for the bind's result (RFC 4511 4.2.1
+   * forbids clients to pipeline past a bind, but some do, and must not be answered as anonymous).
+   */
+  private drainBacklog(): void {
+    while (this.backlog.length > 0 && !this.bindPending && !this.closed) {
+      this.handlePdu(this.backlog.shift()!);
     }
   }
 
@@ -131,12 +141,19 @@ export class LdapConnection {
     };
     this.running.set(env.messageId, ctx);
     const run = tag === 0x60 ? handleBind : tag === 0x63 ? handleSearch : handleExtended;
+    if (tag === 0x60) this.bindPending = true;
     run(this, ctx, pdu, env)
       .catch((err: Error) => {
         this.log.error({ req: ctx.requestId, err }, 'operation failed');
         this.answerError(env, 80, 'internal error');
       })
-      .finally(() => this.running.delete(env.messageId));
+      .finally(() => {
+        this.running.delete(env.messageId);
+        if (tag === 0x60) {
+          this.bindPending = false;
+          this.drainBacklog();
+        }
+      });
   }
 
   private abandon(pdu: Buffer, env: Envelope): void {

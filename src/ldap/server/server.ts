@@ -8,6 +8,8 @@ import type { CredentialStore } from '../../ports/credential-store';
 import type { DirectoryView } from '../contract';
 import { Authenticator } from '../auth/authenticator';
 import { argon2Hasher, type PasswordHasher } from '../auth/passwords';
+import { compileFilter } from '../filter/compile';
+import { selectAttributes } from '../view/select';
 import { LdapConnection } from './connection';
 import type { LogLike, ModelFunctions, ServerDeps } from './deps';
 import { loadTlsMaterial, secureContextOf, type TlsMaterial } from './tls';
@@ -39,14 +41,7 @@ interface Listener {
   host: string;
 }
 
-function defaultModel(): ModelFunctions {
-  // Required lazily so the protocol server builds even while the model is being written.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { compileFilter } = require('../filter/compile') as Pick<ModelFunctions, 'compileFilter'>;
-  const { selectAttributes } = require('../view') as Pick<ModelFunctions, 'selectAttributes'>;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return { compileFilter, selectAttributes };
-}
+const defaultModel = (): ModelFunctions => ({ compileFilter, selectAttributes });
 
 function packageVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
