@@ -1,7 +1,6 @@
 // Wires the sync use case from configuration: sources, policy, planner, and the cross-instance
 // lock. Shared by the daemon and the one-shot CLI commands so both behave the same way.
 import type Redis from 'ioredis';
-import type { SyncRun } from '../domain/types';
 import type { Config } from '../config/schema';
 import type { SourceConfig } from '../config/sections/sources';
 import type { IdentityStore } from '../ports/identity-store';
@@ -10,12 +9,12 @@ import { noTargetsPlanner } from '../ports/access-policy';
 import type { SourceConnector } from '../ports/source-connector';
 import { systemClock, type Clock } from '../ports/clock';
 import { openSource } from '../connectors/sources';
-import { SyncService } from '../services/sync';
+import { SyncService, type RunReport } from '../services/sync';
 import { departmentGroupsPolicy } from '../services/policy/department-groups';
 import { runSourceLocked } from '../services/scheduling/source-runner';
 import type { Logger } from '../observability/logger';
 
-export type RunReport = SyncRun & { plan?: string[] };
+export type { RunReport };
 
 export type SourceRunOutcome = { source: string } & ({ ran: true; report: RunReport } | { ran: false; reason: string });
 
@@ -58,7 +57,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     const entry = sources.get(name);
     if (!entry) throw new Error(`no source named "${name}" in the configuration`);
     const dryRun = !!o.dryRun;
-    const run = (c: SourceConnector, cfg: SourceConfig, ro: { dryRun: boolean }) => sync.runSource(c, cfg, ro) as Promise<RunReport>;
+    const run = (c: SourceConnector, cfg: SourceConfig, ro: { dryRun: boolean }) => sync.runSource(c, cfg, ro);
     if (!opts.redis) {
       if (!dryRun) throw new Error('a sync run needs Redis for its cross-instance lock');
       return { source: name, ran: true, report: await run(entry.connector, entry.cfg, { dryRun }) };
@@ -78,7 +77,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
       for (const n of names) out.push(await runSource(n, { dryRun }));
       return out;
     },
-    allowRun: (runId, actor) => sync.allowRun(runId, actor) as Promise<RunReport>,
+    allowRun: (runId, actor) => sync.allowRun(runId, { kind: 'helpdesk', id: actor }),
     async close() {
       for (const { connector } of sources.values()) await connector.close?.().catch(() => undefined);
     },

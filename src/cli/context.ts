@@ -20,7 +20,7 @@ export function loadCliConfig(file: string): LoadedConfig {
 }
 
 /** Operational logs of one-shot commands go to stderr so stdout stays parseable (--json). */
-export async function openContext(file: string, level = 'warn'): Promise<CliContext> {
+export async function openContext(file: string, level = 'error'): Promise<CliContext> {
   const loaded = loadCliConfig(file);
   const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? level, process.stderr);
   const sink = new WinstonAuditSink(loaded.config.audit.sinks, loaded.baseDir);

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { AuditRecord } from '../domain/types';
 import type { AuditSink } from '../ports/audit-sink';
 import type { Config } from '../config/schema';
+import { within } from '../util/time';
 
 type SinkConfig = Config['audit']['sinks'][number];
 
@@ -52,6 +53,6 @@ export class WinstonAuditSink implements AuditSink {
     if (this.logger.transports.length === 0) return;
     const done = new Promise<void>((r) => this.logger.on('finish', () => r()));
     this.logger.end();
-    await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+    await within(done, 2000);
   }
 }

@@ -4,6 +4,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { within } from '../util/time';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -142,7 +143,7 @@ function handle(client: Redis, options: RedisOptions, child: ChildProcess | null
       if (child && child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        await within(exited, 5000);
       }
     },
   };
