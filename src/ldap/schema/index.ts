@@ -1,0 +1,4 @@
+export * from './attributes';
+export * from './dn';
+export * from './matching';
+export * from './subschema';

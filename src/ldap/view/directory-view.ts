@@ -1,0 +1,185 @@
+// The live directory view: built from the store at start, then kept current from the change feed.
+// In-process commits arrive through reader.onChange, other instances' commits through Redis pub/sub,
+// and a 1 s poll of changesSince catches anything either missed. Every refresh builds a new snapshot
+// beside the old one and swaps it in whole; a refresh that fails keeps the last good snapshot.
+import type { Redis } from 'ioredis';
+import type { ChangeEvent, DirectoryReader } from '../../ports/identity-store';
+import type { DirectorySnapshot, DirectoryView } from '../contract';
+import type { ViewOptions } from './records';
+import { buildSnapshot, Snapshot } from './snapshot';
+
+export interface ViewLog {
+  info(o: object, m?: string): void;
+  warn(o: object, m?: string): void;
+  error(o: object, m?: string): void;
+}
+
+export interface StoreDirectoryViewOptions extends ViewOptions {
+  redis?: Redis;
+  /** pub/sub channel carrying change sequence numbers (default 'idsync:changes') */
+  channel?: string;
+  log?: ViewLog;
+  /** how long to gather a burst of changes before applying them (default 5 ms) */
+  coalesceMs?: number;
+  /** safety-net poll of the change feed (default 1000 ms) */
+  pollMs?: number;
+  /** more changed identities than this in one refresh rebuilds from scratch (default 5,000) */
+  fullRebuildAbove?: number;
+}
+
+const silent: ViewLog = { info: () => {}, warn: () => {}, error: () => {} };
+const FEED_PAGE = 1000;
+
+/** Tells every instance's view that commit `seq` happened; call after a store commit. */
+export async function publishChange(redis: Redis, channel: string, seq: number): Promise<void> {
+  await redis.publish(channel, String(seq));
+}
+
+export class StoreDirectoryView implements DirectoryView {
+  private snapshot: Snapshot | null = null;
+  private lastSeq = 0;
+  private readonly listeners = new Set<(s: DirectorySnapshot) => void>();
+  private readonly log: ViewLog;
+  private timer: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private unsubscribe: (() => void) | null = null;
+  private subscriber: Redis | null = null;
+
+  constructor(
+    private readonly reader: DirectoryReader,
+    private readonly opts: StoreDirectoryViewOptions,
+  ) {
+    this.log = opts.log ?? silent;
+  }
+
+  current(): DirectorySnapshot {
+    if (!this.snapshot) throw new Error('directory view not started: call start() first');
+    return this.snapshot;
+  }
+
+  /** the change-feed sequence the current snapshot includes */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.reader.onChange(() => this.schedule());
+    await this.rebuild(1);
+    if (this.opts.redis) await this.subscribe(this.opts.redis);
+    this.poller = setInterval(() => this.schedule(), this.opts.pollMs ?? 1000);
+    this.poller.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
+    this.unsubscribe?.();
+    const sub = this.subscriber;
+    this.subscriber = null;
+    const cleanups = [this.running ?? Promise.resolve(), sub ? sub.quit().then(() => undefined) : Promise.resolve()];
+    const results = await Promise.allSettled(cleanups);
+    for (const r of results) if (r.status === 'rejected') this.log.warn({ err: String(r.reason) }, 'ldap view close step failed');
+    if (sub && sub.status !== 'end') sub.disconnect();
+    this.listeners.clear();
+  }
+
+  onSwap(listener: (snapshot: DirectorySnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies every committed change now (tests and tools; the view does this by itself). */
+  async refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.refreshLoop().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async subscribe(redis: Redis): Promise<void> {
+    const channel = this.opts.channel ?? 'idsync:changes';
+    // A subscribed connection can do nothing else, so it gets its own.
+    const sub = redis.duplicate();
+    this.subscriber = sub;
+    sub.on('error', (err) => this.log.warn({ err: String(err) }, 'ldap view redis subscriber error'));
+    sub.on('message', (ch: string, message: string) => {
+      if (ch === channel && Number(message) > this.lastSeq) this.schedule();
+    });
+    await sub.subscribe(channel);
+  }
+
+  /** Coalesces a burst of notifications into one refresh a few ms later. */
+  private schedule(): void {
+    if (this.closed || this.timer || !this.snapshot) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh();
+    }, this.opts.coalesceMs ?? 5);
+  }
+
+  private async refreshLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.applyPending();
+      } catch (err) {
+        this.log.error({ err: String(err), seq: this.lastSeq }, 'ldap view refresh failed; keeping the last good snapshot');
+        return;
+      }
+    } while (this.again && !this.closed);
+  }
+
+  private async applyPending(): Promise<void> {
+    const events: ChangeEvent[] = [];
+    for (;;) {
+      const from = events.length > 0 ? events[events.length - 1].seq : this.lastSeq;
+      const page = await this.reader.changesSince(from, FEED_PAGE);
+      events.push(...page);
+      if (page.length < FEED_PAGE) break;
+    }
+    if (events.length === 0 || this.closed) return;
+    const upTo = events.at(-1)!.seq;
+    const ids = new Set(events.flatMap((e) => e.identityIds));
+    const groupsChanged = events.some((e) => e.groupNames.length > 0);
+    if (groupsChanged || ids.size > (this.opts.fullRebuildAbove ?? 5000)) {
+      await this.rebuild(this.snapshot!.version + 1);
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const identities = await this.reader.getIdentities([...ids]);
+    const found = new Set(identities.map((i) => i.id));
+    const removed = [...ids].filter((id) => !found.has(id));
+    const next = this.snapshot!.withIdentityChanges(identities, removed, this.snapshot!.version + 1);
+    this.swap(next, upTo);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.log.info({ seq: upTo, identities: ids.size, ms: Math.round(ms * 100) / 100 }, 'ldap view updated');
+  }
+
+  private async rebuild(version: number): Promise<void> {
+    const started = Date.now();
+    // The feed position is read first: a commit racing the listing is then applied again, harmlessly.
+    const seq = await this.reader.latestChangeSeq();
+    const [identities, groups] = await Promise.all([this.reader.listIdentities(), this.reader.listGroups()]);
+    const next = buildSnapshot(identities, groups, this.opts, version) as Snapshot;
+    this.swap(next, seq);
+    this.log.info({ seq, entries: next.entryCount, ms: Date.now() - started }, 'ldap view built');
+  }
+
+  private swap(next: Snapshot, seq: number): void {
+    this.snapshot = next;
+    this.lastSeq = seq;
+    for (const l of this.listeners) {
+      try {
+        l(next);
+      } catch (err) {
+        this.log.warn({ err: String(err) }, 'ldap view swap listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,181 @@
+// An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
+// in stable id order), entry lookup, bind subjects and the subschema entry.
+import type { Group, Identity } from '../../domain/types';
+import type { BindSubject, DirectorySnapshot, LdapEntry, SearchQuery } from '../contract';
+import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
+import { normalizeDN } from '../schema/dn';
+import { subschemaEntry } from '../schema/subschema';
+import { containsSorted } from './cow-map';
+import { ancestorGroups, descendantGroups } from './group-graph';
+import { planCandidates } from './plan';
+import { BASE_ID, GROUPS_OU_ID, PEOPLE_OU_ID, SERVICES_OU_ID, type GroupRec, type Rec, type ViewOptions } from './records';
+import { applyIdentityChanges, buildState, type ViewState } from './state';
+import { attributeNamesOf, renderEntry, valuesOf } from './values';
+import { prepCaseExact, prepCaseIgnore } from '../schema/matching';
+import { attributeType } from '../schema/attributes';
+
+export type { ViewOptions } from './records';
+
+export function buildSnapshot(identities: Identity[], groups: Group[], opts: ViewOptions, version = 1): DirectorySnapshot {
+  return new Snapshot(buildState(identities, groups, opts), version);
+}
+
+export class Snapshot implements DirectorySnapshot {
+  readonly baseDN: string;
+
+  constructor(
+    readonly state: ViewState,
+    readonly version: number,
+  ) {
+    this.baseDN = state.o.baseDN;
+  }
+
+  get entryCount(): number {
+    return this.state.recs.size;
+  }
+
+  /** A new snapshot with these identities changed or removed; this one stays as it is. */
+  withIdentityChanges(changed: Identity[], removedIds: string[] = [], version = this.version + 1): Snapshot {
+    return new Snapshot(applyIdentityChanges(this.state, changed, removedIds), version);
+  }
+
+  search(query: SearchQuery): Iterable<LdapEntry> | null {
+    const nbase = normalizeDN(query.base);
+    if (nbase === null) return null;
+    const ctx = evalContext(this.state);
+    const matches = matcherOf(query.filter, ctx);
+    if (nbase === 'cn=subschema') {
+      const rec: Rec = { kind: 'static', id: -1, name: 'Subschema', dn: 'cn=Subschema', ndn: nbase, parent: '', entry: subschemaEntry() };
+      return query.scope === 'one' || matches(rec) !== TRUE ? [] : [rec.entry];
+    }
+    const baseId = this.state.byDn.get(nbase);
+    if (baseId === undefined) return null;
+    const s = this.state;
+    const planned = planCandidates(s, query.filter, ctx);
+    const universe = scopeIds(s, baseId, query.scope);
+    const candidates = planned && planned.length < universe.length ? planned : universe;
+    const checkScope = candidates === planned;
+    return (function* (): Generator<LdapEntry> {
+      for (const id of candidates) {
+        const rec = s.recs.get(id);
+        if (!rec) continue;
+        if (checkScope && !inScope(rec, nbase, query.scope)) continue;
+        if (matches(rec) === TRUE) yield renderEntry(s, rec);
+      }
+    })();
+  }
+
+  entry(dn: string): LdapEntry | undefined {
+    const ndn = normalizeDN(dn);
+    if (ndn === null) return undefined;
+    if (ndn === 'cn=subschema') return subschemaEntry();
+    const id = this.state.byDn.get(ndn);
+    const rec = id === undefined ? undefined : this.state.recs.get(id);
+    return rec ? renderEntry(this.state, rec) : undefined;
+  }
+
+  bindSubject(dn: string): BindSubject | undefined {
+    const ndn = normalizeDN(dn);
+    const id = ndn ? this.state.byDn.get(ndn) : undefined;
+    const rec = id === undefined ? undefined : this.state.recs.get(id);
+    if (rec?.kind === 'service') return { kind: 'service', name: rec.name, dn: rec.dn };
+    if (rec?.kind !== 'person') return undefined;
+    return {
+      kind: 'person',
+      identityId: rec.identityId,
+      username: rec.username,
+      state: rec.state,
+      dn: rec.dn,
+      groups: rec.groupIds.map((g) => (this.state.recs.get(g) as GroupRec).name),
+    };
+  }
+
+  subschema(): LdapEntry {
+    return subschemaEntry();
+  }
+}
+
+/** Every id in the scope, in search order (ids are ordered base, OUs, people, groups, services). */
+function scopeIds(s: ViewState, baseId: number, scope: SearchQuery['scope']): readonly number[] {
+  if (scope === 'base') return [baseId];
+  const children = childrenOf(s, baseId);
+  if (scope === 'one') return children;
+  if (baseId === BASE_ID) return [BASE_ID, PEOPLE_OU_ID, GROUPS_OU_ID, SERVICES_OU_ID, ...s.people, ...s.groups, ...s.services];
+  return children.length === 0 ? [baseId] : [baseId, ...children];
+}
+
+function childrenOf(s: ViewState, id: number): readonly number[] {
+  switch (id) {
+    case BASE_ID: return [PEOPLE_OU_ID, GROUPS_OU_ID, SERVICES_OU_ID];
+    case PEOPLE_OU_ID: return s.people;
+    case GROUPS_OU_ID: return s.groups;
+    case SERVICES_OU_ID: return s.services;
+    default: return [];
+  }
+}
+
+function inScope(rec: Rec, nbase: string, scope: SearchQuery['scope']): boolean {
+  if (scope === 'base') return rec.ndn === nbase;
+  if (scope === 'one') return rec.parent === nbase;
+  return rec.ndn === nbase || rec.ndn.endsWith(`,${nbase}`);
+}
+
+/** The evaluator's view of records, with index shortcuts for the big DN-valued attributes. */
+export function evalContext(s: ViewState): EvalContext<Rec> {
+  const closures = new Map<string, Set<number>>();
+  const ndnOf = (id: number): string => s.recs.get(id)?.ndn ?? '';
+  return {
+    values: (rec, attr) => valuesOf(s, rec, attr),
+    dn: (rec) => rec.dn,
+    attributeNames: (rec) => attributeNamesOf(rec).filter((n) => !attributeType(n)?.operational),
+    dnValues: (rec, attr) => {
+      if (attr === 'entrydn') return [rec.ndn];
+      if (rec.kind === 'person' && attr === 'memberof') return rec.groupIds.map(ndnOf);
+      if (rec.kind === 'group' && attr === 'memberof') return rec.parentIds.map(ndnOf);
+      if (rec.kind === 'person' && attr === 'manager') {
+        const dn = valuesOf(s, rec, 'manager')?.[0];
+        return dn ? [normalizeDN(dn) ?? ''] : [];
+      }
+      return undefined;
+    },
+    eqShortcut: (rec, attr, norm) => {
+      if (rec.kind === 'group' && attr === 'member') {
+        const id = s.byDn.get(norm);
+        return id !== undefined && (containsSorted(rec.memberIds, id) || containsSorted(rec.nestedIds, id));
+      }
+      if (rec.kind === 'group' && attr === 'memberuid') {
+        const id = s.uid.get(prepCaseIgnore(norm));
+        const person = id === undefined ? undefined : s.recs.get(id);
+        return person?.kind === 'person' && prepCaseExact(person.username) === norm && containsSorted(rec.memberIds, person.id);
+      }
+      if (rec.kind === 'person' && attr === 'memberof') {
+        const id = s.byDn.get(norm);
+        return id !== undefined && containsSorted(rec.groupIds, id);
+      }
+      return undefined;
+    },
+    inChain: (rec, attr, targetNdn) => {
+      const targetId = s.byDn.get(targetNdn);
+      if (targetId === undefined) return false;
+      if (attr === 'memberof') {
+        const within = cached(closures, `d:${targetNdn}`, () => descendantGroups(s, targetId));
+        const direct = rec.kind === 'person' ? rec.groupIds : rec.kind === 'group' ? rec.parentIds : [];
+        return direct.some((g) => within.has(g));
+      }
+      if (attr === 'member') {
+        if (rec.kind !== 'group') return false;
+        return cached(closures, `a:${targetNdn}`, () => ancestorGroups(s, targetId)).has(rec.id);
+      }
+      return undefined;
+    },
+  };
+}
+
+function cached<T>(m: Map<string, T>, key: string, make: () => T): T {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = make();
+    m.set(key, v);
+  }
+  return v;
+}

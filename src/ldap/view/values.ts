@@ -1,0 +1,139 @@
+// Attribute values of a record, computed on read, and the rendering of a record into an LdapEntry.
+import { createHash } from 'node:crypto';
+import type { LdapEntry } from '../contract';
+import { attributeType } from '../schema/attributes';
+import { foldAccents, prepCaseIgnore, toGeneralizedTime } from '../schema/matching';
+import { SUBSCHEMA_DN } from '../schema/subschema';
+import type { GroupRec, PersonRec, Rec } from './records';
+import type { ViewState } from './state';
+
+const PERSON_CLASSES = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'posixAccount', 'shadowAccount'];
+const GROUP_CLASSES = ['top', 'groupOfNames', 'posixGroup'];
+
+/** Attribute names per kind of record, in the order they are rendered (lower-cased keys). */
+const PERSON_ATTRS = [
+  'objectClass', 'uid', 'cn', 'sn', 'givenName', 'displayName', 'mail', 'title', 'departmentNumber',
+  'employeeNumber', 'employeeType', 'manager', 'uidNumber', 'gidNumber', 'homeDirectory', 'loginShell',
+  'gecos', 'shadowExpire', 'memberOf', 'sAMAccountName', 'userPrincipalName', 'objectGUID', 'userAccountControl',
+  'entryUUID', 'createTimestamp', 'modifyTimestamp', 'entryDN', 'subschemaSubentry', 'hasSubordinates',
+  'structuralObjectClass',
+];
+const GROUP_ATTRS = [
+  'objectClass', 'cn', 'gidNumber', 'description', 'member', 'memberUid', 'memberOf', 'entryUUID',
+  'createTimestamp', 'modifyTimestamp', 'entryDN', 'subschemaSubentry', 'hasSubordinates', 'structuralObjectClass',
+];
+
+const one = (v: string | null | undefined): string[] | undefined => (v ? [v] : undefined);
+
+/** Stable UUID-shaped id derived from a string (name-based, like UUIDv5 over SHA-1). */
+export function derivedUuid(seed: string): string {
+  const h = createHash('sha1').update(`idsync:${seed}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function entryUuidOf(identityId: string): string {
+  return UUID.test(identityId) ? identityId.toLowerCase() : derivedUuid(identityId);
+}
+
+function personValues(s: ViewState, p: PersonRec, attr: string): string[] | undefined {
+  switch (attr) {
+    case 'objectclass': return PERSON_CLASSES;
+    case 'uid':
+    case 'samaccountname': return [p.username];
+    case 'cn': return [p.cn];
+    case 'sn': return [p.sn];
+    case 'givenname': return one(p.givenName);
+    case 'displayname': return one(p.displayName);
+    case 'mail': return one(p.mail);
+    case 'title': return one(p.title);
+    case 'departmentnumber': return one(p.department);
+    case 'employeenumber': return one(p.employeeId);
+    case 'employeetype': return one(p.employeeType);
+    case 'manager': return one(managerOf(s, p)?.dn);
+    case 'uidnumber': return [String(p.uidNumber)];
+    case 'gidnumber': return [String((s.recs.get(s.primaryGroupId) as GroupRec).gidNumber)];
+    case 'homedirectory': return [s.o.homeDirectoryTemplate.replace(/\{uid\}/g, p.username)];
+    case 'loginshell': return [s.o.loginShell];
+    case 'gecos': return [asciiFold(p.cn)];
+    case 'shadowexpire': return p.state === 'active' ? undefined : ['1'];
+    case 'memberof': return p.groupIds.map((id) => (s.recs.get(id) as GroupRec).dn);
+    case 'userprincipalname': return [`${p.username}@${s.o.upnDomain}`];
+    // The canonical string form; a server able to send binary values may encode it as 16 bytes.
+    case 'objectguid': return [derivedUuid(`guid:${p.identityId}`)];
+    case 'useraccountcontrol': return [p.state === 'active' ? '512' : '514'];
+    case 'entryuuid': return [entryUuidOf(p.identityId)];
+    case 'createtimestamp': return [toGeneralizedTime(p.createdAt)];
+    case 'modifytimestamp': return [toGeneralizedTime(p.updatedAt)];
+    case 'entrydn': return [p.dn];
+    case 'subschemasubentry': return [SUBSCHEMA_DN];
+    case 'hassubordinates': return ['FALSE'];
+    case 'structuralobjectclass': return ['inetOrgPerson'];
+    default: return undefined;
+  }
+}
+
+function groupValues(s: ViewState, g: GroupRec, attr: string): string[] | undefined {
+  switch (attr) {
+    case 'objectclass': return GROUP_CLASSES;
+    case 'cn': return [g.name];
+    case 'gidnumber': return [String(g.gidNumber)];
+    case 'description': return one(g.description);
+    case 'member':
+      g.cache.member ??= [...g.memberIds, ...g.nestedIds].map((id) => s.recs.get(id)!.dn);
+      return g.cache.member;
+    case 'memberuid':
+      g.cache.memberUid ??= g.memberIds.map((id) => (s.recs.get(id) as PersonRec).username);
+      return g.cache.memberUid;
+    case 'memberof': return g.parentIds.map((id) => s.recs.get(id)!.dn);
+    case 'entryuuid': return [derivedUuid(`group:${g.name.toLowerCase()}`)];
+    case 'createtimestamp':
+    case 'modifytimestamp': return [toGeneralizedTime(g.createdAt)];
+    case 'entrydn': return [g.dn];
+    case 'subschemasubentry': return [SUBSCHEMA_DN];
+    case 'hassubordinates': return ['FALSE'];
+    case 'structuralobjectclass': return ['groupOfNames'];
+    default: return undefined;
+  }
+}
+
+/** Values of `attr` (canonical lower-cased name) in the record; undefined or [] when absent. */
+export function valuesOf(s: ViewState, rec: Rec, attr: string): readonly string[] | undefined {
+  if (rec.kind === 'person') return personValues(s, rec, attr);
+  if (rec.kind === 'group') return groupValues(s, rec, attr);
+  return rec.entry.attrs.get(attr)?.values;
+}
+
+/** Names of every attribute a record may hold, in render order. */
+export function attributeNamesOf(rec: Rec): readonly string[] {
+  if (rec.kind === 'person') return PERSON_ATTRS;
+  if (rec.kind === 'group') return GROUP_ATTRS;
+  return [...rec.entry.attrs.values()].map((a) => a.name);
+}
+
+export function managerOf(s: ViewState, p: PersonRec): PersonRec | undefined {
+  if (!p.managerEmployeeId) return undefined;
+  const id = s.employee.get(prepCaseIgnore(p.managerEmployeeId));
+  return id === undefined ? undefined : (s.recs.get(id) as PersonRec);
+}
+
+/** gecos is IA5: fold accents, drop what is left outside printable ASCII. */
+function asciiFold(s: string): string {
+  const folded = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return folded.replace(/[^\x20-\x7e]/g, '') || foldAccents(s);
+}
+
+export function renderEntry(s: ViewState, rec: Rec): LdapEntry {
+  if (rec.kind !== 'person' && rec.kind !== 'group') return rec.entry;
+  const attrs: LdapEntry['attrs'] = new Map();
+  for (const name of attributeNamesOf(rec)) {
+    const key = name.toLowerCase();
+    const values = valuesOf(s, rec, key);
+    if (!values || values.length === 0) continue;
+    const t = attributeType(key);
+    attrs.set(key, { name, values: values as string[], operational: t?.operational ?? false });
+  }
+  return { dn: rec.dn, ndn: rec.ndn, attrs };
+}
