@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
 import { CliFailure } from './errors';
 import { stdio, type Output } from './output';
+import { packageVersion } from '../util/version';
 import { registerAuditCommands } from './commands/audit';
 import { registerConfigCommands } from './commands/config';
 import { registerDisputeCommands } from './commands/disputes';
@@ -14,7 +15,7 @@ import { registerExtensionCommands } from './commands/extensions';
 export function buildProgram(o: Output = stdio): Command {
   const program = new Command('idsync')
     .description('identity provisioning daemon: sources in, identities merged, targets driven, LDAP served')
-    .version(require('../../package.json').version as string)
+    .version(packageVersion())
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) });
