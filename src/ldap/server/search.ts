@@ -221,8 +221,8 @@ async function sendEntries(
     const ok = conn.send(searchEntry(ctx.messageId, entry.dn, select(entry, req.attributes, req.typesOnly)));
     sent++;
     if (!ok) await conn.drained();
-    if (sent % YIELD_EVERY === 0) {
-      await yieldToLoop();
+    if (!ok || sent % YIELD_EVERY === 0) {
+      if (ok) await yieldToLoop();
       if (performance.now() > deadline) return { code: 3, entries: sent, message: 'time limit exceeded' };
     }
   }
