@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import type { Clock } from '../../ports/clock';
 import type { TargetConnector } from '../../ports/target-connector';
+import { entraTargetSchema } from './entra/config';
+import { EntraTargetConnector } from './entra/connector';
 import { ldapTargetSchema } from './ldap/config';
 import { LdapTargetConnector } from './ldap/connector';
 import { scimTargetSchema } from './scim/config';
@@ -34,6 +36,7 @@ export interface TargetKind<C = any> {
 
 const kinds = new Map<string, TargetKind>([
   ['scim', { schema: scimTargetSchema, open: (c) => new ScimTargetConnector(c) }],
+  ['entra', { schema: entraTargetSchema, open: (c, deps) => new EntraTargetConnector(c, deps.clock) }],
   ['ldap', { schema: ldapTargetSchema, open: (c) => new LdapTargetConnector(c) }],
   ['webhook', { schema: webhookTargetSchema, open: (c, deps) => new WebhookTargetConnector(c, deps.clock) }],
 ]);
