@@ -60,10 +60,8 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
   }
 }
 
+/** The sync service logs each run's outcome itself; only a run skipped for the lock is ours to log. */
 async function runAndLog(engine: Engine, source: string, log: Logger): Promise<void> {
   const out = await engine.runSource(source);
-  if (!out.ran) return log.info({ source, reason: out.reason }, 'run skipped');
-  const { id, status, counts, reason } = out.report;
-  const level = status === 'applied' ? 'info' : 'warn';
-  log[level]({ source, run: id, status, counts, reason }, 'source run finished');
+  if (!out.ran) log.info({ source, reason: out.reason }, 'run skipped');
 }
