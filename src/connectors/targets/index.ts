@@ -7,6 +7,8 @@ import { entraTargetSchema } from './entra/config';
 import { EntraTargetConnector } from './entra/connector';
 import { ldapTargetSchema } from './ldap/config';
 import { LdapTargetConnector } from './ldap/connector';
+import { oktaTargetSchema } from './okta/config';
+import { OktaTargetConnector } from './okta/connector';
 import { scimTargetSchema } from './scim/config';
 import { ScimTargetConnector } from './scim/connector';
 import { webhookTargetSchema } from './webhook/config';
@@ -38,6 +40,7 @@ const kinds = new Map<string, TargetKind>([
   ['scim', { schema: scimTargetSchema, open: (c) => new ScimTargetConnector(c) }],
   ['entra', { schema: entraTargetSchema, open: (c, deps) => new EntraTargetConnector(c, deps.clock) }],
   ['ldap', { schema: ldapTargetSchema, open: (c) => new LdapTargetConnector(c) }],
+  ['okta', { schema: oktaTargetSchema, open: (c, deps) => new OktaTargetConnector(c, deps.clock) }],
   ['webhook', { schema: webhookTargetSchema, open: (c, deps) => new WebhookTargetConnector(c, deps.clock) }],
 ]);
 

@@ -1,0 +1,220 @@
+// Local Okta Management API fake: SSWS auth, /api/v1/users (create with activate, get, filter on
+// profile.login and status, partial profile update, lifecycle activate/deactivate, sessions,
+// two-step delete), /api/v1/groups (filter, create, PUT/DELETE membership), Link rel="next"
+// paging (limit <= 200), X-Rate-Limit-* headers on every answer, 429 with E0000047 when exhausted.
+import { randomBytes } from 'node:crypto';
+import { Routes, startFake, type FakeRequest, type FakeResponse, type FakeServer } from './http-fake';
+
+export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
+
+export interface OktaUser {
+  id: string;
+  status: OktaStatus;
+  created: string;
+  lastUpdated: string;
+  profile: Record<string, string | null>;
+}
+
+export interface OktaGroup {
+  id: string;
+  type: 'OKTA_GROUP' | 'BUILT_IN';
+  profile: { name: string; description: string | null };
+  members: Set<string>;
+}
+
+export interface OktaFake {
+  url: string;
+  token: string;
+  users: Map<string, OktaUser>;
+  groups: Map<string, OktaGroup>;
+  counts: { sessionsCleared: Map<string, number>; requests: number };
+  server: FakeServer;
+  /** answer the next matching /api/v1 request with this status; 429 carries the X-Rate-Limit-Reset */
+  inject(status: number, retryAfterSeconds?: number, method?: string): void;
+  close(): Promise<void>;
+}
+
+export interface OktaFakeOptions {
+  /** X-Rate-Limit-Limit per 60 s window (default 600) */
+  rateLimit?: number;
+}
+
+const oktaError = (status: number, code: string, summary: string, causes: string[] = []): FakeResponse => ({
+  status,
+  body: { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: causes.map((c) => ({ errorSummary: c })) },
+});
+
+function filterValue(filter: string, field: string): string | null {
+  const m = new RegExp(`^${field.replace('.', '\\.')} eq "((?:[^"\\\\]|\\\\.)*)"$`, 'i').exec(filter.trim());
+  return m ? JSON.parse(`"${m[1]}"`) : null;
+}
+
+export async function startOktaFake(options: OktaFakeOptions = {}): Promise<OktaFake> {
+  const token = `00${randomBytes(20).toString('base64url')}`;
+  const users = new Map<string, OktaUser>();
+  const groups = new Map<string, OktaGroup>();
+  const everyone: OktaGroup = { id: `00g${randomBytes(8).toString('hex')}`, type: 'BUILT_IN', profile: { name: 'Everyone', description: 'All users' }, members: new Set() };
+  groups.set(everyone.id, everyone);
+  const counts = { sessionsCleared: new Map<string, number>(), requests: 0 };
+  const limit = options.rateLimit ?? 600;
+  let window = { start: Date.now(), used: 0 };
+  let base = '';
+  const now = () => new Date().toISOString();
+
+  const rateHeaders = (): Record<string, string> => ({
+    'x-rate-limit-limit': String(limit),
+    'x-rate-limit-remaining': String(Math.max(0, limit - window.used)),
+    'x-rate-limit-reset': String(Math.floor((window.start + 60_000) / 1000)),
+  });
+
+  const authed = (handler: (req: FakeRequest) => FakeResponse) => (req: FakeRequest): FakeResponse => {
+    counts.requests += 1;
+    if (req.headers.authorization !== `SSWS ${token}`) return oktaError(401, 'E0000011', 'Invalid token provided');
+    if (Date.now() - window.start > 60_000) window = { start: Date.now(), used: 0 };
+    if (++window.used > limit) return oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
+    return handler(req);
+  };
+  const find = (key: string) => users.get(key) ?? [...users.values()].find((u) => String(u.profile.login).toLowerCase() === key.toLowerCase());
+  const notFound = (key: string) => oktaError(404, 'E0000007', `Not found: Resource not found: ${key} (User)`);
+  const groupView = (g: OktaGroup) => ({ id: g.id, type: g.type, profile: g.profile });
+
+  const routes = new Routes()
+    .on('GET', '/api/v1/users', authed((req) => {
+      const filter = req.query.get('filter');
+      let all = [...users.values()];
+      if (filter) {
+        const login = filterValue(filter, 'profile.login');
+        const status = filterValue(filter, 'status');
+        if (login === null && status === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
+        if (login !== null) all = all.filter((u) => String(u.profile.login).toLowerCase() === login.toLowerCase());
+        if (status !== null) all = all.filter((u) => u.status === status);
+      } else {
+        all = all.filter((u) => u.status !== 'DEPROVISIONED'); // as documented: plain lists omit them
+      }
+      const size = Math.min(Number(req.query.get('limit') ?? 200), 200);
+      const after = req.query.get('after');
+      const start = after ? all.findIndex((u) => u.id === after) + 1 : 0;
+      const page = all.slice(start, start + size);
+      const headers: Record<string, string> = {};
+      const links = [`<${base}/api/v1/users?limit=${size}>; rel="self"`];
+      if (start + size < all.length) {
+        const q = new URLSearchParams({ limit: String(size), after: page[page.length - 1].id });
+        if (filter) q.set('filter', filter);
+        links.push(`<${base}/api/v1/users?${q}>; rel="next"`);
+      }
+      headers.link = links.join(', ');
+      return { status: 200, body: page, headers };
+    }))
+    .on('POST', '/api/v1/users', authed((req) => {
+      const profile = req.body?.profile ?? {};
+      const missing = ['firstName', 'lastName', 'email', 'login'].filter((f) => !profile[f]);
+      if (missing.length) return oktaError(400, 'E0000001', 'Api validation failed: profile', missing.map((f) => `${f}: The field cannot be left blank`));
+      if (find(profile.login)) return oktaError(400, 'E0000001', 'Api validation failed: login', ['login: An object with this field already exists in the current organization']);
+      const activate = req.query.get('activate') !== 'false';
+      const user: OktaUser = { id: `00u${randomBytes(8).toString('hex')}`, status: activate ? 'PROVISIONED' : 'STAGED', created: now(), lastUpdated: now(), profile: { ...profile } };
+      users.set(user.id, user);
+      everyone.members.add(user.id);
+      return { status: 200, body: user };
+    }))
+    .on('GET', '/api/v1/users/:id', authed((req) => {
+      const u = find(req.params.id);
+      return u ? { status: 200, body: u } : notFound(req.params.id);
+    }))
+    .on('POST', '/api/v1/users/:id', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      Object.assign(u.profile, req.body?.profile ?? {});
+      u.lastUpdated = now();
+      return { status: 200, body: u };
+    }))
+    .on('POST', '/api/v1/users/:id/lifecycle/deactivate', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      if (u.status === 'DEPROVISIONED') return oktaError(400, 'E0000001', 'Api validation failed: user', ['user: This operation is not allowed in the current status.']);
+      u.status = 'DEPROVISIONED';
+      u.lastUpdated = now();
+      return { status: 200, body: {} };
+    }))
+    .on('POST', '/api/v1/users/:id/lifecycle/activate', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      if (u.status !== 'DEPROVISIONED' && u.status !== 'STAGED') return oktaError(403, 'E0000016', 'Activation failed because the user is already active');
+      u.status = 'PROVISIONED';
+      u.lastUpdated = now();
+      return { status: 200, body: {} };
+    }))
+    .on('DELETE', '/api/v1/users/:id/sessions', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      counts.sessionsCleared.set(u.id, (counts.sessionsCleared.get(u.id) ?? 0) + 1);
+      return { status: 204 };
+    }))
+    .on('DELETE', '/api/v1/users/:id', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      // Okta: the first DELETE of a user who is not DEPROVISIONED only deactivates them
+      if (u.status !== 'DEPROVISIONED') u.status = 'DEPROVISIONED';
+      else {
+        users.delete(u.id);
+        for (const g of groups.values()) g.members.delete(u.id);
+      }
+      return { status: 204 };
+    }))
+    .on('GET', '/api/v1/users/:id/groups', authed((req) => {
+      const u = find(req.params.id);
+      if (!u) return notFound(req.params.id);
+      return { status: 200, body: [...groups.values()].filter((g) => g.members.has(u.id)).map(groupView) };
+    }))
+    .on('GET', '/api/v1/groups', authed((req) => {
+      const filter = req.query.get('search') ?? req.query.get('filter');
+      const name = filter ? filterValue(filter, 'profile.name') : null;
+      if (filter && name === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
+      return { status: 200, body: [...groups.values()].filter((g) => name === null || g.profile.name.toLowerCase() === name.toLowerCase()).map(groupView) };
+    }))
+    .on('POST', '/api/v1/groups', authed((req) => {
+      const name = req.body?.profile?.name;
+      if (!name) return oktaError(400, 'E0000001', 'Api validation failed: name', ['name: The field cannot be left blank']);
+      const g: OktaGroup = { id: `00g${randomBytes(8).toString('hex')}`, type: 'OKTA_GROUP', profile: { name, description: req.body.profile.description ?? null }, members: new Set() };
+      groups.set(g.id, g);
+      return { status: 200, body: groupView(g) };
+    }))
+    .on('PUT', '/api/v1/groups/:gid/users/:uid', authed((req) => {
+      const g = groups.get(req.params.gid);
+      const u = users.get(req.params.uid);
+      if (!g || !u) return oktaError(404, 'E0000007', `Not found: Resource not found: ${req.params.gid} (UserGroup)`);
+      if (g.type === 'BUILT_IN') return oktaError(400, 'E0000001', 'Api validation failed: group', ['Cannot modify the membership of a built-in group']);
+      g.members.add(u.id);
+      return { status: 204 };
+    }))
+    .on('DELETE', '/api/v1/groups/:gid/users/:uid', authed((req) => {
+      const g = groups.get(req.params.gid);
+      if (!g) return oktaError(404, 'E0000007', `Not found: Resource not found: ${req.params.gid} (UserGroup)`);
+      g.members.delete(req.params.uid); // Okta answers 204 whether or not they were a member
+      return { status: 204 };
+    }));
+
+  const server = await startFake(
+    routes,
+    (status, message) => ({ errorCode: status === 429 ? 'E0000047' : 'E0000009', errorSummary: message, errorCauses: [] }),
+    (res) => ({ ...res, headers: { ...rateHeaders(), ...(res.headers ?? {}) } }),
+  );
+  base = server.url;
+  return {
+    url: server.url,
+    token,
+    users,
+    groups,
+    counts,
+    server,
+    inject: (status, retryAfter, method) => {
+      const headers: Record<string, string> = rateHeaders();
+      if (status === 429) {
+        headers['x-rate-limit-remaining'] = '0';
+        headers['x-rate-limit-reset'] = String(Math.floor(Date.now() / 1000) + (retryAfter ?? 1));
+      }
+      server.faults.push({ status, method, path: /^\/api\/v1\//, headers });
+    },
+    close: () => server.close(),
+  };
+}
+
