@@ -24,20 +24,21 @@ export function diffIdentities(before: Identity | null, after: Identity): Identi
     const a = after.attributes[key] ?? null;
     if (b !== a) attributes[key] = { before: b, after: a };
   }
-  for (const key of unionKeys(before?.provenance ?? {}, after.provenance)) {
+  // a new identity's provenance is all of it; listing it again as a change would only cost memory
+  for (const key of before ? unionKeys(before.provenance, after.provenance) : []) {
     const b = before?.provenance[key] ?? null;
     const a = after.provenance[key] ?? null;
-    if (canonicalJson(b) !== canonicalJson(a)) provenance[key] = { before: b, after: a };
+    if (!sameProvenance(b, a)) provenance[key] = { before: b, after: a };
   }
-  const beforeEnt = new Map((before?.entitlements ?? []).map((e) => [canonicalJson(e), e]));
-  const afterEnt = new Map(after.entitlements.map((e) => [canonicalJson(e), e]));
+  const beforeEnt = new Map((before?.entitlements ?? []).map((e) => [entitlementKey(e), e]));
+  const afterEnt = new Map(after.entitlements.map((e) => [entitlementKey(e), e]));
   return {
     attributes,
     provenance,
     state: before && before.state !== after.state ? { before: before.state, after: after.state } : null,
     entitlementsAdded: [...afterEnt].filter(([k]) => !beforeEnt.has(k)).map(([, e]) => e),
     entitlementsRemoved: [...beforeEnt].filter(([k]) => !afterEnt.has(k)).map(([, e]) => e),
-    links: canonicalJson(before?.links ?? []) !== canonicalJson(after.links),
+    links: !sameLinks(before?.links ?? [], after.links),
   };
 }
 
@@ -75,6 +76,20 @@ export function auditPayload(d: IdentityDiff): { before: Record<string, unknown>
     after.entitlementsAdded = d.entitlementsAdded;
   }
   return { before, after };
+}
+
+// Field-by-field comparisons: a run diffs every changed person, so no JSON per comparison.
+function sameProvenance(a: Provenance | null, b: Provenance | null): boolean {
+  if (!a || !b) return a === b;
+  return a.source === b.source && a.externalId === b.externalId && a.rule === b.rule;
+}
+
+function sameLinks(a: Identity['links'], b: Identity['links']): boolean {
+  return a.length === b.length && a.every((l, i) => l.source === b[i].source && l.externalId === b[i].externalId);
+}
+
+function entitlementKey(e: Entitlement): string {
+  return e.values ? `${e.kind}\u0000${e.name}\u0000${e.rule}\u0000${canonicalJson(e.values)}` : `${e.kind}\u0000${e.name}\u0000${e.rule}`;
 }
 
 function unionKeys(a: object, b: object): string[] {

@@ -21,6 +21,7 @@ export interface Merged {
  * is null, credited to the source that ranks first for it.
  */
 export function mergeAttributes(contributions: Contribution[]): Merged {
+  if (contributions.length === 1) return single(contributions[0]);
   const names = new Set<string>();
   for (const c of contributions) for (const k of Object.keys(c.attributes)) names.add(k);
   const attributes: Attributes = {};
@@ -34,6 +35,17 @@ export function mergeAttributes(contributions: Contribution[]): Merged {
     provenance[name] = { source: winner.source, externalId: winner.externalId, rule: ruleOf(winner, name) };
   }
   return { attributes, provenance };
+}
+
+// The common case (one source) needs no ranking. Attributes and the provenance entry are shared, not
+// copied: a 100,000-person run holds every merged identity in memory at once. Treat them as read-only.
+function single(c: Contribution): Merged {
+  const provenance: Record<string, Provenance> = {};
+  const shared: Provenance = { source: c.source, externalId: c.externalId, rule: ruleOf(c, '') };
+  for (const name of Object.keys(c.attributes)) {
+    provenance[name] = name in c.attributePrecedence ? { ...shared, rule: ruleOf(c, name) } : shared;
+  }
+  return { attributes: c.attributes, provenance };
 }
 
 function rank(c: Contribution, attribute: string): number {

@@ -30,13 +30,19 @@ export function usernameBase(givenName: string | null, sn: string | null, employ
   return /^[0-9]/.test(base) ? `u${base}` : base;
 }
 
+const suffixHints = new WeakMap<Set<string>, Map<string, number>>();
+
 /**
  * First free name among base, base2, base3, ... at most maxLength long (the base is cut so the
  * suffix fits). `taken` holds every username ever assigned, lower-cased; the winner is added to it.
  */
 export function allocateUsername(base: string, taken: Set<string>, maxLength: number): string {
   let candidate = base.slice(0, maxLength);
-  for (let n = 2; taken.has(candidate); n++) {
+  // Remember where the last search for this base stopped: 300 jsmiths must not cost 300² probes.
+  const hints = suffixHints.get(taken) ?? new Map<string, number>();
+  suffixHints.set(taken, hints);
+  for (let n = hints.get(base) ?? 2; taken.has(candidate); n++) {
+    hints.set(base, n + 1);
     const suffix = String(n);
     candidate = base.slice(0, maxLength - suffix.length) + suffix;
   }

@@ -227,9 +227,10 @@ describe('SyncService', () => {
     await sync.runSource(source, cfg);
     expect((await byUsername(store, 'ling'))?.state).toBe('terminated');
     clock.set('2026-03-15T06:00:00Z');
+    expect((await sync.runSource(source, cfg, { dryRun: true })).plan).toEqual(['~ activate phire']);
     const run = await sync.runSource(source, cfg);
     expect((await byUsername(store, 'phire'))?.state).toBe('active');
-    expect(run.plan).toEqual(['~ activate phire']);
+    expect(run.changes.map((c) => [c.username, c.action])).toEqual([['phire', 'identity.activate']]);
   });
 
   it('keeps the audit chain intact across runs', async () => {

@@ -22,13 +22,18 @@ export interface ApplyContext {
  */
 export async function applyPlan(plan: RunPlan, ctx: ApplyContext): Promise<number> {
   let writes = 0;
-  for (let i = 0; i < plan.steps.length; i += ctx.batchSize) {
-    const changes = await batchChanges(plan.steps.slice(i, i + ctx.batchSize), ctx);
+  const steps = plan.steps;
+  for (let i = 0; i < steps.length; i += ctx.batchSize) {
+    const changes = await batchChanges(steps.slice(i, i + ctx.batchSize), ctx);
     await ctx.store.commit(changes);
     writes += countWrites(changes);
+    // committed steps are let go so a 100,000-person run does not hold them all until the end
+    steps.fill(RELEASED, i, Math.min(i + ctx.batchSize, steps.length));
   }
   return writes;
 }
+
+const RELEASED: PlanStep = Object.freeze({ record: null, change: null, before: null, after: null });
 
 async function batchChanges(steps: PlanStep[], ctx: ApplyContext): Promise<ChangeSet> {
   await assignUidNumbers(steps, ctx);

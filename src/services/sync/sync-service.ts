@@ -11,7 +11,7 @@ import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
-import { settingsOf, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
+import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
 
 export interface SyncServiceDeps {
   store: IdentityStore;
@@ -151,8 +151,9 @@ export class SyncService {
       rankings: this.rankings(),
     });
     const run = this.runRow(x, plan);
-    if (x.dryRun) return this.report(run, plan, true);
-    if (plan.holdReason) return this.hold(run, plan, x);
+    const changes = reportedChanges(plan, x.partial ? Infinity : MAX_REPORTED_CHANGES);
+    if (x.dryRun) return this.report(run, plan, changes, true);
+    if (plan.holdReason) return this.hold(run, plan, changes, x);
     const now = this.nowIso();
     try {
       run.counts.writes = await applyPlan(plan, {
@@ -174,7 +175,7 @@ export class SyncService {
       return this.failedRun(x.runId, x.startedAt, x.settings.name, err, false, run);
     }
     this.deps.log.info({ runId: run.id, source: run.source, status: run.status, counts: run.counts, reason: run.reason }, 'source run finished');
-    return this.report(run, plan, false);
+    return this.report(run, plan, changes, false);
   }
 
   private runRow(x: Execution, plan: RunPlan): SyncRun {
@@ -193,7 +194,7 @@ export class SyncService {
   }
 
   /** A held run writes only its row (with the snapshot staged) and one run.held audit record. */
-  private async hold(run: SyncRun, plan: RunPlan, x: Execution): Promise<RunReport> {
+  private async hold(run: SyncRun, plan: RunPlan, changes: PersonChange[], x: Execution): Promise<RunReport> {
     run.staged = { version: 1, settings: x.settings, snapshot: x.snapshot } satisfies StagedRun;
     run.finishedAt = this.nowIso();
     const audit: AuditDraft = {
@@ -207,7 +208,7 @@ export class SyncService {
     };
     await this.deps.store.commit({ runs: [run], audit: [audit] });
     this.deps.log.warn({ runId: run.id, source: run.source, reason: run.reason, counts: run.counts }, 'source run held');
-    return this.report({ ...run, staged: null }, plan, false);
+    return this.report({ ...run, staged: null }, plan, changes, false);
   }
 
   private async failedRun(runId: string, startedAt: string, source: string, err: unknown, dryRun: boolean, partial?: SyncRun): Promise<RunReport> {
@@ -223,9 +224,9 @@ export class SyncService {
     return { ...run, plan: [], changes: [], problems: [], dryRun };
   }
 
-  private report(run: SyncRun, plan: RunPlan, dryRun: boolean): RunReport {
-    const changes = plan.steps.flatMap((s) => (s.change ? [s.change] : []));
-    return { ...run, plan: planLines(plan), changes: [...changes, ...plan.deferred], problems: plan.problems, dryRun };
+  private report(run: SyncRun, plan: RunPlan, changes: PersonChange[], dryRun: boolean): RunReport {
+    // plan lines are for people reading a dry run; a 100,000-person apply does not build them
+    return { ...run, plan: dryRun ? planLines(plan) : [], changes, problems: plan.problems, dryRun };
   }
 
   private async newerAppliedRun(held: SyncRun): Promise<SyncRun | null> {
@@ -245,6 +246,18 @@ export class SyncService {
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/** A full run reports at most this many per-person changes (the counts are always complete). */
+export const MAX_REPORTED_CHANGES = 10_000;
+
+function reportedChanges(plan: RunPlan, limit: number): PersonChange[] {
+  const out: PersonChange[] = [];
+  for (const step of plan.steps) {
+    if (out.length >= limit) break;
+    if (step.change) out.push(step.change);
+  }
+  return [...out, ...plan.deferred.slice(0, Math.max(0, limit - out.length))];
 }
 
 /** Sortable by time, unique across instances. */
