@@ -214,6 +214,7 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA_SQL);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
