@@ -60,7 +60,7 @@ export interface ScimServer {
   groups: Map<string, Json>;
   effects: ScimEffects;
   /** method + path + status of every request answered, in order */
-  log: { method: string; path: string; status: number }[];
+  log: { method: string; path: string; status: number; ifMatch?: string; body?: any }[];
   inject(fault: ScimFault): void;
   clearFaults(): void;
   /** bump a user's version as if someone else changed it (to provoke a 412) */
@@ -226,7 +226,7 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
   app.use((req: Request, res: Response, next: NextFunction) => {
     state.effects.requests += 1;
     state.effects.byMethod[req.method] = (state.effects.byMethod[req.method] ?? 0) + 1;
-    res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
+    res.on('finish', () => log.push({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ifMatch: req.header('if-match'), body: req.body }));
     next();
   });
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -243,6 +243,12 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
     }
     if (!fault.status) return next();
     scimError(res, fault.status, `injected fault ${fault.status}`);
+  });
+  // Express 5 re-parses req.query on every access, so scimmy-routers' cast of startIndex/count
+  // to numbers is lost and paging silently ignores `count`: pin a mutable copy first.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    Object.defineProperty(req, 'query', { value: { ...req.query }, writable: true, configurable: true });
+    next();
   });
   const resourcePath = new RegExp(`^${opts.basePath}/(Users|Groups)/([^/]+)$`);
   app.use((req: Request, res: Response, next: NextFunction) => {

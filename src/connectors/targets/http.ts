@@ -54,8 +54,8 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResult> {
     res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
     text = await res.text();
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : e.cause?.code ?? e.message;
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : e.cause?.code ?? e.cause?.message ?? e.message;
     throw new RetryableTargetError(`${describe(req)} failed: ${why}`);
   }
   let parsed: any = null;
