@@ -91,3 +91,23 @@ describe('LDAP target against slapd', () => {
     expect(err.message).toMatch(/ECONNREFUSED|connect/i);
   });
 });
+
+describe('LDAP target: stale actual state', () => {
+  it('disabling or enabling from a stale actual is harmless', async () => {
+    const peer = await startLdapPeer();
+    const dir = openTarget({ name: 'dir', kind: 'ldap', url: peer.slapd.url, bindDN: peer.slapd.rootDN, bindPassword: peer.slapd.rootPassword, usersDN: peer.usersDN, groupsDN: peer.groupsDN });
+    try {
+      const desired = desiredFor('stale-1');
+      const created = await dir.create(desired);
+      await dir.disable(created);
+      const again = await dir.disable(created); // created still says active: true
+      expect(again.active).toBe(false);
+      await dir.update(again, desired);
+      const back = await dir.update(again, desired); // again still says active: false
+      expect(back.active).toBe(true);
+    } finally {
+      await dir.close?.();
+      await peer.stop();
+    }
+  });
+});

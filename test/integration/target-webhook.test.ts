@@ -76,3 +76,20 @@ describe('webhook target against a verifying receiver', () => {
     expect((await second.lookup('UMA-1', null))?.externalId).toBe(created.externalId);
   });
 });
+
+describe('webhook target: unchanged desired state', () => {
+  it('does not deliver again when nothing differs from the last delivery', async () => {
+    const rx = await startWebhookReceiver();
+    try {
+      const hook = openTarget({ name: 'hook', kind: 'webhook', url: rx.url, secret: rx.secret });
+      const desired = desiredFor('vic-1');
+      const created = await hook.create(desired);
+      await hook.update(created, desired);
+      expect(rx.deliveries).toHaveLength(1);
+      await hook.update(created, { ...desired, attributes: { ...desired.attributes, title: 'Chief' } });
+      expect(rx.deliveries).toHaveLength(2);
+    } finally {
+      await rx.close();
+    }
+  });
+});

@@ -1,7 +1,16 @@
 // LDAP / Active Directory target through ldapts. The account's external id is its DN. Disabled
 // accounts are marked (AD: userAccountControl 514; OpenLDAP: a configurable attribute and value)
 // and, when disabledDN is set, moved there; re-enabling moves them back.
-import { AlreadyExistsError, Attribute, Change, Client, NoSuchObjectError, escapeFilter } from 'ldapts';
+import {
+  AlreadyExistsError,
+  Attribute,
+  Change,
+  Client,
+  NoSuchAttributeError,
+  NoSuchObjectError,
+  TypeOrValueExistsError,
+  escapeFilter,
+} from 'ldapts';
 import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, groupChanges } from '../attributes';
 import type { LdapTargetConfig } from './config';
@@ -60,8 +69,8 @@ export class LdapTargetConnector implements TargetConnector {
   async update(actual: ActualAccount, desired: DesiredAccount): Promise<ActualAccount> {
     return this.run(`update ${actual.externalId}`, async (c) => {
       const changes = this.attributeChanges(actual, desired);
-      if (actual.active !== desired.active) changes.push(...this.activeChanges(desired.active));
       if (changes.length) await c.modify(actual.externalId, changes);
+      if (actual.active !== desired.active) await this.setActive(c, actual.externalId, desired.active);
       const dn = await this.placeFor(c, actual.externalId, desired.active);
       const { add, remove } = groupChanges(actual.groups, desired.groups);
       for (const g of add) await this.groups.addMember(c, g, dn);
@@ -72,7 +81,7 @@ export class LdapTargetConnector implements TargetConnector {
 
   async disable(actual: ActualAccount): Promise<ActualAccount> {
     return this.run(`disable ${actual.externalId}`, async (c) => {
-      if (actual.active) await c.modify(actual.externalId, this.activeChanges(false));
+      if (actual.active) await this.setActive(c, actual.externalId, false);
       const dn = await this.placeFor(c, actual.externalId, false);
       return this.mustFind(c, actual.userName, dn);
     });
@@ -170,6 +179,15 @@ export class LdapTargetConnector implements TargetConnector {
       else changes.push(new Change({ operation: 'replace', modification: new Attribute({ type, values: [] }) }));
     }
     return changes;
+  }
+
+  /** The marker may already be in the wanted state if `actual` was stale: that is success. */
+  private async setActive(c: Client, dn: string, active: boolean): Promise<void> {
+    try {
+      await c.modify(dn, this.activeChanges(active));
+    } catch (err) {
+      if (!(err instanceof NoSuchAttributeError || err instanceof TypeOrValueExistsError)) throw err;
+    }
   }
 
   private activeChanges(active: boolean): Change[] {

@@ -78,6 +78,9 @@ export class WebhookTargetConnector implements TargetConnector {
       attributes: { ...attributes, identityId: desired.identityId },
       groups: [...desired.groups],
     };
+    // nothing differs from what the receiver was last sent: no delivery needed
+    const last = this.ledger.get(account.externalId);
+    if (last && JSON.stringify(last) === JSON.stringify(account)) return last;
     await this.post('upsert', account, desired.identityId, correlation ?? null);
     this.ledger.put(account);
     return account;
