@@ -91,11 +91,23 @@ function withMeta(state: ServerState, resource: Json): Json {
   return { ...rest, meta };
 }
 
+/** `attr eq "value"` filters the connector sends on every lookup; answered without a full scan of JSON copies. */
+const SIMPLE_EQ = /^\s*(userName|displayName|members\.value)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i;
+
 /** scimmy's Filter compares strings case-sensitively; lower-case both sides when asked to. */
 function applyFilter(state: ServerState, resource: any, all: Json[]): Json[] {
   const filter = resource.filter;
   if (!filter) return all;
-  if (!state.options.caseInsensitiveFilter) return filter.match(all);
+  const insensitive = state.options.caseInsensitiveFilter;
+  const simple = SIMPLE_EQ.exec(String(filter.expression));
+  if (simple) {
+    const attr = simple[1].toLowerCase();
+    const want: string = JSON.parse(`"${simple[2]}"`);
+    const same = (v: unknown) => typeof v === 'string' && (insensitive && attr !== 'members.value' ? v.toLowerCase() === want.toLowerCase() : v === want);
+    if (attr === 'members.value') return all.filter((r) => (r.members ?? []).some((m: Json) => same(m.value)));
+    return all.filter((r) => same(attr === 'username' ? r.userName : r.displayName));
+  }
+  if (!insensitive) return filter.match(all);
   const lowered = new SCIMMY.Types.Filter(String(filter.expression).toLowerCase());
   const byLower = all.map((r) => ({ original: r, copy: JSON.parse(JSON.stringify(r).toLowerCase()) }));
   const hits = new Set(lowered.match(byLower.map((b) => b.copy)));

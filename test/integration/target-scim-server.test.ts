@@ -43,3 +43,19 @@ describe('SCIM fake service provider (scimmy)', () => {
     expect((await call('GET', '/Users')).status).toBe(200);
   });
 });
+
+describe('SCIM fake filters', () => {
+  it('matches userName case-insensitively only when asked to, as RFC 7643 wants and scimmy does not', async () => {
+    for (const caseInsensitiveFilter of [true, false]) {
+      const srv = await startScimServer({ caseInsensitiveFilter });
+      try {
+        const headers = { authorization: `Bearer ${srv.token}`, 'content-type': 'application/scim+json' };
+        await fetch(`${srv.url}/Users`, { method: 'POST', headers, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'Alice' }) });
+        const res = (await (await fetch(`${srv.url}/Users?filter=${encodeURIComponent('userName eq "ALICE"')}`, { headers })).json()) as any;
+        expect(res.totalResults).toBe(caseInsensitiveFilter ? 1 : 0);
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+});
