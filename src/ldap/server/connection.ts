@@ -46,6 +46,7 @@ export class LdapConnection {
   private drainWaiters: (() => void)[] = [];
   private backlog: Buffer[] = [];
   private bindPending = false;
+  private corked = false;
   readonly log: LogLike;
 
   constructor(
@@ -182,6 +183,17 @@ export class LdapConnection {
   /** Writes; returns false when the socket buffer is full (caller should await drained()). */
   send(buf: Buffer): boolean {
     if (this.closed) return false;
+    // Everything written in one tick (an entry and its searchDone, a run of entries) leaves in one
+    // writev: fewer syscalls and TCP segments, and the client parses fewer fragments.
+    if (!this.corked) {
+      const stream = this.stream;
+      this.corked = true;
+      stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        stream.uncork();
+      });
+    }
     const ok = this.stream.write(buf);
     // Backpressure: a client that does not read stops being read from, so it cannot queue more work.
     if (!ok) this.stream.pause();
@@ -214,6 +226,11 @@ export class LdapConnection {
   /** StartTLS: the success response goes out in clear, then the same socket speaks TLS. */
   upgradeToTls(context: import('node:tls').SecureContext): void {
     const raw = this.stream as Socket;
+    // The StartTLS response must leave in clear before the TLS layer takes the socket over.
+    if (this.corked) {
+      raw.uncork();
+      this.corked = false;
+    }
     raw.removeAllListeners('data');
     raw.removeAllListeners('drain');
     const secure = new TLSSocket(raw, { isServer: true, secureContext: context });

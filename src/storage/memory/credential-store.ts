@@ -12,7 +12,7 @@ export class MemoryCredentialStore implements CredentialStore {
     return this.passwords.get(key(username)) ?? null;
   }
 
-  async setPasswordHash(username: string, hash: string): Promise<void> {
+  async setPasswordHash(username: string, hash: string, _at?: string): Promise<void> {
     this.passwords.set(key(username), hash);
   }
 

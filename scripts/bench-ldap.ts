@@ -1,0 +1,211 @@
+// LDAP benchmark: the same generated directory in idsync (its real server in a child process) and in
+// a private OpenLDAP slapd (back-mdb, same indexes), driven by the same ldapts client load:
+// indexed equality searches, then person binds, then a paged full listing. Then 100,000 people and
+// 5,000 groups in idsync alone: paged full listing time and RSS. Prints one JSON line.
+//
+//   npm run bench:ldap [-- --people 10000 --groups 500 --clients 8 --searches 16000 --binds 800]
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { Client } from 'ldapts';
+import pino from 'pino';
+import { ldapSchema } from '../src/config/sections/ldap';
+import type { DirectorySnapshot, DirectoryView } from '../src/ldap/contract';
+import { argon2Hasher } from '../src/ldap/auth/passwords';
+import { startLdapServer } from '../src/ldap/server';
+import { buildSnapshot } from '../src/ldap/view/snapshot';
+import { MemoryCredentialStore } from '../src/storage/memory/credential-store';
+import { startSlapd } from '../test/helpers/slapd';
+import { generateDirectory } from './lib/gen-directory';
+import { toLdif } from './lib/gen-directory';
+
+const run = promisify(execFile);
+const BASE = 'dc=example,dc=com';
+const PEOPLE_DN = `ou=people,${BASE}`;
+const SVC_PW = 'bench-service-pw';
+const bindPassword = (uid: string): string => `pw-${uid}-bench`;
+// What nslcd/sssd ask for, and what both servers hold (slapd's copy has no memberOf or AD attributes):
+// comparing the same bytes on the wire keeps the client's own parsing cost out of the ratio.
+const ATTRS = ['uid', 'cn', 'sn', 'givenName', 'mail', 'uidNumber', 'gidNumber', 'homeDirectory', 'loginShell', 'gecos'];
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+interface ServeRequest {
+  people: number;
+  groups: number;
+  bindUsers: string[];
+}
+
+class StaticView implements DirectoryView {
+  constructor(private snap: DirectorySnapshot) {}
+  current = (): DirectorySnapshot => this.snap;
+  start = async (): Promise<void> => undefined;
+  close = async (): Promise<void> => undefined;
+  onSwap = (): (() => void) => () => undefined;
+}
+
+/** Child process: the idsync frontend as it runs in production (argon2id hashes, per-op info logs). */
+async function serve(req: ServeRequest): Promise<void> {
+  const started = performance.now();
+  const data = generateDirectory(req.people, req.groups, 1);
+  const snapshot = buildSnapshot(data.identities, data.groups, { baseDN: BASE, serviceAccounts: ['bench'] });
+  const buildMs = performance.now() - started;
+  const credentials = new MemoryCredentialStore();
+  await Promise.all(req.bindUsers.map(async (u) => credentials.setPasswordHash(u, await argon2Hasher.hash(bindPassword(u)), '')));
+  const config = ldapSchema.parse({
+    baseDN: BASE,
+    listen: ['ldap://127.0.0.1:0'],
+    serviceAccounts: [{ name: 'bench', password: SVC_PW }],
+    lockout: { maxFailuresPerAddressPerMinute: 1_000_000 },
+    limits: { maxConnectionsPerAddress: 1000 },
+  });
+  const devNull = new Writable({ write: (_c, _e, cb) => cb() });
+  const server = await startLdapServer({ config, view: new StaticView(snapshot), credentials, log: pino({ level: 'info' }, devNull) });
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssMB = Math.round(process.memoryUsage().rss / 1048576);
+  process.send?.({ url: server.addresses()[0].url, buildMs: Math.round(buildMs), rssMB, entries: snapshot.entryCount });
+}
+
+async function startIdsync(req: ServeRequest): Promise<{ url: string; buildMs: number; rssMB: number; child: ChildProcess }> {
+  const child = fork(__filename, ['--serve', JSON.stringify(req)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const info = await new Promise<{ url: string; buildMs: number; rssMB: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; buildMs: number; rssMB: number }));
+    child.once('exit', (code) => reject(new Error(`idsync bench server exited with ${code}`)));
+  });
+  return { ...info, child };
+}
+
+function ssha(pw: string): string {
+  const salt = randomBytes(8);
+  return `{SSHA}${Buffer.concat([createHash('sha1').update(pw).update(salt).digest(), salt]).toString('base64')}`;
+}
+
+interface Stats {
+  ops: number;
+  perSecond: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+function stats(latencies: number[], wallMs: number): Stats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number): number => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3);
+  return { ops: sorted.length, perSecond: Math.round((sorted.length / wallMs) * 1000), p50ms: q(0.5), p99ms: q(0.99) };
+}
+
+/** `total` operations spread over `clients` connections, each running its share back to back. */
+async function drive(clients: Client[], total: number, op: (c: Client, i: number) => Promise<void>): Promise<Stats> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await op(c, i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return stats(latencies, performance.now() - started);
+}
+
+async function pagedListing(url: string, bindDN: string, pw: string): Promise<{ ms: number; entries: number }> {
+  const c = new Client({ url, timeout: 120_000 });
+  await c.bind(bindDN, pw);
+  const t = performance.now();
+  const { searchEntries } = await c.search(PEOPLE_DN, { filter: '(objectClass=posixAccount)', scope: 'one', attributes: ATTRS, paged: { pageSize: 500 } });
+  const ms = Math.round(performance.now() - t);
+  await c.unbind();
+  return { ms, entries: searchEntries.length };
+}
+
+async function loadPhases(url: string, bindDN: string, pw: string, uids: string[], bindUsers: string[], o: { clients: number; searches: number; binds: number }) {
+  const clients = await Promise.all(Array.from({ length: o.clients }, async () => {
+    const c = new Client({ url, timeout: 30_000 });
+    await c.bind(bindDN, pw);
+    return c;
+  }));
+  const lookup = (c: Client, i: number): Promise<void> =>
+    c.search(PEOPLE_DN, { filter: `(uid=${uids[(i * 7919) % uids.length]})`, attributes: ATTRS }).then((r) => {
+      if (r.searchEntries.length !== 1) throw new Error(`expected one entry for uid ${uids[(i * 7919) % uids.length]}`);
+    });
+  await drive(clients, 500, lookup); // warm-up
+  const search = await drive(clients, o.searches, lookup);
+  const bind = await drive(clients, o.binds, (c, i) => {
+    const u = bindUsers[i % bindUsers.length];
+    return c.bind(`uid=${u},${PEOPLE_DN}`, bindPassword(u));
+  });
+  await Promise.all(clients.map((c) => c.unbind()));
+  const paged = await pagedListing(url, bindDN, pw);
+  return { search, bind, pagedListing: paged };
+}
+
+async function main(): Promise<void> {
+  const people = arg('people', 10000);
+  const groups = arg('groups', 500);
+  const load = { clients: arg('clients', 8), searches: arg('searches', 16000), binds: arg('binds', 800) };
+  const data = generateDirectory(people, groups, 1);
+  const active = data.identities.filter((i) => i.state === 'active');
+  const uids = data.identities.filter((i) => i.state !== 'terminated').map((i) => i.username);
+  const bindUsers = active.slice(0, 200).map((i) => i.username);
+
+  const idsync = await startIdsync({ people, groups, bindUsers });
+  const slapd = await startSlapd({ suffix: BASE, indexes: ['uid eq', 'cn eq', 'mail eq', 'uidNumber eq', 'gidNumber eq', 'memberUid eq', 'member eq'] });
+  try {
+    const ldif = join(slapd.dir, 'bench.ldif');
+    const passwords = bindUsers.map((u) => `dn: uid=${u},${PEOPLE_DN}\nchangetype: modify\nreplace: userPassword\nuserPassword: ${ssha(bindPassword(u))}\n`);
+    writeFileSync(ldif, toLdif(data, { baseDN: BASE }));
+    writeFileSync(`${ldif}.pw`, passwords.join('\n'));
+    const t = performance.now();
+    await run('ldapadd', ['-x', '-H', slapd.url, '-D', slapd.rootDN, '-w', slapd.rootPassword, '-f', ldif], { maxBuffer: 256 * 1024 * 1024 });
+    await run('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.rootDN, '-w', slapd.rootPassword, '-f', `${ldif}.pw`], { maxBuffer: 64 * 1024 * 1024 });
+    const slapdLoadMs = Math.round(performance.now() - t);
+
+    const ours = await loadPhases(idsync.url, `cn=bench,ou=services,${BASE}`, SVC_PW, uids, bindUsers, load);
+    const theirs = await loadPhases(slapd.url, slapd.rootDN, slapd.rootPassword, uids, bindUsers, load);
+    idsync.child.kill();
+
+    const big = await startIdsync({ people: 100000, groups: 5000, bindUsers: [] });
+    const bigListing = await pagedListing(big.url, `cn=bench,ou=services,${BASE}`, SVC_PW);
+    big.child.kill();
+
+    const ratio = (a: number, b: number): number => +(a / b).toFixed(2);
+    console.log(
+      JSON.stringify({
+        directory: { people, groups, clients: load.clients, searches: load.searches, binds: load.binds },
+        idsync: { ...ours, buildMs: idsync.buildMs, rssMB: idsync.rssMB, passwordHash: 'argon2id m=19MiB t=2' },
+        slapd: { ...theirs, loadMs: slapdLoadMs, passwordHash: 'SSHA' },
+        ratios: {
+          searchThroughput: ratio(ours.search.perSecond, theirs.search.perSecond),
+          searchP99: ratio(ours.search.p99ms, theirs.search.p99ms),
+          bindThroughput: ratio(ours.bind.perSecond, theirs.bind.perSecond),
+          pagedListingTime: ratio(ours.pagedListing.ms, theirs.pagedListing.ms),
+        },
+        large: { people: 100000, groups: 5000, buildMs: big.buildMs, rssMB: big.rssMB, pagedListingMs: bigListing.ms, entries: bigListing.entries, targets: { pagedListingMs: 5000, rssMB: 500 } },
+      }),
+    );
+  } finally {
+    idsync.child.kill();
+    await slapd.stop();
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  serve(JSON.parse(process.argv[3]) as ServeRequest).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
