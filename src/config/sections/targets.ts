@@ -9,7 +9,7 @@ import { z } from 'zod';
 //     concurrency: 4              # jobs in flight for this target
 //     rateLimit: { max: 50, durationMs: 1000 }
 //     retries: { attempts: 8, backoffMs: 1000, maxBackoffMs: 60000 }
-//     thresholds: { maxRemovals: 50, maxRemovalPercent: 10 }   # disables+deletes per batch before holding
+//     thresholds: { maxRemovals: 50, maxRemovalPercent: 10, windowMs: 600000 }  # disables+deletes per window before holding
 //     deleteAfterDays: 30         # delete a leaver's disabled account after this many days; null = never
 //     reconcile: { schedule: '17 * * * *', deleteOrphans: false }
 //     quarantine: { windowMs: 60000, minCalls: 20, failureRatio: 0.5, rateMax: 1 }
@@ -52,6 +52,8 @@ export const targetSchema = z
       .object({
         maxRemovals: z.number().int().nonnegative().default(50),
         maxRemovalPercent: z.number().min(0).max(100).default(10),
+        /** removals dispatched within this window count together, so a trickle cannot dodge the limit */
+        windowMs: z.number().int().min(1000).default(600000),
       })
       .strict()
       .prefault({}),

@@ -1,0 +1,199 @@
+// Provisioning as one service: queues, one worker per target, the dispatcher and outbox sweeps,
+// quarantine and metrics. The daemon starts it; the fault tests run its workers in child processes.
+import type Redis from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { TargetConfig } from '../../config/sections/targets';
+import type { ProvisionJob } from '../../ports/change-queue';
+import { systemClock, type Clock } from '../../ports/clock';
+import type { IdentityStore } from '../../ports/identity-store';
+import type { TargetConnector } from '../../ports/target-connector';
+import { PRIORITY_REVOKE } from '../../domain/provisioning/planner';
+import { BullChangeQueue } from '../../queue/bullmq-queue';
+import { startBullWorker, type JobContext } from '../../queue/bullmq-worker';
+import { applyPair, failPair, type ApplyOutcome } from './apply';
+import { Dispatcher } from './dispatcher';
+import { ProvisioningMetrics } from './metrics';
+import { TargetHealth } from './quarantine';
+
+export interface ProvisioningLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const quietLog: ProvisioningLogger = { info() {}, warn() {}, error() {} };
+
+export interface ProvisioningOptions {
+  store: IdentityStore;
+  redis: Redis;
+  /** Redis key prefix (config redis.prefix) */
+  prefix: string;
+  targets: TargetConfig[];
+  connectors: Map<string, TargetConnector>;
+  clock?: Clock;
+  log?: ProvisioningLogger;
+  /** run workers in this process (default true) */
+  workers?: boolean;
+  /** dispatch on every store commit in this process (default true) */
+  dispatchOnCommit?: boolean;
+  /** outbox sweep period and the age after which a pending intent is sent again */
+  sweepIntervalMs?: number;
+  staleAfterMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  maxStalledCount?: number;
+  /** called after each applied pair (tests, drills) */
+  onApplied?(outcome: ApplyOutcome): void;
+}
+
+export class ProvisioningService {
+  readonly queue: BullChangeQueue;
+  readonly dispatcher: Dispatcher;
+  readonly metrics = new ProvisioningMetrics();
+  readonly health = new Map<string, TargetHealth>();
+  private workers: Worker[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly clock: Clock;
+  private readonly log: ProvisioningLogger;
+  private readonly targets: Map<string, TargetConfig>;
+
+  constructor(private o: ProvisioningOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.log = o.log ?? quietLog;
+    this.targets = new Map(o.targets.map((t) => [t.name, t]));
+    this.queue = new BullChangeQueue({ connection: o.redis, prefix: o.prefix, retries: (t) => this.targetOf(t).retries });
+    this.dispatcher = new Dispatcher({
+      store: o.store,
+      queue: this.queue,
+      targets: o.targets,
+      clock: this.clock,
+      onError: (err) => this.log.error({ err }, 'dispatching intents failed'),
+    });
+    for (const t of o.targets) this.health.set(t.name, new TargetHealth(t.name, t.quarantine));
+  }
+
+  async start(): Promise<void> {
+    if (this.o.dispatchOnCommit !== false) {
+      this.unsubscribe = this.o.store.onChange((e) => void this.dispatcher.dispatchIdentities(e.identityIds).catch(() => undefined));
+    }
+    if (this.o.workers !== false) for (const t of this.o.targets) this.workers.push(this.startWorker(t));
+    const every = this.o.sweepIntervalMs ?? 30000;
+    this.timers.push(setInterval(() => void this.sweep().catch((err) => this.log.error({ err }, 'outbox sweep failed')), every));
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    await this.sweep(0);
+  }
+
+  /** Re-enqueues every pending intent older than staleAfterMs (0 = all of them). */
+  sweep(staleAfterMs = this.o.staleAfterMs ?? 60000): Promise<number> {
+    return this.dispatcher.sweep(staleAfterMs);
+  }
+
+  connector(target: string): TargetConnector {
+    const c = this.o.connectors.get(target);
+    if (!c) throw new Error(`no connector opened for target "${target}"`);
+    return c;
+  }
+
+  targetOf(name: string): TargetConfig {
+    const t = this.targets.get(name);
+    if (!t) throw new Error(`no target named "${name}" in the configuration`);
+    return t;
+  }
+
+  targetNames(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  async queueDepths(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const t of this.targets.keys()) out[t] = await this.queue.depth(t);
+    return out;
+  }
+
+  async metricsText(): Promise<string> {
+    const quarantined = Object.fromEntries([...this.health].map(([t, h]) => [t, h.quarantined]));
+    return this.metrics.render({ queueDepths: await this.queueDepths(), quarantined });
+  }
+
+  /** Applies one job now, in this process: the worker body, also used by in-process resync. */
+  async handle(job: ProvisionJob, ctx: JobContext = { attemptsMade: 0, maxAttempts: 1, lastAttempt: true }): Promise<ApplyOutcome> {
+    const target = this.targetOf(job.target);
+    const health = this.health.get(target.name)!;
+    const wait = health.delayBeforeCall();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      const outcome = await applyPair({ store: this.o.store, connector: this.connector(target.name), target, clock: this.clock }, job);
+      await this.recordHealth(target.name, true);
+      this.observe(outcome, job);
+      return outcome;
+    } catch (err) {
+      await this.recordHealth(target.name, false);
+      this.log.warn({ target: target.name, identityId: job.identityId, err: (err as Error).message, attempt: ctx.attemptsMade + 1 }, 'provisioning attempt failed');
+      throw err;
+    }
+  }
+
+  private observe(outcome: ApplyOutcome, job: ProvisionJob): void {
+    this.metrics.countApplied(outcome.target, outcome.plan.action);
+    const revoking = outcome.plan.action === 'disable' || outcome.plan.action === 'remove';
+    if (revoking && job.priority === PRIORITY_REVOKE && outcome.oldestIntentAt) {
+      this.metrics.observeRevoke(outcome.target, (this.clock.now().getTime() - Date.parse(outcome.oldestIntentAt)) / 1000);
+    }
+    this.o.onApplied?.(outcome);
+  }
+
+  private async recordHealth(target: string, ok: boolean): Promise<void> {
+    const health = this.health.get(target)!;
+    const transition = health.record(ok);
+    if (!transition) return;
+    const now = this.clock.now().toISOString();
+    this.log.warn({ target, ...health.stats() }, `target ${transition}`);
+    await this.o.store.commit({
+      audit: [{
+        time: now,
+        actor: { kind: 'system', id: 'provisioning' },
+        action: `target.${transition}`,
+        subject: { kind: 'target', id: target },
+        before: null,
+        after: health.stats(),
+        correlationId: `target:${target}:${now}`,
+      }],
+    });
+  }
+
+  private startWorker(target: TargetConfig): Worker {
+    return startBullWorker({
+      connection: this.o.redis,
+      prefix: this.o.prefix,
+      target: target.name,
+      concurrency: target.concurrency,
+      rateLimit: target.rateLimit,
+      retries: target.retries,
+      lockDurationMs: this.o.lockDurationMs,
+      stalledIntervalMs: this.o.stalledIntervalMs,
+      maxStalledCount: this.o.maxStalledCount,
+      handle: async (job, ctx) => {
+        await this.handle(job, ctx);
+      },
+      // a change committed while the job ran found its id taken: the id is free now, send it
+      onCompleted: (job) => void this.dispatcher.dispatchIdentities([job.identityId]).catch(() => undefined),
+      onDeadLetter: async (job, err) => {
+        this.log.error({ target: job.target, identityId: job.identityId, err: err.message }, 'provisioning job dead-lettered');
+        await failPair(this.o.store, job, err.message, this.clock.now().toISOString());
+      },
+    });
+  }
+
+  /** Idempotent; runs every cleanup even if one fails. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.unsubscribe?.();
+      for (const t of this.timers) clearInterval(t);
+      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await this.queue.close();
+    })();
+    return this.closing;
+  }
+}
