@@ -20,6 +20,7 @@ describe('target registry', () => {
       expect.arrayContaining([
         expect.stringMatching(/^targets\[2\]\.url: /),
         expect.stringMatching(/^targets\[2\]\.timeoutMs: /),
+        'targets[2].token: token (or tokenFile) is required',
       ]),
     );
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evenWithOtherProblems } from '../config-helpers';
 
 export const entraTargetSchema = z
   .object({
@@ -23,6 +24,6 @@ export const entraTargetSchema = z
     timeoutMs: z.number().int().positive().default(15000),
   })
   .passthrough()
-  .refine((c) => c.clientSecret !== undefined, { message: 'clientSecret (or clientSecretFile) is required', path: ['clientSecret'] });
+  .refine((c) => c.clientSecret !== undefined, { message: 'clientSecret (or clientSecretFile) is required', path: ['clientSecret'], ...evenWithOtherProblems });
 
 export type EntraTargetConfig = z.infer<typeof entraTargetSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evenWithOtherProblems } from '../config-helpers';
 
 const dn = z.string().min(3).regex(/=/, 'must be a DN such as ou=people,dc=example,dc=com');
 
@@ -36,7 +37,7 @@ export const ldapTargetSchema = z
     timeoutMs: z.number().int().positive().default(10000),
   })
   .passthrough()
-  .refine((c) => c.bindPassword !== undefined, { message: 'bindPassword (or bindPasswordFile) is required', path: ['bindPassword'] })
-  .refine((c) => c.flavor !== 'ad' || c.upnSuffix !== undefined, { message: 'upnSuffix is required for flavor ad', path: ['upnSuffix'] });
+  .refine((c) => c.bindPassword !== undefined, { message: 'bindPassword (or bindPasswordFile) is required', path: ['bindPassword'], ...evenWithOtherProblems })
+  .refine((c) => c.flavor !== 'ad' || c.upnSuffix !== undefined, { message: 'upnSuffix is required for flavor ad', path: ['upnSuffix'], ...evenWithOtherProblems });
 
 export type LdapTargetConfig = z.infer<typeof ldapTargetSchema>;

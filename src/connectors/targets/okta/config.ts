@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evenWithOtherProblems } from '../config-helpers';
 
 export const oktaTargetSchema = z
   .object({
@@ -18,6 +19,6 @@ export const oktaTargetSchema = z
     timeoutMs: z.number().int().positive().default(15000),
   })
   .passthrough()
-  .refine((c) => c.token !== undefined, { message: 'token (or tokenFile) is required', path: ['token'] });
+  .refine((c) => c.token !== undefined, { message: 'token (or tokenFile) is required', path: ['token'], ...evenWithOtherProblems });
 
 export type OktaTargetConfig = z.infer<typeof oktaTargetSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evenWithOtherProblems } from '../config-helpers';
 
 /** `{ name, kind: scim, url, token | tokenFile }` is all a SCIM target needs; the rest has defaults. */
 export const scimTargetSchema = z
@@ -17,6 +18,6 @@ export const scimTargetSchema = z
     enterpriseExtension: z.boolean().default(true),
   })
   .passthrough()
-  .refine((c) => c.token !== undefined, { message: 'token (or tokenFile) is required', path: ['token'] });
+  .refine((c) => c.token !== undefined, { message: 'token (or tokenFile) is required', path: ['token'], ...evenWithOtherProblems });
 
 export type ScimTargetConfig = z.infer<typeof scimTargetSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evenWithOtherProblems } from '../config-helpers';
 
 export const webhookTargetSchema = z
   .object({
@@ -15,6 +16,6 @@ export const webhookTargetSchema = z
     headers: z.record(z.string(), z.string()).default({}),
   })
   .passthrough()
-  .refine((c) => c.secret !== undefined, { message: 'secret (or secretFile) is required', path: ['secret'] });
+  .refine((c) => c.secret !== undefined, { message: 'secret (or secretFile) is required', path: ['secret'], ...evenWithOtherProblems });
 
 export type WebhookTargetConfig = z.infer<typeof webhookTargetSchema>;
