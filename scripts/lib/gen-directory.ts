@@ -50,6 +50,8 @@ function uuidFrom(next: () => number): string {
 const asciiLogin = (s: string): string =>
   s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
 
+const LOGIN = new Map([...GIVEN, ...FAMILY].map((n) => [n, asciiLogin(n)]));
+
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 const iso = (base: number, offsetDays: number): string => new Date(base + offsetDays * 86400000).toISOString();
@@ -61,15 +63,19 @@ export function generateDirectory(people = 10000, groups = 500, seed = 1): Gener
   const deptGroups = groupList.slice(0, DEPARTMENTS.length);
   const otherGroups = groupList.slice(DEPARTMENTS.length);
   const usernames = new Set<string>();
+  const suffixes = new Map<string, number>();
   const managersByDept = new Map<string, string[]>();
   const identities: Identity[] = [];
   const epoch = Date.UTC(2020, 0, 1);
   for (let i = 0; i < people; i++) {
     const given = pick(GIVEN);
     const family = pick(FAMILY);
-    const base = `${asciiLogin(given)[0]}${asciiLogin(family)}`.slice(0, 20);
-    let username = base;
-    for (let n = 2; usernames.has(username); n++) username = `${base}${n}`;
+    const base = `${LOGIN.get(given)![0]}${LOGIN.get(family)}`.slice(0, 20);
+    // A per-base counter keeps this linear: probing 2, 3, 4... from scratch would be quadratic.
+    let n = suffixes.get(base) ?? 1;
+    let username = n === 1 ? base : `${base}${n}`;
+    while (usernames.has(username)) username = `${base}${++n}`;
+    suffixes.set(base, n + 1);
     usernames.add(username);
     const deptIndex = Math.floor(next() * DEPARTMENTS.length);
     const department = DEPARTMENTS[deptIndex];

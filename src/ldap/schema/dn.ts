@@ -32,6 +32,7 @@ function splitUnescaped(s: string, seps: string): string[] {
 function unescapeValue(raw: string): string | null {
   let v = raw.trim();
   if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+  if (!v.includes('\\')) return v;
   const bytes: number[] = [];
   for (let i = 0; i < v.length; i++) {
     const c = v[i];
@@ -69,8 +70,12 @@ function normalizeAva(ava: string): string | null {
   const type = (attributeType(typeRaw)?.name ?? typeRaw).toLowerCase();
   const value = unescapeValue(ava.slice(eq + 1));
   if (value === null) return null;
-  const folded = value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-  return `${type}=${escapeDNValue(folded)}`;
+  return `${type}=${normalizeRdnValue(value)}`;
+}
+
+/** A value as it appears in a normalised DN: folded like caseIgnoreMatch, then escaped. */
+export function normalizeRdnValue(value: string): string {
+  return escapeDNValue(value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase());
 }
 
 /** Normal form of a DN, '' for the root DSE, null when the string is not a DN. */

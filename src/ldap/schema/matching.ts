@@ -39,6 +39,9 @@ export function parseGeneralizedTime(s: string): number | null {
 
 /** ISO 8601 time -> generalizedTime at second precision (e.g. 20260115090000Z). */
 export function toGeneralizedTime(iso: string): string {
+  // Fast path for the UTC ISO strings the store writes; anything else goes through Date.
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$/.exec(iso);
+  if (m) return `${m[1]}${m[2]}${m[3]}${m[4]}${m[5]}${m[6]}Z`;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '19700101000000Z';
   return d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+/, '');

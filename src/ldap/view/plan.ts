@@ -133,9 +133,9 @@ function inChainCandidates(s: ViewState, attr: string, value: string): readonly 
   const target = recByDn(s, value);
   if (key === 'memberof') {
     if (target?.kind !== 'group') return [];
-    const groups = [...descendantGroups(s, target.id)];
-    const nested = groups.filter((g) => g !== target.id).sort((a, b) => a - b);
-    return unionSorted([...groups.map((g) => (s.recs.get(g) as GroupRec).memberIds), nested]);
+    // The target itself stays a candidate: in a cycle it is nested in itself (the evaluator decides).
+    const groups = [...descendantGroups(s, target.id)].sort((a, b) => a - b);
+    return unionSorted([...groups.map((g) => (s.recs.get(g) as GroupRec).memberIds), groups]);
   }
   if (key === 'member') {
     if (!target) return [];

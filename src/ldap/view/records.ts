@@ -3,7 +3,7 @@
 // hundred MB, the records cost a fraction of that.
 import type { Identity, LifecycleState } from '../../domain/types';
 import type { LdapEntry } from '../contract';
-import { escapeDNValue, normalizeDN } from '../schema/dn';
+import { escapeDNValue, normalizeDN, normalizeRdnValue } from '../schema/dn';
 
 export interface ViewOptions {
   baseDN: string;
@@ -152,7 +152,8 @@ export function personRec(identity: Identity, groupIds: number[], o: ResolvedOpt
     kind: 'person',
     id: personId(identity.uidNumber),
     dn,
-    ndn: normalizeDN(dn) ?? dn.toLowerCase(),
+    // Same result as normalizeDN(dn), without re-parsing the parent part 100,000 times.
+    ndn: `uid=${normalizeRdnValue(identity.username)},ou=people,${o.nbase}`,
     parent: `ou=people,${o.nbase}`,
     identityId: identity.id,
     username: identity.username,

@@ -52,15 +52,19 @@ export class Snapshot implements DirectorySnapshot {
     if (baseId === undefined) return null;
     const s = this.state;
     const planned = planCandidates(s, query.filter, ctx);
-    const universe = scopeIds(s, baseId, query.scope);
-    const candidates = planned && planned.length < universe.length ? planned : universe;
-    const checkScope = candidates === planned;
+    const universe = scopeSegments(s, baseId, query.scope);
+    const universeSize = universe.reduce((n, seg) => n + seg.length, 0);
+    // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
+    const usePlan = planned !== null && planned.length < universeSize;
+    const segments = usePlan ? [planned] : universe;
     return (function* (): Generator<LdapEntry> {
-      for (const id of candidates) {
-        const rec = s.recs.get(id);
-        if (!rec) continue;
-        if (checkScope && !inScope(rec, nbase, query.scope)) continue;
-        if (matches(rec) === TRUE) yield renderEntry(s, rec);
+      for (const segment of segments) {
+        for (const id of segment) {
+          const rec = s.recs.get(id);
+          if (!rec) continue;
+          if (usePlan && !inScope(rec, nbase, query.scope)) continue;
+          if (matches(rec) === TRUE) yield renderEntry(s, rec);
+        }
       }
     })();
   }
@@ -95,13 +99,13 @@ export class Snapshot implements DirectorySnapshot {
   }
 }
 
-/** Every id in the scope, in search order (ids are ordered base, OUs, people, groups, services). */
-function scopeIds(s: ViewState, baseId: number, scope: SearchQuery['scope']): readonly number[] {
-  if (scope === 'base') return [baseId];
+/** Every id in the scope, in search order, as consecutive segments (no 100,000-id copies per search). */
+function scopeSegments(s: ViewState, baseId: number, scope: SearchQuery['scope']): (readonly number[])[] {
+  if (scope === 'base') return [[baseId]];
   const children = childrenOf(s, baseId);
-  if (scope === 'one') return children;
-  if (baseId === BASE_ID) return [BASE_ID, PEOPLE_OU_ID, GROUPS_OU_ID, SERVICES_OU_ID, ...s.people, ...s.groups, ...s.services];
-  return children.length === 0 ? [baseId] : [baseId, ...children];
+  if (scope === 'one') return [children];
+  if (baseId === BASE_ID) return [[BASE_ID, PEOPLE_OU_ID, GROUPS_OU_ID, SERVICES_OU_ID], s.people, s.groups, s.services];
+  return [[baseId], children];
 }
 
 function childrenOf(s: ViewState, id: number): readonly number[] {

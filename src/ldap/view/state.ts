@@ -58,6 +58,15 @@ type Editors = {
 };
 
 export function buildState(identities: Identity[], groups: Group[], opts: ViewOptions): ViewState {
+  building = true;
+  try {
+    return buildFresh(identities, groups, opts);
+  } finally {
+    building = false;
+  }
+}
+
+function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions): ViewState {
   const o = resolveOptions(opts);
   const empty = <K extends string | number, V>() => CowMap.empty<K, V>().edit();
   const ed: Editors = {
@@ -74,7 +83,6 @@ export function buildState(identities: Identity[], groups: Group[], opts: ViewOp
   for (const r of statics) {
     ed.recs.set(r.id, r);
     ed.byDn.set(r.ndn, r.id);
-    if (r.kind === 'service') addPosting(ed.cn, prepCaseIgnore(r.name), r.id);
   }
   const groupRecs = buildGroups(groups, o);
   const groupsByName = new Map(groupRecs.map((g) => [g.name.toLowerCase(), g.id]));
@@ -93,6 +101,7 @@ export function buildState(identities: Identity[], groups: Group[], opts: ViewOp
     ed.byDn.set(rec.ndn, rec.id);
     addPosting(ed.cn, prepCaseIgnore(rec.name), rec.id);
   }
+  for (const r of statics) if (r.kind === 'service') addPosting(ed.cn, prepCaseIgnore(r.name), r.id);
   const byIdentity = ed.byIdentity.commit();
   return {
     o,
@@ -167,17 +176,23 @@ function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
 }
 
 function groupIdsOf(identity: Identity, groupsByName: ReadonlyMap<string, number>, primary: number): number[] {
-  const ids = new Set<number>([primary]);
+  const ids = [primary];
   for (const name of entitledGroupNames(identity)) {
     const id = groupsByName.get(name.toLowerCase());
-    if (id !== undefined) ids.add(id);
+    if (id !== undefined) ids.push(id);
   }
-  return [...ids].sort((a, b) => a - b);
+  ids.sort((a, b) => a - b);
+  return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
 }
 
 function addPosting<K extends string>(ed: CowMapEditor<K, number[]>, key: K, id: number): void {
-  ed.set(key, insertSorted(ed.get(key) ?? [], id));
+  const list = ed.get(key);
+  // While building, ids arrive in ascending order into lists nobody else holds: append in place.
+  if (building && list && list[list.length - 1] < id) list.push(id);
+  else ed.set(key, insertSorted(list ?? [], id));
 }
+
+let building = false;
 
 function removePosting<K extends string>(ed: CowMapEditor<K, number[]>, key: K, id: number): void {
   const next = removeSorted(ed.get(key) ?? [], id);

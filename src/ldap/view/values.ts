@@ -23,6 +23,11 @@ const GROUP_ATTRS = [
   'createTimestamp', 'modifyTimestamp', 'entryDN', 'subschemaSubentry', 'hasSubordinates', 'structuralObjectClass',
 ];
 
+const specs = (names: string[]) =>
+  names.map((name) => ({ name, key: name.toLowerCase(), operational: attributeType(name)?.operational ?? false }));
+const PERSON_SPECS = specs(PERSON_ATTRS);
+const GROUP_SPECS = specs(GROUP_ATTRS);
+
 const one = (v: string | null | undefined): string[] | undefined => (v ? [v] : undefined);
 
 /** Stable UUID-shaped id derived from a string (name-based, like UUIDv5 over SHA-1). */
@@ -128,12 +133,10 @@ function asciiFold(s: string): string {
 export function renderEntry(s: ViewState, rec: Rec): LdapEntry {
   if (rec.kind !== 'person' && rec.kind !== 'group') return rec.entry;
   const attrs: LdapEntry['attrs'] = new Map();
-  for (const name of attributeNamesOf(rec)) {
-    const key = name.toLowerCase();
+  for (const { name, key, operational } of rec.kind === 'person' ? PERSON_SPECS : GROUP_SPECS) {
     const values = valuesOf(s, rec, key);
     if (!values || values.length === 0) continue;
-    const t = attributeType(key);
-    attrs.set(key, { name, values: values as string[], operational: t?.operational ?? false });
+    attrs.set(key, { name, values: values as string[], operational });
   }
   return { dn: rec.dn, ndn: rec.ndn, attrs };
 }
