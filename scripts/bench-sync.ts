@@ -38,7 +38,7 @@ function hrFile(people: number, changedTitle: boolean): string {
 }
 
 /** Wall time and this process's CPU time: on a shared machine the CPU time shows our own cost. */
-async function timed(label: string, fn: () => Promise<RunReport>): Promise<{ ms: number; cpuMs: number; report: Pick<RunReport, 'counts'> }> {
+async function timed(label: string, fn: () => Promise<RunReport>): Promise<{ ms: number; cpuMs: number; rssMb: number; report: Pick<RunReport, 'counts'> }> {
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const report = await fn();
@@ -46,7 +46,8 @@ async function timed(label: string, fn: () => Promise<RunReport>): Promise<{ ms:
   const used = process.cpuUsage(cpu);
   if (report.status !== 'applied') throw new Error(`${label} run ended ${report.status}: ${report.reason}`);
   // keep only the counts: holding 100,000 per-person changes would distort the next run's RSS
-  return { ms, cpuMs: Math.round((used.user + used.system) / 1000), report: { counts: report.counts } };
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  return { ms, cpuMs: Math.round((used.user + used.system) / 1000), rssMb, report: { counts: report.counts } };
 }
 
 /** A fixed CPU workload timed before the runs, to scale the numbers on a busy shared machine. */
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
         noChangeMs: noChange.ms,
         onePercentChangedMs: onePercent.ms,
         cpuMs: { first: first.cpuMs, noChange: noChange.cpuMs, onePercentChanged: onePercent.cpuMs },
+        peakRssMbAfter: { first: first.rssMb, noChange: noChange.rssMb, onePercentChanged: onePercent.rssMb },
         calibrationMs: calibration,
         loadAverage: Number(loadavg()[0].toFixed(1)),
         writes: { first: first.report.counts.writes, noChange: noChange.report.counts.writes, onePercentChanged: onePercent.report.counts.writes },

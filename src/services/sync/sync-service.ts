@@ -63,15 +63,16 @@ export class SyncService {
   async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean } = {}): Promise<RunReport> {
     const runId = newRunId(cfg.name, this.deps.clock.now());
     const startedAt = this.nowIso();
+    const actor: AuditActor = { kind: 'source-run', id: runId, source: cfg.name };
     const settings = settingsOf(cfg, connector.authoritative);
-    let snapshot: SourceSnapshot;
+    // the snapshot lives only in `x`, so execute can let go of the records once they are planned
+    const x: Execution = { runId, startedAt, settings, snapshot: EMPTY_SNAPSHOT, actor, dryRun: !!opts.dryRun, partial: false, bypassHold: false };
     try {
-      snapshot = await connector.read({ watermark: await this.lastWatermark(cfg.name) });
+      x.snapshot = await connector.read({ watermark: await this.lastWatermark(cfg.name) });
     } catch (err) {
       return this.failedRun(runId, startedAt, cfg.name, err, !!opts.dryRun);
     }
-    const actor: AuditActor = { kind: 'source-run', id: runId, source: cfg.name };
-    return this.execute({ runId, startedAt, settings, snapshot, actor, dryRun: !!opts.dryRun, partial: false, bypassHold: false });
+    return this.execute(x);
   }
 
   /**
@@ -136,6 +137,16 @@ export class SyncService {
   }
 
   private async execute(x: Execution): Promise<RunReport> {
+    const plan = await this.plan(x);
+    const run = this.runRow(x, plan.plan);
+    return this.finish(x, run, plan.plan, plan.knownGroups);
+  }
+
+  /**
+   * Loads the state and plans. Only the plan and the group names leave this function, so the
+   * loaded identities and records can be collected while the plan is committed.
+   */
+  private async plan(x: Execution): Promise<{ plan: RunPlan; knownGroups: Set<string> }> {
     const state = await loadRunState(this.deps.store, x.settings.name);
     const plan = planRun({
       runId: x.runId,
@@ -150,10 +161,15 @@ export class SyncService {
       correlationIdFor: x.correlationIdFor,
       rankings: this.rankings(),
     });
-    const run = this.runRow(x, plan);
+    return { plan, knownGroups: state.groups };
+  }
+
+  private async finish(x: Execution, run: SyncRun, plan: RunPlan, knownGroups: Set<string>): Promise<RunReport> {
     const changes = reportedChanges(plan, x.partial ? Infinity : MAX_REPORTED_CHANGES);
     if (x.dryRun) return this.report(run, plan, changes, true);
     if (plan.holdReason) return this.hold(run, plan, changes, x);
+    // what was read is kept only to stage a held run; an applied run lets it go
+    x.snapshot = { ...x.snapshot, records: [] };
     const now = this.nowIso();
     try {
       run.counts.writes = await applyPlan(plan, {
@@ -163,7 +179,7 @@ export class SyncService {
         now,
         uidNumberStart: this.deps.identity.uidNumberStart,
         gidNumberStart: this.deps.identity.gidNumberStart,
-        knownGroups: state.groups,
+        knownGroups,
         batchSize: this.batchSize,
       });
       const closing = closingChanges(plan, run, x.actor, now, x.closingAudit ?? []);
@@ -247,6 +263,8 @@ export class SyncService {
     return this.deps.clock.now().toISOString();
   }
 }
+
+const EMPTY_SNAPSHOT: SourceSnapshot = { mode: 'full', complete: false, records: [], problems: [], incompleteReason: 'not read', watermark: null };
 
 /** A full run reports at most this many per-person changes (the counts are always complete). */
 export const MAX_REPORTED_CHANGES = 10_000;
