@@ -54,7 +54,7 @@ describe('PduFramer', () => {
 
 describe('structure checks', () => {
   it('rejects nesting deeper than the cap without recursion', () => {
-    let inner = Buffer.from('8700', 'hex');
+    let inner: Buffer = Buffer.from('8700', 'hex');
     for (let i = 0; i < 100; i++) inner = tlv(0xa2, inner);
     expect(() => checkStructure(tlv(0x30, inner), 64)).toThrow(/nested deeper than 64/);
     expect(() => checkStructure(tlv(0x30, inner), 200)).not.toThrow();
