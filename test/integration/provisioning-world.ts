@@ -71,7 +71,7 @@ export function entitle(identity: Identity, targets: TargetConfig[]): Identity {
 }
 
 /** Commits a change of one person with the planner's intents, the way SyncService does. */
-export async function commitPerson(store: IdentityStore, targets: TargetConfig[], before: Identity | null, after: Identity, correlationId = randomUUID()): Promise<Identity> {
+export async function commitPerson(store: IdentityStore, targets: TargetConfig[], before: Identity | null, after: Identity, correlationId: string = randomUUID()): Promise<Identity> {
   const next = entitle({ ...after, updatedAt: new Date().toISOString() }, targets);
   const intents = createIntentPlanner(targets).intentsFor(before, next, correlationId, new Date().toISOString());
   const res = await store.commit({ identities: [{ identity: next, expectedRevision: before ? before.revision : null }], intents });

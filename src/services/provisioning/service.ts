@@ -14,6 +14,8 @@ import { applyPair, failPair, type ApplyOutcome } from './apply';
 import { Dispatcher } from './dispatcher';
 import { ProvisioningMetrics } from './metrics';
 import { TargetHealth } from './quarantine';
+import { reconcileTarget, type ReconcileReport } from './reconcile';
+import cron, { type ScheduledTask } from 'node-cron';
 
 export interface ProvisioningLogger {
   info(obj: object, msg?: string): void;
@@ -53,6 +55,7 @@ export class ProvisioningService {
   readonly health = new Map<string, TargetHealth>();
   private workers: Worker[] = [];
   private timers: NodeJS.Timeout[] = [];
+  private cronTasks: ScheduledTask[] = [];
   private unsubscribe: (() => void) | null = null;
   private closing: Promise<void> | null = null;
   private readonly clock: Clock;
@@ -81,6 +84,7 @@ export class ProvisioningService {
     if (this.o.workers !== false) for (const t of this.o.targets) this.workers.push(this.startWorker(t));
     const every = this.o.sweepIntervalMs ?? 30000;
     this.timers.push(setInterval(() => void this.sweep().catch((err) => this.log.error({ err }, 'outbox sweep failed')), every));
+    for (const t of this.o.targets) if (t.reconcile.schedule) this.cronTasks.push(this.scheduleReconcile(t));
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     await this.sweep(0);
   }
@@ -88,6 +92,20 @@ export class ProvisioningService {
   /** Re-enqueues every pending intent older than staleAfterMs (0 = all of them). */
   sweep(staleAfterMs = this.o.staleAfterMs ?? 60000): Promise<number> {
     return this.dispatcher.sweep(staleAfterMs);
+  }
+
+  /** Reads the target's accounts, sends drifted and missing pairs through the queue, reports orphans. */
+  reconcile(target: string, opts: { dryRun?: boolean } = {}): Promise<ReconcileReport> {
+    const t = this.targetOf(target);
+    return reconcileTarget({ store: this.o.store, connector: this.connector(target), target: t, clock: this.clock, queue: this.queue }, opts);
+  }
+
+  private scheduleReconcile(t: TargetConfig): ScheduledTask {
+    return cron.schedule(t.reconcile.schedule!, () => {
+      this.reconcile(t.name)
+        .then((r) => this.log.info({ target: t.name, drift: r.drift.length, missing: r.missing.length, orphans: r.orphans.length }, 'target reconciled'))
+        .catch((err) => this.log.error({ target: t.name, err: (err as Error).message }, 'target reconcile failed'));
+    }, { noOverlap: true });
   }
 
   connector(target: string): TargetConnector {
@@ -191,6 +209,7 @@ export class ProvisioningService {
     this.closing ??= (async () => {
       this.unsubscribe?.();
       for (const t of this.timers) clearInterval(t);
+      for (const c of this.cronTasks) await Promise.resolve(c.destroy()).catch(() => undefined);
       await Promise.allSettled(this.workers.map((w) => w.close()));
       await this.queue.close();
     })();
