@@ -1,9 +1,11 @@
-import { BerReader } from '@ldapjs/asn1';
 import { FilterTooComplexError, type DirFilter } from '../../src/ldap/contract';
 import { compileFilter, parseFilterString, simplifyFilter } from '../../src/ldap/filter/compile';
 
+// Neither package ships type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ldapFilter = require('@ldapjs/filter');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BerReader } = require('@ldapjs/asn1');
 
 /** What the server hands us: a filter decoded from BER by ldapjs, not one built from a string. */
 function fromWire(s: string): unknown {
