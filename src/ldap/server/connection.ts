@@ -29,6 +29,8 @@ export interface OpContext {
 }
 
 const WRITE_OPS = new Set([0x66, 0x68, 0x4a, 0x6c, 0x6e]);
+/** requests a client may pipeline behind a bind in progress (they wait for its result) */
+const MAX_BACKLOG = 64;
 
 /**
  * One client connection. It owns the socket from the first byte: frames PDUs itself, enforces the
@@ -86,6 +88,10 @@ export class LdapConnection {
       return;
     }
     this.backlog.push(...pdus);
+    if (this.bindPending && this.backlog.length > MAX_BACKLOG) {
+      this.protocolViolation(new BerError(`more than ${MAX_BACKLOG} requests queued behind a bind`));
+      return;
+    }
     this.drainBacklog();
   }
 
@@ -171,7 +177,7 @@ export class LdapConnection {
   /** Answer an operation that cannot run, with the right response type for its request. */
   answerError(env: Envelope, code: number, msg: string): void {
     const op = RESPONSE_OP[env.op.tag];
-    this.log.info({ op: `0x${env.op.tag.toString(16)}`, msgid: env.messageId, code, reason: msg }, 'refused');
+    this.log.info({ req: this.deps.nextRequestId(), op: `0x${env.op.tag.toString(16)}`, msgid: env.messageId, bindDN: this.session?.dn ?? '', code, reason: msg }, 'refused');
     if (op) this.send(result(env.messageId, op, { code, message: msg }));
     else this.destroy(msg);
   }

@@ -30,8 +30,12 @@ export interface LdapServerHandle {
   close(): Promise<void>;
   /** the real URL of every listener (port 0 resolved) */
   addresses(): { url: string }[];
-  /** re-reads certificate and key (wire to SIGHUP); keeps the old ones when the new ones do not load */
-  reloadTls(): Promise<void>;
+  /**
+   * Re-reads certificate and key (wire to SIGHUP): from `material` when given (the config loader
+   * has already replaced certFile/keyFile by their contents), else from ldap.tls.certFile/keyFile.
+   * Keeps the old pair when the new one does not load.
+   */
+  reloadTls(material?: TlsMaterial): Promise<void>;
   connectionCount(): number;
 }
 
@@ -138,8 +142,8 @@ export async function startLdapServer(opts: LdapServerOptions): Promise<LdapServ
   return {
     addresses: () => listeners.map((l) => ({ url: urlOf(l) })),
     connectionCount: () => connections.size,
-    async reloadTls() {
-      const next = await loadTlsMaterial(config);
+    async reloadTls(material?: TlsMaterial) {
+      const next = material ?? (await loadTlsMaterial(config));
       if (!next) return;
       const context = secureContextOf(next); // throws on a bad pair: the old one stays
       tlsMaterial = next;
