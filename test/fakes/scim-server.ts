@@ -26,6 +26,8 @@ export interface ScimFault {
   body?: string;
   /** wait before answering (simulates a slow provider) */
   delayMs?: number;
+  /** let the request through but answer without a body (providers that only send Location) */
+  stripBody?: boolean;
   /** how many requests it applies to (default 1; Infinity for all) */
   times?: number;
 }
@@ -248,6 +250,12 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
     if (fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (res.destroyed) return;
+    if (fault.stripBody) {
+      res.json = res.send = function () {
+        return res.end() as unknown as Response;
+      };
+      return next();
+    }
     if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
     if (fault.body !== undefined) {
       res.status(fault.status || 200).type('application/scim+json').send(fault.body);

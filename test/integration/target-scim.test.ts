@@ -99,6 +99,20 @@ describe('SCIM target against scimmy: protocol details', () => {
     expect(err.message).toMatch(/SCIM target "app": GET \/scim\/v2\/Users answered 200 with malformed JSON/);
   });
 
+  it('reads the account back when a create answers 201 without a body', async () => {
+    srv.inject({ status: 0, method: 'POST', path: /\/Users$/, stripBody: true });
+    const created = await scim.create(desiredFor('wes-1'));
+    expect(srv.log.some((l) => l.method === 'POST' && l.status === 201 && l.body?.userName === 'wes-1')).toBe(true);
+    expect(srv.users.get(created.externalId)?.userName).toBe('wes-1');
+  });
+
+  it('a create answered without a body whose account cannot be found is a clear permanent error', async () => {
+    srv.inject({ status: 200, method: 'POST', path: /\/Users$/, body: '' });
+    const err = await scim.create(desiredFor('xia-1')).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentTargetError);
+    expect(err.message).toMatch(/POST \/Users answered 200 but the account cannot be found/);
+  });
+
   it('a 409 uniqueness error on a name that cannot be found is permanent and clear', async () => {
     srv.inject({ status: 409, method: 'POST' });
     const err = await scim.create(desiredFor('vera-1')).catch((e) => e);

@@ -58,8 +58,9 @@ export class ScimTargetConnector implements TargetConnector {
       if (!raced) throw new PermanentTargetError(`SCIM target "${this.name}": userName "${desired.userName}" is taken but cannot be found`, 409);
       return this.update(raced, desired);
     }
-    if (!res.body?.id) throw new PermanentTargetError(`SCIM target "${this.name}": POST /Users answered ${res.status} without a resource id`, res.status);
-    const created = this.toAccountWithGroups(res.body, []);
+    // some providers answer 201 with only a Location header: read the account back by name
+    const created = res.body?.id ? this.toAccountWithGroups(res.body, []) : await this.findByUserName(desired.userName);
+    if (!created) throw new PermanentTargetError(`SCIM target "${this.name}": POST /Users answered ${res.status} but the account cannot be found`, res.status);
     for (const group of desired.groups) await this.groups.addMember(group, created.externalId);
     return { ...created, groups: [...desired.groups] };
   }
