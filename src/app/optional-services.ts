@@ -5,6 +5,7 @@ import type { AccessPolicy, IntentPlanner } from '../ports/access-policy';
 import type { RedisHandle } from '../redis/connection';
 import type { Logger } from '../observability/logger';
 import type { Closer } from './closer';
+import { startLdapFrontend } from './ldap-frontend';
 
 export interface OptionalServiceDeps {
   loaded: LoadedConfig;
@@ -21,6 +22,12 @@ export interface OptionalServices {
   reload(): Promise<void>;
 }
 
-export async function startOptionalServices(_deps: OptionalServiceDeps): Promise<OptionalServices> {
-  return { ldapAddresses: [], reload: async () => undefined };
+export async function startOptionalServices(deps: OptionalServiceDeps): Promise<OptionalServices> {
+  const ldap = await startLdapFrontend(deps);
+  return {
+    ldapAddresses: ldap?.addresses ?? [],
+    reload: async () => {
+      await ldap?.reloadTls();
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerCredentialCommands } from './credentials';
 
 /** Commands contributed by the LDAP frontend and provisioning (password, mfa, resync, queue). */
-export function registerExtensionCommands(_program: Command, _o: Output): void {}
+export function registerExtensionCommands(program: Command, o: Output): void {
+  registerCredentialCommands(program, o);
+}

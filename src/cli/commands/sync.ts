@@ -5,6 +5,8 @@ import type { Output } from '../output';
 import { buildEngine, type SourceRunOutcome } from '../../app/engine';
 import { connectRedis } from '../../redis/connection';
 import { resolve } from 'node:path';
+import { publishChange } from '../../ldap/view';
+import { changeChannel } from '../../app/ldap-frontend';
 
 function describeOutcome(o: SourceRunOutcome): string {
   if (!o.ran) return `${o.source}: skipped, ${o.reason}`;
@@ -29,6 +31,8 @@ export function registerSyncCommand(program: Command, o: Output): void {
         const redis = opts.dryRun ? null : await connectRedis({ url: rc.url, autoStart: rc.autoStart, dataDir: resolve(ctx.loaded.baseDir, rc.dataDir) });
         try {
           const engine = buildEngine(ctx, { redis: redis?.client ?? null });
+          // Running daemons refresh their LDAP view within a second through this channel.
+          const stopPublishing = redis ? ctx.store.onChange((e) => void publishChange(redis.client, changeChannel(ctx.loaded.config.redis.prefix), e.seq).catch(() => undefined)) : () => undefined;
           const outcomes = await engine.runSources({ only: opts.source, dryRun: !!opts.dryRun });
           let failed = 0;
           for (const out of outcomes) {
@@ -36,6 +40,7 @@ export function registerSyncCommand(program: Command, o: Output): void {
             o.out(describeOutcome(out));
             if (out.ran && (out.report.status === 'failed' || out.report.status === 'incomplete')) failed++;
           }
+          stopPublishing();
           if (failed > 0) throw new CliFailure(`${failed} source run(s) did not complete; access was not removed from anyone.`);
         } finally {
           await redis?.close();

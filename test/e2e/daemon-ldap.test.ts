@@ -1,0 +1,74 @@
+// A new user's path: start the daemon with an `ldap:` section, read the directory with ldapsearch.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../helpers/slapd';
+import { workspace } from '../helpers/cli';
+
+const run = promisify(execFile);
+const BIN = resolve(__dirname, '../../bin/idsync.js');
+const APP_DN = 'cn=app,ou=services,dc=example,dc=com';
+
+async function ldapsearch(url: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run('ldapsearch', ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', url, '-D', APP_DN, '-w', 'app-secret', '-b', 'dc=example,dc=com', ...args]);
+  return stdout;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in time: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the daemon serves the directory over LDAP', () => {
+  let child: ChildProcess;
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('answers ldapsearch with the synced people, and a termination removes them', async () => {
+    const port = await freePort();
+    const url = `ldap://127.0.0.1:${port}`;
+    const ws = workspace();
+    appendFileSync(ws.config, `ldap:\n  baseDN: dc=example,dc=com\n  listen: [ "${url}" ]\n  serviceAccounts: [ { name: app, password: "\${TEST_APP_PW}" } ]\n`);
+    const others = Array.from({ length: 8 }, (_, i) => ({ id: `E${10 + i}`, first: 'Test', last: `Person${i}` }));
+    ws.writeCsv([
+      { id: 'E1', first: 'Grace', last: 'Hopper', department: 'Engineering' },
+      { id: 'E2', first: 'Alan', last: 'Turing', department: 'Research' },
+      ...others,
+    ]);
+    child = spawn(process.execPath, [BIN, 'run', '--config', ws.config], { stdio: 'ignore', env: { ...process.env, TEST_APP_PW: 'app-secret' } });
+    const entry = await until(async () => {
+      const out = await ldapsearch(url, '(uid=ghopper)', 'uid', 'mail', 'memberOf');
+      return out.includes('dn: uid=ghopper') ? out : undefined;
+    }, 20000);
+    expect(entry).toContain('mail: grace.hopper@example.com');
+    expect(entry).toContain('memberOf: cn=engineering,ou=groups,dc=example,dc=com');
+    const groups = await ldapsearch(url, '(cn=research)', 'memberUid');
+    expect(groups).toContain('memberUid: aturing');
+
+    // Alan leaves: the next run (forced with sync --once from another process) drops him from the view.
+    ws.writeCsv([
+      { id: 'E1', first: 'Grace', last: 'Hopper', department: 'Engineering' },
+      { id: 'E2', first: 'Alan', last: 'Turing', department: 'Research', status: 'terminated', end: '2021-01-01' },
+      ...others,
+    ]);
+    await run(process.execPath, [BIN, 'sync', '--config', ws.config, '--once'], { env: { ...process.env, TEST_APP_PW: 'app-secret' } });
+    await until(async () => ((await ldapsearch(url, '(uid=aturing)', 'uid')).trim() === '' ? true : undefined), 1500);
+    expect(await ldapsearch(url, '(uid=ghopper)', 'uid')).toContain('uid: ghopper');
+  });
+});
