@@ -76,9 +76,11 @@ describe('filter evaluation: RFC 4511 three-valued logic', () => {
     expect(run('(!(fooBar=1))')).toBe(UNDEFINED);
   });
 
-  it('presence of an unknown attribute is FALSE (so its negation is TRUE)', () => {
-    expect(run('(fooBar=*)')).toBe(FALSE);
-    expect(run('(!(fooBar=*))')).toBe(TRUE);
+  it('presence of an unknown attribute is Undefined too (as OpenLDAP answers), of a known absent one FALSE', () => {
+    expect(run('(fooBar=*)')).toBe(UNDEFINED);
+    expect(run('(!(fooBar=*))')).toBe(UNDEFINED);
+    expect(run('(description=*)')).toBe(FALSE);
+    expect(run('(!(description=*))')).toBe(TRUE);
   });
 
   it('an assertion value invalid for the syntax is Undefined', () => {

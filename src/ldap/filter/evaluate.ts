@@ -79,7 +79,9 @@ export function matcherOf<R>(f: DirFilter, ctx: EvalContext<R>): Matcher<R> {
       };
     }
     case 'present': {
-      // RFC 4511: presence of an unknown attribute is FALSE, not Undefined.
+      // An attribute the schema does not know is Undefined here too, as in OpenLDAP, so that
+      // (!(unknown=*)) matches nothing instead of everything.
+      if (!attributeType(f.attr)) return always(UNDEFINED);
       const attr = canonicalAttr(f.attr);
       return (rec) => ((ctx.values(rec, attr)?.length ?? 0) > 0 ? TRUE : FALSE);
     }
