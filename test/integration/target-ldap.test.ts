@@ -111,3 +111,19 @@ describe('LDAP target: stale actual state', () => {
     }
   });
 });
+
+describe('LDAP target: concurrency', () => {
+  it('concurrent first calls share one bind, and close() releases it so jest can exit', async () => {
+    const peer = await startLdapPeer();
+    const dir = openTarget({ name: 'dir', kind: 'ldap', url: peer.slapd.url, bindDN: peer.slapd.rootDN, bindPassword: peer.slapd.rootPassword, usersDN: peer.usersDN, groupsDN: peer.groupsDN });
+    try {
+      const created = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => dir.create(desiredFor(`conc-${i}`, { groups: ['shared'] }))));
+      expect(new Set(created.map((c) => c.externalId)).size).toBe(6);
+      const [group] = await peer.ldapsearch('(cn=shared)', ['member']);
+      expect(group.member).toHaveLength(6);
+    } finally {
+      await dir.close?.();
+      await peer.stop();
+    }
+  });
+});

@@ -33,7 +33,7 @@ import { LdapGroups, normDN } from './groups';
 export class LdapTargetConnector implements TargetConnector {
   readonly kind = 'ldap';
   readonly name: string;
-  private client: Client | null = null;
+  private connecting: Promise<Client> | null = null;
   private readonly groups: LdapGroups;
 
   constructor(private readonly cfg: LdapTargetConfig) {
@@ -120,8 +120,9 @@ export class LdapTargetConnector implements TargetConnector {
   }
 
   async close(): Promise<void> {
-    const c = this.client;
-    this.client = null;
+    const pending = this.connecting;
+    this.connecting = null;
+    const c = await pending?.catch(() => null);
     await c?.unbind().catch(() => undefined);
   }
 
@@ -212,16 +213,23 @@ export class LdapTargetConnector implements TargetConnector {
     return moved;
   }
 
-  private async connect(): Promise<Client> {
-    if (this.client) return this.client;
+  /** One bound connection shared by concurrent operations; concurrent first calls share one bind. */
+  private connect(): Promise<Client> {
+    this.connecting ??= this.bindNew().catch((err) => {
+      this.connecting = null;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private async bindNew(): Promise<Client> {
     const client = new Client({ url: this.cfg.url, timeout: this.cfg.timeoutMs, connectTimeout: this.cfg.timeoutMs });
     try {
       await client.bind(this.cfg.bindDN, this.cfg.bindPassword!);
     } catch (err) {
       await client.unbind().catch(() => undefined);
-      throw this.fail(err, `bind as ${this.cfg.bindDN}`);
+      throw mapLdapError(err, `LDAP target "${this.name}": bind as ${this.cfg.bindDN}`);
     }
-    this.client = client;
     return client;
   }
 
@@ -238,9 +246,9 @@ export class LdapTargetConnector implements TargetConnector {
   private fail(err: unknown, what: string): Error {
     const mapped = mapLdapError(err, `LDAP target "${this.name}": ${what}`);
     if (mapped.name === 'RetryableTargetError') {
-      const c = this.client;
-      this.client = null;
-      void c?.unbind().catch(() => undefined);
+      const pending = this.connecting;
+      this.connecting = null;
+      void pending?.then((c) => c.unbind()).catch(() => undefined);
     }
     return mapped;
   }
