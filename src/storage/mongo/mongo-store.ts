@@ -55,7 +55,8 @@ export class MongoStore implements IdentityStore {
       writeConcern: { w: 'majority' },
       // undefined optional fields must stay absent, not come back as null
       ignoreUndefined: true,
-      serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs ?? 10_000,
+      // unset unless asked: the driver default (30 s) or the URI's own parameter applies
+      ...(opts.serverSelectionTimeoutMs !== undefined ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs } : {}),
       autoIndex: false,
     });
     try {
