@@ -43,6 +43,14 @@ describe('Entra target against the Graph fake', () => {
     expect(g.counts.revokes.get(created.externalId)).toBe(2);
   });
 
+  it('concurrent creates into a new group create that group once (Graph allows duplicate names)', async () => {
+    const entra = open();
+    await Promise.all([0, 1, 2, 3, 4].map((i) => entra.create(desiredFor(`crowd-${i}`, { groups: ['crowd'] }))));
+    const crowd = [...g.groups.values()].filter((x) => x.displayName === 'crowd');
+    expect(crowd).toHaveLength(1);
+    expect(crowd[0].members.size).toBe(5);
+  });
+
   it('lists through @odata.nextLink pages', async () => {
     const entra = open({ pageSize: 2 });
     for (let i = 0; i < 5; i++) await entra.create(desiredFor(`page-${i}`));

@@ -43,6 +43,14 @@ describe('Okta target against the Management API fake', () => {
     expect(o.server.log.filter((l) => l.method === 'GET' && l.path === '/api/v1/users').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('concurrent creates into a new group create that group once', async () => {
+    const okta = open();
+    await Promise.all([0, 1, 2, 3, 4].map((i) => okta.create(desiredFor(`crowd-${i}`, { groups: ['crowd'] }))));
+    const crowd = [...o.groups.values()].filter((x) => x.profile.name === 'crowd');
+    expect(crowd).toHaveLength(1);
+    expect(crowd[0].members.size).toBe(5);
+  });
+
   it('reads the next link out of a multi-link header', () => {
     expect(nextLink('<https://x/api/v1/users?limit=2>; rel="self", <https://x/api/v1/users?after=00u1&limit=2>; rel="next"')).toBe('https://x/api/v1/users?after=00u1&limit=2');
     expect(nextLink('<https://x/api/v1/users?limit=2>; rel="self"')).toBeNull();

@@ -85,6 +85,13 @@ describe('SCIM target against scimmy: protocol details', () => {
     expect(patch.body.Operations).toEqual([{ op: 'remove', path: `members[value eq "${created.externalId}"]` }]);
   });
 
+  it('concurrent creates into a new group create that group once', async () => {
+    await Promise.all([0, 1, 2, 3, 4].map((i) => scim.create(desiredFor(`crowd-${i}`, { groups: ['crowd'] }))));
+    const crowd = [...srv.groups.values()].filter((g) => g.displayName === 'crowd');
+    expect(crowd).toHaveLength(1);
+    expect(crowd[0].members).toHaveLength(5);
+  });
+
   it('a slow provider times out as a retryable error', async () => {
     srv.inject({ status: 0, delayMs: 1500 });
     const err = await open({ timeoutMs: 200 }).lookup('tara-1', null).catch((e) => e);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, compact, groupChanges, sameUserName } from '../attributes';
+import { SingleFlight } from '../single-flight';
 import { GraphClient } from './client';
 import type { EntraTargetConfig } from './config';
 import { ClientCredentialsToken } from './token';
@@ -29,6 +30,7 @@ export class EntraTargetConnector implements TargetConnector {
   readonly name: string;
   private readonly graph: GraphClient;
   private readonly groupIds = new Map<string, string>();
+  private readonly resolving = new SingleFlight<string | null>();
 
   constructor(private readonly cfg: EntraTargetConfig, clock: Clock = systemClock) {
     this.name = cfg.name;
@@ -150,6 +152,10 @@ export class EntraTargetConnector implements TargetConnector {
   private async groupId(name: string, create: boolean): Promise<string | null> {
     const cached = this.groupIds.get(name.toLowerCase());
     if (cached) return cached;
+    return this.resolving.run(`${create}:${name.toLowerCase()}`, () => this.findOrCreateGroup(name, create));
+  }
+
+  private async findOrCreateGroup(name: string, create: boolean): Promise<string | null> {
     const res = await this.graph.call('GET', `/groups?$filter=${encodeURIComponent(`displayName eq ${odata(name)}`)}&$select=id,displayName`);
     const found = (res.body?.value ?? []) as any[];
     if (found.length > 1) throw new PermanentTargetError(`Entra target "${this.name}": ${found.length} groups are named "${name}"; rename one`);

@@ -4,6 +4,7 @@
 import { systemClock, type Clock } from '../../../ports/clock';
 import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, compact, groupChanges, sameUserName } from '../attributes';
+import { SingleFlight } from '../single-flight';
 import { OktaClient } from './client';
 import type { OktaTargetConfig } from './config';
 
@@ -27,6 +28,7 @@ export class OktaTargetConnector implements TargetConnector {
   readonly name: string;
   private readonly okta: OktaClient;
   private readonly groupIds = new Map<string, string>();
+  private readonly resolving = new SingleFlight<string | null>();
 
   constructor(private readonly cfg: OktaTargetConfig, clock: Clock = systemClock) {
     this.name = cfg.name;
@@ -143,6 +145,10 @@ export class OktaTargetConnector implements TargetConnector {
   private async groupId(name: string, create: boolean): Promise<string | null> {
     const cached = this.groupIds.get(name.toLowerCase());
     if (cached) return cached;
+    return this.resolving.run(`${create}:${name.toLowerCase()}`, () => this.findOrCreateGroup(name, create));
+  }
+
+  private async findOrCreateGroup(name: string, create: boolean): Promise<string | null> {
     const res = await this.okta.call('GET', `/api/v1/groups?search=${encodeURIComponent(`profile.name eq ${quote(name)}`)}`);
     const found = (Array.isArray(res.body) ? res.body : []).filter((g: any) => String(g.profile?.name).toLowerCase() === name.toLowerCase());
     let id: string | undefined = found[0]?.id;

@@ -3,12 +3,14 @@
 // members are never overwritten. Providers without PATCH get GET + PUT of the member list.
 import { PermanentTargetError } from '../../../ports/target-connector';
 import type { ScimClient } from './client';
+import { SingleFlight } from '../single-flight';
 import { GROUP_SCHEMA, PATCH_SCHEMA, scimString } from './mapping';
 
 export class ScimGroups {
   /** lower-cased displayName -> group id; groups are rarely renamed, and a 404 clears the entry */
   private readonly ids = new Map<string, string>();
   private patchUnsupported = false;
+  private readonly resolving = new SingleFlight<string | null>();
 
   constructor(private readonly client: ScimClient, private readonly pageSize: number) {}
 
@@ -57,6 +59,10 @@ export class ScimGroups {
   private async idOf(name: string, create: boolean): Promise<string | null> {
     const cached = this.ids.get(name.toLowerCase());
     if (cached) return cached;
+    return this.resolving.run(`${create}:${name.toLowerCase()}`, () => this.findOrCreate(name, create));
+  }
+
+  private async findOrCreate(name: string, create: boolean): Promise<string | null> {
     const filter = encodeURIComponent(`displayName eq ${scimString(name)}`);
     const res = await this.client.call('GET', `/Groups?filter=${filter}&attributes=displayName`);
     const found = (res.body?.Resources ?? []).find((g: any) => String(g.displayName).toLowerCase() === name.toLowerCase());
