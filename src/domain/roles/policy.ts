@@ -14,7 +14,8 @@ interface Grant {
   path: string[];
 }
 
-export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[]): AccessPolicy {
+/** `base` (e.g. the core department-group policy) is kept alongside the role grants when given. */
+export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[], base?: AccessPolicy): AccessPolicy {
   const compiled = compileRoles(roles, targets.map((t) => t.name));
   const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
   const openTargets = targets.map((t) => t.name).filter((t) => !assigned.has(t));
@@ -23,7 +24,9 @@ export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[
       // Anyone not active holds nothing: suspension and termination revoke every grant at once.
       if (identity.state !== 'active') return [];
       const grants = grantsFor(identity, compiled);
-      return [...groupEntitlements(grants), ...accountEntitlements(grants), ...openTargets.map(openAccount)];
+      const groups = groupEntitlements(grants);
+      const extra = (base?.entitlements(identity) ?? []).filter((e) => !(e.kind === 'group' && groups.some((g) => g.name === e.name)));
+      return [...extra, ...groups, ...accountEntitlements(grants), ...openTargets.map(openAccount)];
     },
   };
 }

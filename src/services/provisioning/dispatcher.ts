@@ -9,6 +9,9 @@ import { PRIORITY_REVOKE } from '../../domain/provisioning/planner';
 import { removalVerdict, type RemovalThreshold } from '../../domain/provisioning/thresholds';
 import { holdIntents, isAllowed, openHold } from './holds';
 
+/** A helpdesk resync is a person asking for this change now: it is not held by the threshold. */
+export const RESYNC_REASON = 'helpdesk.resync';
+
 export interface DispatchTarget {
   name: string;
   thresholds: RemovalThreshold & { windowMs: number };
@@ -67,7 +70,7 @@ export class Dispatcher {
     const window = new Map([...(this.removals.get(target.name) ?? new Map<string, number>())].filter(([, at]) => at > now - target.thresholds.windowMs));
     this.removals.set(target.name, window);
     // an intent already counted (re-sent by a sweep) passes without counting twice
-    const fresh = intents.filter((i) => i.priority === PRIORITY_REVOKE && !isAllowed(i) && !window.has(i.id));
+    const fresh = intents.filter((i) => i.priority === PRIORITY_REVOKE && i.reason !== RESYNC_REASON && !isAllowed(i) && !window.has(i.id));
     if (!fresh.length) return intents;
     const population = (await this.deps.store.listTargetAccounts(target.name)).filter((a) => a.status !== 'deleted').length;
     const verdict = removalVerdict(target.name, window.size + fresh.length, population, target.thresholds);

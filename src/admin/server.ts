@@ -1,0 +1,85 @@
+// The admin HTTP API (helpdesk and ops): loopback TCP or a unix socket, bearer-token auth.
+// Domain errors are mapped to HTTP statuses here, at the edge, and nowhere else.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { ListenAddress } from './config';
+import type { DeadLetter } from '../services/provisioning/dead-letters';
+import { ResyncError, type ResyncRequest, type ResyncResult } from '../services/provisioning/resync';
+
+export interface AdminHandlers {
+  resync(req: ResyncRequest): Promise<ResyncResult>;
+  failed(target?: string): Promise<DeadLetter[]>;
+  retry(only: { target?: string; user?: string }): Promise<DeadLetter[]>;
+  allowRun?(runId: string, actor: string): Promise<unknown>;
+  health(): Promise<{ ok: boolean; [k: string]: unknown }>;
+  metrics(): Promise<string>;
+}
+
+export interface AdminServer {
+  address: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startAdminServer(listen: ListenAddress, token: string, h: AdminHandlers): Promise<AdminServer> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const expected = digest(token);
+  app.addHook('onRequest', async (req, reply) => {
+    const got = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!got || !timingSafeEqual(digest(got), expected)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
+    }
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err instanceof ResyncError ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    void reply.code(status).send({ error: err.message });
+  });
+  routes(app, h);
+  if (listen.kind === 'unix') {
+    rmSync(listen.path, { force: true });
+    await app.listen({ path: listen.path });
+  } else {
+    await app.listen({ host: listen.host, port: listen.port });
+  }
+  const addr = app.server.address();
+  const address = typeof addr === 'string' ? `unix:${addr}` : `tcp://${addr?.address}:${addr?.port}`;
+  let closing: Promise<void> | null = null;
+  return { address, app, close: () => (closing ??= app.close()) };
+}
+
+function routes(app: FastifyInstance, h: AdminHandlers): void {
+  app.get('/v1/health', async (_req, reply) => {
+    const health = await h.health();
+    return reply.code(health.ok ? 200 : 503).send(health);
+  });
+  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await h.metrics()));
+  app.get('/v1/queue/failed', async (req: FastifyRequest<{ Querystring: { target?: string } }>) => ({ failed: await h.failed(req.query.target) }));
+  app.post('/v1/queue/retry', async (req: FastifyRequest<{ Body: { target?: string; user?: string } | undefined }>) => {
+    const body = req.body ?? {};
+    return { retried: await h.retry({ target: stringOrUndefined(body.target, 'target'), user: stringOrUndefined(body.user, 'user') }) };
+  });
+  app.post('/v1/resync', async (req: FastifyRequest<{ Body: Record<string, unknown> | undefined }>, reply: FastifyReply) => {
+    const body = req.body ?? {};
+    if (typeof body.user !== 'string' || !body.user) throw new ResyncError('body.user: the username to resync is required');
+    const dryRun = body.dryRun === undefined ? false : body.dryRun;
+    if (typeof dryRun !== 'boolean') throw new ResyncError('body.dryRun: must be true or false');
+    const result = await h.resync({ user: body.user, target: stringOrUndefined(body.target, 'target'), dryRun, actor: stringOrUndefined(body.actor, 'actor') });
+    return reply.send(result);
+  });
+  app.post('/v1/runs/:id/allow', async (req: FastifyRequest<{ Params: { id: string }; Body: { actor?: string } | undefined }>) => {
+    if (!h.allowRun) throw new ResyncError('allowing runs is not available in this daemon', 400);
+    return { allowed: await h.allowRun(req.params.id, stringOrUndefined(req.body?.actor, 'actor') ?? 'admin-api') };
+  });
+}
+
+function stringOrUndefined(v: unknown, name: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new ResyncError(`body.${name}: must be a string`);
+  return v;
+}
+
+/** Equal-length digests so the comparison takes the same time whatever the guess. */
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
