@@ -71,6 +71,8 @@ export class StoreDirectoryView implements DirectoryView {
     if (this.opts.redis) await this.subscribe(this.opts.redis);
     this.poller = setInterval(() => this.schedule(), this.opts.pollMs ?? 1000);
     this.poller.unref();
+    // Commits that landed while the first build ran were announced before there was a snapshot.
+    this.schedule();
   }
 
   async close(): Promise<void> {
