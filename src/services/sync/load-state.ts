@@ -11,9 +11,32 @@ export interface RunState {
   groups: Set<string>;
   /** open disputes of this source by external id */
   openDisputes: Map<string, Dispute>;
-  index: CorrelationIndex;
-  /** every username ever assigned, lower-cased: never handed out again */
-  takenUsernames: Set<string>;
+  /** built on first use: a run where every record is already linked never needs it */
+  index: LazyIndex;
+  /** every username ever assigned, lower-cased: never handed out again (built on first use) */
+  takenUsernames: () => Set<string>;
+}
+
+/** The correlation index over the run's identities, built only when a record needs correlating. */
+export class LazyIndex {
+  private built: CorrelationIndex | null = null;
+
+  constructor(private readonly identities: Map<string, Identity>) {}
+
+  get(): CorrelationIndex {
+    if (!this.built) {
+      this.built = new CorrelationIndex();
+      for (const identity of this.identities.values()) this.built.add(identity.id, correlationAttributes(identity));
+    }
+    return this.built;
+  }
+
+  /** keeps a built index in step; an unbuilt one reads the identities map when it is built */
+  replace(before: Identity | null, after: Identity): void {
+    if (!this.built) return;
+    if (before) this.built.remove(before.id, correlationAttributes(before));
+    this.built.add(after.id, correlationAttributes(after));
+  }
 }
 
 export const recordKey = (source: string, externalId: string): string => `${source}\u0000${externalId}`;
@@ -25,21 +48,21 @@ export async function loadRunState(store: IdentityStore, source: string): Promis
     store.listGroups(),
     store.listDisputes(true),
   ]);
+  const byId = new Map<string, Identity>();
+  let taken: Set<string> | null = null;
   const state: RunState = {
     records: new Map(records.map((r) => [r.externalId, r])),
-    identities: new Map(),
+    identities: byId,
     otherRecords: new Map(),
     groups: new Set(groups.map((g) => g.name)),
     openDisputes: new Map(disputes.filter((d) => d.source === source).map((d) => [d.externalId, d])),
-    index: new CorrelationIndex(),
-    takenUsernames: new Set(),
+    index: new LazyIndex(byId),
+    takenUsernames: () => (taken ??= new Set([...byId.values()].map((i) => i.username.toLowerCase()))),
   };
   const otherSources = new Set<string>();
   for (const identity of identities) {
     shareProvenance(identity);
-    state.identities.set(identity.id, identity);
-    state.index.add(identity.id, correlationAttributes(identity));
-    state.takenUsernames.add(identity.username.toLowerCase());
+    byId.set(identity.id, identity);
     for (const link of identity.links) if (link.source !== source) otherSources.add(link.source);
   }
   for (const other of otherSources) {

@@ -8,7 +8,7 @@ import { allocateUsername, usernameBase } from '../../domain/username';
 import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
-import { correlationAttributes, type RunState } from './load-state';
+import type { RunState } from './load-state';
 import { evolveIdentity, linksWith, mergeFor, type SourceRanking } from './person';
 import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
 
@@ -117,16 +117,17 @@ class Planner {
 
   private planRecord(externalId: string, attributes: SourceRecord['attributes']): void {
     const { state, settings, runId } = this.input;
-    const hash = contentHash(attributes);
     const prev = state.records.get(externalId);
+    // equal attributes mean an equal hash; comparing first skips hashing for the unchanged majority
+    const hash = prev && sameAttributes(prev.attributes, attributes) ? prev.hash : contentHash(attributes);
     const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
-    if (prev && linked && prev.hash === hash && !prev.gone) {
+    if (prev && linked && !prev.gone && (sameAttributes(prev.attributes, attributes) || prev.hash === hash)) {
       this.planDateTransition(linked, externalId);
       return;
     }
     let before: Identity | null = linked ?? null;
     if (!before) {
-      const correlation = correlate(attributes, settings.join as JoinRule[], state.index, (id) => this.eligible(id, externalId));
+      const correlation = correlate(attributes, settings.join as JoinRule[], state.index.get(), (id) => this.eligible(id, externalId));
       if (correlation.kind === 'dispute') return this.planDispute(externalId, correlation.candidates, correlation.rule);
       if (correlation.kind === 'join') before = state.identities.get(correlation.identityId) ?? null;
     }
@@ -207,9 +208,8 @@ class Planner {
       removesAccess: (before ? removesAccess(before.state, after.state) : false) || diff.entitlementsRemoved.length > 0,
       deferred: false,
     };
-    if (before) state.index.remove(before.id, correlationAttributes(before));
-    state.index.add(after.id, correlationAttributes(after));
     state.identities.set(after.id, after);
+    state.index.replace(before, after);
     this.result.steps.push({ record, change, before, after });
   }
 
@@ -238,7 +238,7 @@ class Planner {
 
   private newUsername(attributes: SourceRecord['attributes']): string {
     const base = usernameBase(attributes.givenName ?? null, attributes.sn ?? null, attributes.employeeId ?? null);
-    return allocateUsername(base, this.input.state.takenUsernames, this.input.usernameMaxLength);
+    return allocateUsername(base, this.input.state.takenUsernames(), this.input.usernameMaxLength);
   }
 
   /** Incomplete run: never remove access. Such changes wait, their records unwritten, for a complete run. */
@@ -255,6 +255,13 @@ class Planner {
     const population = previousPopulation(state) || this.result.counts.seen;
     this.result.holdReason = holdReason(removals, population, this.input.settings.safety);
   }
+}
+
+function sameAttributes(a: SourceRecord['attributes'], b: SourceRecord['attributes']): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k] || !(k in b)) return false;
+  return true;
 }
 
 function previousPopulation(state: RunState): number {
