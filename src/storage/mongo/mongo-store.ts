@@ -51,7 +51,7 @@ export class MongoStore implements IdentityStore {
 
   static async connect(opts: MongoStoreOptions): Promise<MongoStore> {
     const conn = mongoose.createConnection(opts.uri, {
-      dbName: opts.database,
+      dbName: opts.database ?? databaseInUri(opts.uri) ?? 'idsync',
       writeConcern: { w: 'majority' },
       // undefined optional fields must stay absent, not come back as null
       ignoreUndefined: true,
@@ -234,6 +234,12 @@ export class MongoStore implements IdentityStore {
     this.closed = true;
     await this.conn.close();
   }
+}
+
+/** The path part of a mongodb:// or mongodb+srv:// URI (hosts may be a list, so no URL parser). */
+export function databaseInUri(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(uri)?.[1];
+  return name ? decodeURIComponent(name) : undefined;
 }
 
 function identityFilter(key: IdentityKey): Filter | null {

@@ -254,32 +254,43 @@ function prepareQueries(db: Database.Database) {
   };
 }
 
-function intentQuerySql(q: IntentQuery): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (q.status) {
-    where.push(`status IN (${q.status.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...q.status);
+/** WHERE clauses and their parameters, built up from optional filters. */
+class Where {
+  readonly clauses: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(clause: string, ...params: unknown[]): this {
+    this.clauses.push(clause);
+    this.params.push(...params);
+    return this;
   }
-  if (q.target) where.push('target = ?') && params.push(q.target);
-  if (q.identityId) where.push('identityId = ?') && params.push(q.identityId);
-  if (q.updatedBefore) where.push('updatedAt < ?') && params.push(q.updatedBefore);
+
+  in(column: string, values: readonly string[]): this {
+    // an empty list matches nothing, as the memory store's `includes` does
+    return values.length ? this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values) : this.add('0');
+  }
+
+  sql(): string {
+    return this.clauses.length ? ` WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
+function intentQuerySql(q: IntentQuery): { sql: string; params: unknown[] } {
+  const where = new Where();
+  if (q.status) where.in('status', q.status);
+  if (q.target) where.add('target = ?', q.target);
+  if (q.identityId) where.add('identityId = ?', q.identityId);
+  if (q.updatedBefore) where.add('updatedAt < ?', q.updatedBefore);
   const limit = q.limit !== undefined ? ' LIMIT ?' : '';
-  if (q.limit !== undefined) params.push(q.limit);
-  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  return { sql: `SELECT data FROM intents${filter} ORDER BY priority, createdAt, rowid${limit}`, params };
+  const params = q.limit !== undefined ? [...where.params, q.limit] : where.params;
+  return { sql: `SELECT data FROM intents${where.sql()} ORDER BY priority, createdAt, rowid${limit}`, params };
 }
 
 function runQuerySql(q: RunQuery): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (q.source) where.push('source = ?') && params.push(q.source);
-  if (q.status) {
-    where.push(`status IN (${q.status.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...q.status);
-  }
+  const where = new Where();
+  if (q.source) where.add('source = ?', q.source);
+  if (q.status) where.in('status', q.status);
   const limit = q.limit !== undefined ? ' LIMIT ?' : '';
-  if (q.limit !== undefined) params.push(q.limit);
-  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  return { sql: `SELECT data FROM syncRuns${filter} ORDER BY startedAt DESC, id DESC${limit}`, params };
+  const params = q.limit !== undefined ? [...where.params, q.limit] : where.params;
+  return { sql: `SELECT data FROM syncRuns${where.sql()} ORDER BY startedAt DESC, id DESC${limit}`, params };
 }

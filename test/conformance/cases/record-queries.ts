@@ -60,6 +60,7 @@ export function recordQueryCases(ctx: SuiteContext): void {
       expect(ids(await store.listIntents({ identityId: 'id-2' }))).toEqual(['revoke']);
       expect(ids(await store.listIntents({ updatedBefore: at(2) }))).toEqual(['done', 'early-low']);
       expect(ids(await store.listIntents({ status: ['held'] }))).toEqual([]);
+      expect(ids(await store.listIntents({ status: [] }))).toEqual([]);
       expect(await store.getIntent('nope')).toBeNull();
     });
 
