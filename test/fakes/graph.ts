@@ -48,6 +48,11 @@ export interface GraphFake {
 export interface GraphFakeOptions {
   /** requests per second before answering 429 with Retry-After (0 = unlimited) */
   requestsPerSecond?: number;
+  /**
+   * Entra is eventually consistent: a user just created may be unknown to group membership calls
+   * for a few seconds (404 Request_ResourceNotFound). Simulates that window.
+   */
+  replicationDelayMs?: number;
 }
 
 const err = (status: number, code: string, message: string): FakeResponse => ({ status, body: { error: { code, message, innerError: { 'request-id': randomUUID() } } } });
@@ -63,6 +68,7 @@ export async function startGraphFake(options: GraphFakeOptions = {}): Promise<Gr
   const clientId = randomUUID();
   const clientSecret = `secret-${randomUUID()}`;
   const users = new Map<string, GraphUser>();
+  const createdAt = new Map<string, number>();
   const groups = new Map<string, GraphGroup>();
   const tokens = new Map<string, number>(); // token -> expiry ms
   const counts = { tokens: 0, revokes: new Map<string, number>(), requests: 0 };
@@ -127,6 +133,7 @@ export async function startGraphFake(options: GraphFakeOptions = {}): Promise<Gr
       const { passwordProfile: _p, ...rest } = b;
       const user: GraphUser = { ...rest, id: randomUUID() };
       users.set(user.id, user);
+      createdAt.set(user.id, Date.now());
       return { status: 201, body: select(user) };
     }))
     .on('GET', '/v1.0/users/:id', authed((req) => {
@@ -181,6 +188,9 @@ export async function startGraphFake(options: GraphFakeOptions = {}): Promise<Gr
       const ref = String(req.body?.['@odata.id'] ?? '');
       const uid = ref.split('/').pop() ?? '';
       if (!/\/directoryObjects\/[^/]+$/.test(ref) || !users.has(uid)) return err(400, 'Request_BadRequest', `Invalid object identifier '${ref}'.`);
+      if (Date.now() - (createdAt.get(uid) ?? 0) < (options.replicationDelayMs ?? 0)) {
+        return err(404, 'Request_ResourceNotFound', `Resource '${uid}' does not exist or one of its queried reference-property objects are not present.`);
+      }
       if (g.members.has(uid)) return err(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
       g.members.add(uid);
       return { status: 204 };

@@ -60,6 +60,25 @@ describe('Entra target against the Graph fake', () => {
     expect(g.server.log.filter((l) => l.path === '/v1.0/users' && l.method === 'GET').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('replication lag after create is retryable, and the retry completes the memberships', async () => {
+    const lagging = await startGraphFake({ replicationDelayMs: 300 });
+    try {
+      const entra = openTarget({ name: 'e', kind: 'entra', tenantId: lagging.tenantId, clientId: lagging.clientId, clientSecret: lagging.clientSecret, upnDomain: 'example.com', authorityUrl: lagging.authorityUrl, graphUrl: lagging.graphUrl });
+      const desired = desiredFor('lag-1', { groups: ['vpn'] });
+      const err = await entra.create(desired).catch((e) => e);
+      expect(err).toBeInstanceOf(RetryableTargetError);
+      expect(err.message).toMatch(/not replicated yet/);
+      expect(err.retryAfterMs).toBe(2000);
+      await new Promise((r) => setTimeout(r, 350));
+      // what the worker does on retry: lookup finds the account, create adopts and completes it
+      const done = await entra.create(desired);
+      expect(done.groups).toEqual(['vpn']);
+      expect(lagging.users.size).toBe(1);
+    } finally {
+      await lagging.close();
+    }
+  });
+
   it('a wrong client secret is permanent and says so', async () => {
     const err = await open({ clientSecret: 'wrong' }).lookup('x', null).catch((e) => e);
     expect(err).toBeInstanceOf(PermanentTargetError);

@@ -2,7 +2,7 @@
 // revokeSignInSessions, because disabling alone leaves issued refresh tokens usable for a while.
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
+import { PermanentTargetError, RetryableTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, compact, groupChanges, sameUserName } from '../attributes';
 import { SingleFlight } from '../single-flight';
 import { GraphClient } from './client';
@@ -21,6 +21,9 @@ const PROPERTIES: Record<string, string> = {
 };
 const MANAGED = Object.keys(PROPERTIES);
 const SELECT = ['id', 'userPrincipalName', 'accountEnabled', ...Object.values(PROPERTIES)].join(',');
+
+/** how long to wait before retrying a call that hit Entra's replication lag */
+const REPLICATION_RETRY_MS = 2000;
 
 /** OData string literal: single quotes doubled. */
 const odata = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -172,7 +175,12 @@ export class EntraTargetConnector implements TargetConnector {
   private async addMember(group: string, userId: string): Promise<void> {
     const gid = await this.groupId(group, true);
     const ref = { '@odata.id': `${this.cfg.graphUrl.replace(/\/+$/, '')}/v1.0/directoryObjects/${userId}` };
-    const res = await this.graph.call('POST', `/groups/${gid}/members/$ref`, ref, [400]);
+    const res = await this.graph.call('POST', `/groups/${gid}/members/$ref`, ref, [400, 404]);
+    if (res.status === 404) {
+      // Entra is eventually consistent: a user created seconds ago may not be visible here yet.
+      // Retrying later finds the account by lookup and adds the membership then.
+      throw new RetryableTargetError(`Entra target "${this.name}": adding ${userId} to "${group}": not replicated yet (${res.body?.error?.message ?? 404})`, REPLICATION_RETRY_MS, 404);
+    }
     // Graph answers 400 when the member is already there; anything else at 400 is a real error
     if (res.status === 400 && !/already exist/i.test(res.body?.error?.message ?? '')) {
       throw new PermanentTargetError(`Entra target "${this.name}": adding ${userId} to "${group}" failed: ${res.body?.error?.message ?? res.text}`, 400);
