@@ -1,7 +1,7 @@
 import { ChainVerifier, GENESIS_HASH } from '../../../src/domain/audit-chain';
 import type { AuditRecord } from '../../../src/domain/types';
 import type { IdentityStore } from '../../../src/ports/identity-store';
-import { auditDraft } from '../fixtures';
+import { auditDraft, seedIdentities } from '../fixtures';
 import type { SuiteContext } from '../identity-store';
 
 /** Reads the whole trail in pages and runs it through the domain verifier against the head marker. */
@@ -47,6 +47,19 @@ export function auditCases(ctx: SuiteContext): void {
       const odd = await store.auditOfSubject('id-odd');
       expect(odd.map((r: AuditRecord) => r.action)).toEqual(['a1', 'a3', 'a5']);
       expect(await store.auditOfSubject('id-none')).toEqual([]);
+    });
+
+    it('keeps identities, head and chain across close and reopen, and continues the chain', async () => {
+      const store = ctx.store();
+      await seedIdentities(store, 2);
+      const first = await store.commit({ audit: [auditDraft('id-1', 'identity.create')] });
+      const reopened = await ctx.reopen();
+      expect((await reopened.listIdentities()).map((i) => i.id).sort()).toEqual(['id-1', 'id-2']);
+      expect(await reopened.auditHead()).toEqual({ seq: 1, hash: first.audit[0].hash });
+      expect(await reopened.latestChangeSeq()).toBe(1);
+      const next = await reopened.commit({ audit: [auditDraft('id-2', 'identity.create')] });
+      expect(next.audit[0]).toMatchObject({ seq: 2, prevHash: first.audit[0].hash });
+      expect(await verifyTrail(reopened)).toEqual({ count: 2, fault: null });
     });
 
     it('keeps the chain verifiable for drafts with undefined, dates and nested values', async () => {
