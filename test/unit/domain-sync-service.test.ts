@@ -88,6 +88,22 @@ describe('SyncService', () => {
     expect(update).toMatchObject({ action: 'identity.update', before: { attributes: { title: 'Engineer' } }, after: { attributes: { title: 'Senior Engineer' } } });
   });
 
+  it('shows creates, terminations and group changes in a dry-run plan without writing anything', async () => {
+    const { store, cfg, source, sync } = setup([person('E1', 'Jane', 'Doe'), ...crowd(9)]);
+    const firstDry = await sync.runSource(source, cfg, { dryRun: true });
+    expect(firstDry.plan[0]).toBe('+ create jdoe (E1)');
+    expect(firstDry.counts.created).toBe(10);
+    expect(await store.listIdentities()).toEqual([]);
+    expect((await store.auditHead()).seq).toBe(0);
+    await sync.runSource(source, cfg);
+    source.setRecords([person('E1', 'Jane', 'Doe', { status: 'terminated' }), ...crowd(9)]);
+    expect((await sync.runSource(source, cfg, { dryRun: true })).plan).toEqual([
+      '- terminate jdoe',
+      '~ jdoe status: active -> terminated',
+      '~ jdoe -group engineering',
+    ]);
+  });
+
   it('rehires a returning employee id as the same identity, username and uidNumber', async () => {
     const { store, cfg, source, sync } = setup([person('E1', 'Ann', 'Lee'), ...crowd(9)]);
     await sync.runSource(source, cfg);
