@@ -98,6 +98,8 @@ export interface PersonRec extends RecBase {
   groupIds: number[];
   createdAt: string;
   updatedAt: string;
+  /** values derived on first read (hashes), kept with the record they derive from */
+  memo: { guid?: string };
 }
 
 export interface GroupRec extends RecBase {
@@ -172,6 +174,7 @@ export function personRec(identity: Identity, groupIds: number[], o: ResolvedOpt
     groupIds,
     createdAt: identity.createdAt,
     updatedAt: identity.updatedAt,
+    memo: {},
   };
 }
 

@@ -60,14 +60,14 @@ function personValues(s: ViewState, p: PersonRec, attr: string): string[] | unde
     case 'manager': return one(managerOf(s, p)?.dn);
     case 'uidnumber': return [String(p.uidNumber)];
     case 'gidnumber': return [String((s.recs.get(s.primaryGroupId) as GroupRec).gidNumber)];
-    case 'homedirectory': return [s.o.homeDirectoryTemplate.replace(/\{uid\}/g, p.username)];
+    case 'homedirectory': return [s.o.homeDirectoryTemplate.replaceAll('{uid}', p.username)];
     case 'loginshell': return [s.o.loginShell];
     case 'gecos': return [asciiFold(p.cn)];
     case 'shadowexpire': return p.state === 'active' ? undefined : ['1'];
     case 'memberof': return p.groupIds.map((id) => (s.recs.get(id) as GroupRec).dn);
     case 'userprincipalname': return [`${p.username}@${s.o.upnDomain}`];
     // The canonical string form; a server able to send binary values may encode it as 16 bytes.
-    case 'objectguid': return [derivedUuid(`guid:${p.identityId}`)];
+    case 'objectguid': return [(p.memo.guid ??= derivedUuid(`guid:${p.identityId}`))];
     case 'useraccountcontrol': return [p.state === 'active' ? '512' : '514'];
     case 'entryuuid': return [entryUuidOf(p.identityId)];
     case 'createtimestamp': return [toGeneralizedTime(p.createdAt)];
@@ -126,6 +126,7 @@ export function managerOf(s: ViewState, p: PersonRec): PersonRec | undefined {
 
 /** gecos is IA5: fold accents, drop what is left outside printable ASCII. */
 function asciiFold(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
   const folded = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   return folded.replace(/[^\x20-\x7e]/g, '') || foldAccents(s);
 }
