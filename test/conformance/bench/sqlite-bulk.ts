@@ -1,6 +1,6 @@
 // Measures what the first sync asks of the SQLite store: N people committed in batches of identity +
 // source record + audit record, then full listings. Not a jest test; run it compiled:
-//   npx tsc -p tsconfig.json --outDir /tmp/idsync-bench && node /tmp/idsync-bench/test/conformance/bench/sqlite-bulk.js [N] [batch]
+//   npx tsc -p tsconfig.json --outDir /tmp/idsync-storage-bench && node /tmp/idsync-storage-bench/test/conformance/bench/sqlite-bulk.js [N] [batch]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
