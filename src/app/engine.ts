@@ -49,6 +49,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     planner: opts.planner ?? noTargetsPlanner,
     identity: config.identity,
     log: ctx.log,
+    sources: config.sources,
   });
   const sources = new Map(config.sources.map((cfg) => [cfg.name, { cfg, connector: openSource(cfg, { baseDir }) }]));
   const keyPrefix = config.redis.prefix;
