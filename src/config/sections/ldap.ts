@@ -6,7 +6,7 @@ import { z } from 'zod';
 const listenUrl = z
   .string()
   .min(1)
-  .regex(/^ldaps?:\/\/[^/:]+:\d+\/?$/i, 'use ldap://host:port or ldaps://host:port (port 0 picks a free port)');
+  .regex(/^ldaps?:\/\/([^/:[\]]+|\[[0-9a-f:.]+\]):\d+\/?$/i, 'use ldap://host:port or ldaps://host:port (port 0 picks a free port)');
 
 const serviceAccountSchema = z
   .object({
