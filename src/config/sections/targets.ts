@@ -29,7 +29,9 @@ import { z } from 'zod';
 
 const nameRe = /^[a-z][a-z0-9_-]*$/i;
 
-export const DEFAULT_TARGET_ATTRIBUTES = ['givenName', 'sn', 'displayName', 'mail', 'employeeId', 'department', 'title'];
+import { DEFAULT_TARGET_ATTRIBUTES } from '../../domain/provisioning/desired';
+
+export { DEFAULT_TARGET_ATTRIBUTES };
 
 export const targetSchema = z
   .object({

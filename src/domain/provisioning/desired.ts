@@ -2,7 +2,9 @@
 import { contentHash } from '../canonical';
 import type { Identity } from '../types';
 import type { DesiredAccount } from '../../ports/target-connector';
-import { DEFAULT_TARGET_ATTRIBUTES } from '../../config/sections/targets';
+
+/** What a target receives when its configuration does not list attributes. */
+export const DEFAULT_TARGET_ATTRIBUTES = ['givenName', 'sn', 'displayName', 'mail', 'employeeId', 'department', 'title'];
 
 /** The part of a target's configuration the desired state depends on. */
 export interface DesiredStateTarget {

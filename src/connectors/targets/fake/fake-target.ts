@@ -1,7 +1,6 @@
 // A target that holds accounts locally and can be told to misbehave: 500s, 429 with Retry-After,
 // timeouts, malformed responses and 4xx validation errors. Usable from configuration (kind: fake)
 // and from tests, which read its per-account effect counters.
-import { z } from 'zod';
 import {
   PermanentTargetError,
   RetryableTargetError,
@@ -11,40 +10,9 @@ import {
 } from '../../../ports/target-connector';
 import { FakeTargetState } from './fake-state';
 
-export type FaultKind = '500' | '429' | 'timeout' | 'malformed' | '400';
+import { DEFAULT_FAKE_OPTIONS, type FakeTargetOptions, type FaultKind } from './fake-options';
 
-export const fakeTargetSchema = z
-  .object({
-    name: z.string().min(1),
-    kind: z.literal('fake'),
-    /** SQLite file shared by every process that opens this target; default in-memory */
-    statePath: z.string().min(1).optional(),
-    /** artificial latency per call */
-    latencyMs: z.number().int().nonnegative().default(0),
-    faults: z
-      .object({
-        /** share of calls that fail, 0..1 */
-        rate: z.number().min(0).max(1).default(0),
-        kinds: z.array(z.enum(['500', '429', 'timeout', 'malformed', '400'])).min(1).default(['500']),
-        retryAfterMs: z.number().int().nonnegative().default(1000),
-        timeoutMs: z.number().int().nonnegative().default(200),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .passthrough();
-
-export type FakeTargetConfig = z.infer<typeof fakeTargetSchema>;
-
-export interface FakeTargetOptions {
-  statePath?: string;
-  latencyMs: number;
-  faults: { rate: number; kinds: FaultKind[]; retryAfterMs: number; timeoutMs: number };
-}
-
-function optionsOf(cfg: FakeTargetConfig): FakeTargetOptions {
-  return { statePath: cfg.statePath, latencyMs: cfg.latencyMs, faults: cfg.faults };
-}
+export type { FaultKind, FakeTargetOptions };
 
 export class FakeTarget implements TargetConnector {
   readonly kind = 'fake';
@@ -57,7 +25,7 @@ export class FakeTarget implements TargetConnector {
   private cfg: FakeTargetOptions;
 
   constructor(readonly name: string, options: Partial<FakeTargetOptions> = {}) {
-    const defaults = optionsOf(fakeTargetSchema.parse({ name, kind: 'fake' }));
+    const defaults = DEFAULT_FAKE_OPTIONS;
     this.cfg = { ...defaults, ...options, faults: { ...defaults.faults, ...options.faults } };
     this.state = new FakeTargetState(this.cfg.statePath);
   }
@@ -173,9 +141,4 @@ export class MalformedResponseError extends Error {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-export function openFakeTarget(cfg: unknown): FakeTarget {
-  const parsed = fakeTargetSchema.parse(cfg);
-  return new FakeTarget(parsed.name, optionsOf(parsed));
 }
