@@ -5,7 +5,8 @@
 const SHARDS = 256;
 
 function shardOf(key: string | number): number {
-  if (typeof key === 'number') return ((key % SHARDS) + SHARDS) % SHARDS;
+  // Ids are non-negative integers below 2^53; `&` keeps their low 8 bits without a float modulo.
+  if (typeof key === 'number') return key & (SHARDS - 1);
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
