@@ -28,3 +28,14 @@ export function transitionAction(before: LifecycleState, after: LifecycleState):
   if (before === 'suspended') return 'identity.reactivate';
   return 'identity.activate';
 }
+
+/**
+ * Whether the calendar alone may have moved an identity on `today`: its end date has passed, or it
+ * is a prehire whose start date came. Stores answer it with an index so an unchanged run does not
+ * load every identity to find the few (lifecycleState decides the actual new state).
+ */
+export function dateTransitionDue(state: LifecycleState, attributes: Attributes, today: string): boolean {
+  if (state === 'terminated') return false;
+  if (attributes.endDate && attributes.endDate < today) return true;
+  return state === 'prehire' && (!attributes.startDate || attributes.startDate <= today);
+}

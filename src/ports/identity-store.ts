@@ -101,6 +101,23 @@ export type IdentityKey =
 
 export type SequenceName = 'uidNumber' | 'gidNumber';
 
+/** The light view of a stored source record: what a run compares before it loads anything in full. */
+export interface SourceRecordDigest {
+  externalId: string;
+  hash: string;
+  identityId: string | null;
+  gone: boolean;
+}
+
+/** The keys of an identity that correlation and username allocation look at. */
+export interface IdentityKeys {
+  id: string;
+  username: string;
+  employeeId: string | null;
+  /** attributes.mail lower-cased, null when empty */
+  mailLower: string | null;
+}
+
 /** Read role the directory view needs; nothing else (lldap's narrow handler idea). */
 export interface DirectoryReader {
   listIdentities(): Promise<Identity[]>;
@@ -140,6 +157,19 @@ export interface IdentityStore extends DirectoryReader {
   listSourceRecords(source: string): Promise<SourceRecord[]>;
   getSourceRecord(source: string, externalId: string): Promise<SourceRecord | null>;
   sourceRecordsOf(identityId: string): Promise<SourceRecord[]>;
+  /** the records of `source` with these external ids (unknown ids skipped), in no particular order */
+  getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]>;
+  /** every record of `source`, light: a no-change run compares hashes without parsing records */
+  sourceRecordHashes(source: string): Promise<SourceRecordDigest[]>;
+
+  // light listings for large runs
+  /** id, username, employee id and lower-cased mail of every identity, terminated ones included */
+  identityKeys(): Promise<IdentityKeys[]>;
+  /**
+   * Identities whose stored state the calendar has overtaken on `today` (yyyy-mm-dd): not terminated
+   * with attributes.endDate < today, or prehire with no attributes.startDate or one <= today.
+   */
+  identitiesWithDateTransitionsDue(today: string): Promise<Identity[]>;
 
   // groups
   getGroup(name: string): Promise<Group | null>;

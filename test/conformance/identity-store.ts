@@ -6,6 +6,7 @@ import { auditCases } from './cases/audit';
 import { casCases } from './cases/cas';
 import { changeFeedCases } from './cases/change-feed';
 import { concurrencyCases } from './cases/concurrency';
+import { lightQueryCases } from './cases/light-queries';
 import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
 import { recordQueryCases } from './cases/record-queries';
@@ -64,6 +65,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     sequenceCases(ctx);
     queryCases(ctx);
     recordQueryCases(ctx);
+    lightQueryCases(ctx);
     changeFeedCases(ctx);
     auditCases(ctx);
     concurrencyCases(ctx);

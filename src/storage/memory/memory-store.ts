@@ -18,12 +18,15 @@ import {
   type ChangeSet,
   type CommitResult,
   type IdentityKey,
+  type IdentityKeys,
   type IdentityStore,
   type IdentityUpdate,
   type IntentQuery,
   type RunQuery,
   type SequenceName,
+  type SourceRecordDigest,
 } from '../../ports/identity-store';
+import { dateTransitionDue } from '../../domain/lifecycle';
 import { normalizeAuditDraft } from '../audit-draft';
 import { ChangeNotifier } from '../change-notifier';
 import { updateWithRetry } from '../cas';
@@ -133,6 +136,34 @@ export class MemoryStore implements IdentityStore {
 
   async sourceRecordsOf(identityId: string): Promise<SourceRecord[]> {
     return [...this.t.sourceRecords.values()].filter((r) => r.identityId === identityId).map(clone);
+  }
+
+  async getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]> {
+    return [...new Set(externalIds)].flatMap((id) => {
+      const r = this.t.sourceRecords.get(srKey(source, id));
+      return r ? [clone(r)] : [];
+    });
+  }
+
+  async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {
+    const out: SourceRecordDigest[] = [];
+    for (const r of this.t.sourceRecords.values()) {
+      if (r.source === source) out.push({ externalId: r.externalId, hash: r.hash, identityId: r.identityId, gone: r.gone });
+    }
+    return out;
+  }
+
+  async identityKeys(): Promise<IdentityKeys[]> {
+    return [...this.t.identities.values()].map((i) => ({
+      id: i.id,
+      username: i.username,
+      employeeId: i.employeeId,
+      mailLower: i.attributes.mail ? lower(i.attributes.mail) : null,
+    }));
+  }
+
+  async identitiesWithDateTransitionsDue(today: string): Promise<Identity[]> {
+    return [...this.t.identities.values()].filter((i) => dateTransitionDue(i.state, i.attributes, today)).map(clone);
   }
 
   async listGroups(): Promise<Group[]> {

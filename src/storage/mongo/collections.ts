@@ -4,7 +4,7 @@
  * the database sees plain records.
  *
  *   identities     _id = id; usernameLower (unique), uidNumber (unique), employeeId (unique when a
- *                  non-empty string), mailLower (indexed)
+ *                  non-empty string), mailLower (indexed), {state, attributes.endDate} (indexed)
  *   sourceRecords  _id = JSON [source, externalId]; {source, externalId} (unique), identityId (indexed)
  *   groups         _id = name
  *   intents        _id = id; {status, priority, createdAt}, {target, status}, {identityId}
@@ -52,6 +52,8 @@ const INDEXES: Partial<Record<CollectionName, IndexSpec[]>> = {
       partialFilterExpression: { employeeId: { $gt: '' } },
     },
     { key: { mailLower: 1 }, name: 'identities_mailLower' },
+    // identitiesWithDateTransitionsDue: prehires and people with an end date are few
+    { key: { state: 1, 'attributes.endDate': 1 }, name: 'identities_lifecycle' },
   ],
   sourceRecords: [
     { key: { source: 1, externalId: 1 }, name: 'sourceRecords_key', unique: true },

@@ -9,11 +9,13 @@ import type {
   ChangeSet,
   CommitResult,
   IdentityKey,
+  IdentityKeys,
   IdentityStore,
   IdentityUpdate,
   IntentQuery,
   RunQuery,
   SequenceName,
+  SourceRecordDigest,
 } from '../../ports/identity-store';
 import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
@@ -157,6 +159,33 @@ export class MongoStore implements IdentityStore {
   async sourceRecordsOf(identityId: string): Promise<SourceRecord[]> {
     return this.many<SourceRecord>('sourceRecords', { identityId });
   }
+  async getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]> {
+    if (externalIds.length === 0) return [];
+    return this.many<SourceRecord>('sourceRecords', { _id: { $in: [...new Set(externalIds)].map((id) => pairId(source, id)) } });
+  }
+
+  async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {
+    const projection = { _id: 0, externalId: 1, hash: 1, identityId: 1, gone: 1 };
+    const rows = await this.many<SourceRecordDigest>('sourceRecords', { source }, { _id: 1 }, 0, projection);
+    return rows.map((r) => ({ externalId: r.externalId, hash: r.hash, identityId: r.identityId ?? null, gone: !!r.gone }));
+  }
+
+  async identityKeys(): Promise<IdentityKeys[]> {
+    const projection = { _id: 0, id: 1, username: 1, employeeId: 1, mailLower: 1 };
+    const rows = await this.many<IdentityKeys>('identities', {}, { _id: 1 }, 0, projection);
+    return rows.map((r) => ({ id: r.id, username: r.username, employeeId: r.employeeId ?? null, mailLower: r.mailLower ?? null }));
+  }
+
+  async identitiesWithDateTransitionsDue(today: string): Promise<Identity[]> {
+    const filter: Filter = {
+      $or: [
+        { state: { $in: ['prehire', 'active', 'suspended'] }, 'attributes.endDate': { $type: 'string', $gt: '', $lt: today } },
+        { state: 'prehire', $or: [{ 'attributes.startDate': { $in: [null, ''] } }, { 'attributes.startDate': { $type: 'string', $lte: today } }] },
+      ],
+    };
+    return this.many<Identity>('identities', filter, { _id: 1 }, 0, IDENTITY_PROJECTION);
+  }
+
 
   async listGroups(): Promise<Group[]> {
     return this.many<Group>('groups', {});

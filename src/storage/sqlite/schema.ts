@@ -3,8 +3,11 @@
  * `sqlite3` and the tamper tests open the file directly.
  *
  *   identities     id PK, revision, username, usernameLower UNIQUE, uidNumber UNIQUE,
- *                  employeeId UNIQUE (NULLs allowed), mailLower (indexed), data (JSON of the Identity)
- *   sourceRecords  source, externalId (UNIQUE together), identityId (indexed), data (JSON SourceRecord)
+ *                  employeeId UNIQUE (NULLs allowed), mailLower (indexed), data (JSON of the Identity),
+ *                  state, startDate, endDate (copies of state and attributes.startDate/endDate,
+ *                  indexed (state, endDate) for identitiesWithDateTransitionsDue)
+ *   sourceRecords  source, externalId (UNIQUE together), identityId (indexed), data (JSON SourceRecord),
+ *                  hash, gone (0/1) (copies, so a run compares hashes without parsing `data`)
  *   groups         name PK, data (JSON Group)
  *   intents        id PK, target, identityId, status, priority, createdAt, updatedAt, data (JSON Intent)
  *   targetAccounts target, identityId (PK together), data (JSON TargetAccount)
@@ -19,7 +22,7 @@
  *
  * Nested data lives in JSON text columns; only what a query filters or sorts on is a real column.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS identities (
@@ -30,7 +33,10 @@ CREATE TABLE IF NOT EXISTS identities (
   uidNumber INTEGER NOT NULL,
   employeeId TEXT,
   mailLower TEXT,
-  data TEXT NOT NULL
+  data TEXT NOT NULL,
+  state TEXT,
+  startDate TEXT,
+  endDate TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS identities_usernameLower ON identities(usernameLower);
 CREATE UNIQUE INDEX IF NOT EXISTS identities_uidNumber ON identities(uidNumber);
@@ -41,7 +47,9 @@ CREATE TABLE IF NOT EXISTS sourceRecords (
   source TEXT NOT NULL,
   externalId TEXT NOT NULL,
   identityId TEXT,
-  data TEXT NOT NULL
+  data TEXT NOT NULL,
+  hash TEXT,
+  gone INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS sourceRecords_key ON sourceRecords(source, externalId);
 CREATE INDEX IF NOT EXISTS sourceRecords_identityId ON sourceRecords(identityId);
@@ -119,4 +127,28 @@ CREATE TABLE IF NOT EXISTS sequences (
   name TEXT PRIMARY KEY,
   next INTEGER NOT NULL
 );
+`;
+
+/** Columns schema 2 added, with how to fill them from the JSON of rows written by schema 1. */
+const ADDED_COLUMNS: Array<{ table: string; column: string; type: string; fill: string }> = [
+  { table: 'identities', column: 'state', type: 'TEXT', fill: "json_extract(data, '$.state')" },
+  { table: 'identities', column: 'startDate', type: 'TEXT', fill: "json_extract(data, '$.attributes.startDate')" },
+  { table: 'identities', column: 'endDate', type: 'TEXT', fill: "json_extract(data, '$.attributes.endDate')" },
+  { table: 'sourceRecords', column: 'hash', type: 'TEXT', fill: "json_extract(data, '$.hash')" },
+  { table: 'sourceRecords', column: 'gone', type: 'INTEGER', fill: "json_extract(data, '$.gone')" },
+];
+
+/** Brings a schema 1 file up to date (inside the caller's transaction); a no-op on a fresh file. */
+export function migrationSql(existingColumns: (table: string) => string[]): string {
+  const out: string[] = [];
+  for (const c of ADDED_COLUMNS) {
+    if (existingColumns(c.table).includes(c.column)) continue;
+    out.push(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type};`, `UPDATE ${c.table} SET ${c.column} = ${c.fill};`);
+  }
+  return out.join('\n');
+}
+
+/** Indexes over columns a migration may have just added. */
+export const LATE_INDEXES_SQL = `
+CREATE INDEX IF NOT EXISTS identities_lifecycle ON identities(state, endDate);
 `;

@@ -33,20 +33,23 @@ export interface CommitStatements {
 }
 
 export function prepareCommitStatements(db: Database.Database): CommitStatements {
-  const identityCols = '(id, revision, username, usernameLower, uidNumber, employeeId, mailLower, data)';
+  const identityCols = '(id, revision, username, usernameLower, uidNumber, employeeId, mailLower, data, state, startDate, endDate)';
   return {
     insertIdentity: db.prepare(
-      `INSERT INTO identities ${identityCols} VALUES (@id, @revision, @username, @usernameLower, @uidNumber, @employeeId, @mailLower, @data)
+      `INSERT INTO identities ${identityCols}
+       VALUES (@id, @revision, @username, @usernameLower, @uidNumber, @employeeId, @mailLower, @data, @state, @startDate, @endDate)
        ON CONFLICT(id) DO NOTHING`,
     ),
     updateIdentity: db.prepare(
       `UPDATE identities SET revision = @revision, username = @username, usernameLower = @usernameLower,
-         uidNumber = @uidNumber, employeeId = @employeeId, mailLower = @mailLower, data = @data
+         uidNumber = @uidNumber, employeeId = @employeeId, mailLower = @mailLower, data = @data,
+         state = @state, startDate = @startDate, endDate = @endDate
        WHERE id = @id AND revision = @expected`,
     ),
     upsertSourceRecord: db.prepare(
-      `INSERT INTO sourceRecords (source, externalId, identityId, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT(source, externalId) DO UPDATE SET identityId = excluded.identityId, data = excluded.data`,
+      `INSERT INTO sourceRecords (source, externalId, identityId, data, hash, gone) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(source, externalId) DO UPDATE SET identityId = excluded.identityId, data = excluded.data,
+         hash = excluded.hash, gone = excluded.gone`,
     ),
     insertGroup: db.prepare('INSERT INTO groups (name, data) VALUES (?, ?) ON CONFLICT(name) DO NOTHING'),
     upsertIntent: db.prepare(
@@ -93,7 +96,7 @@ export function applyChangeSet(st: CommitStatements, changes: ChangeSet): Applie
   const revisions: Record<string, number> = {};
   for (const w of changes.identities ?? []) revisions[w.identity.id] = writeIdentity(st, w);
   for (const r of changes.sourceRecords ?? []) {
-    st.upsertSourceRecord.run(r.source, r.externalId, r.identityId, JSON.stringify(r));
+    st.upsertSourceRecord.run(r.source, r.externalId, r.identityId, JSON.stringify(r), r.hash, r.gone ? 1 : 0);
   }
   const newGroups = (changes.groups ?? []).filter((g) => st.insertGroup.run(g.name, JSON.stringify(g)).changes === 1);
   for (const i of changes.intents ?? []) st.upsertIntent.run({ ...i, data: JSON.stringify(i) });
@@ -117,6 +120,9 @@ function writeIdentity(st: CommitStatements, w: IdentityWrite): number {
     employeeId: next.employeeId || null,
     mailLower: mailKey(next.attributes.mail),
     data: JSON.stringify(next),
+    state: next.state,
+    startDate: next.attributes.startDate ?? null,
+    endDate: next.attributes.endDate ?? null,
   };
   const written = withUniqueErrors(next, () =>
     w.expectedRevision === null

@@ -8,16 +8,18 @@ import type {
   ChangeSet,
   CommitResult,
   IdentityKey,
+  IdentityKeys,
   IdentityStore,
   IdentityUpdate,
   IntentQuery,
   RunQuery,
   SequenceName,
+  SourceRecordDigest,
 } from '../../ports/identity-store';
 import { GENESIS_HASH } from '../../domain/audit-chain';
 import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { LATE_INDEXES_SQL, migrationSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { applyChangeSet, prepareCommitStatements, type CommitStatements } from './sqlite-commit';
 import { auditFromRow, changeFromRow, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
 
@@ -125,6 +127,24 @@ export class SqliteStore implements IdentityStore {
     return parseAll<SourceRecord>(this.q.sourceRecordsOfIdentity.all(identityId));
   }
 
+  async getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]> {
+    if (externalIds.length === 0) return [];
+    return parseAll<SourceRecord>(this.q.sourceRecordsByIds.all(source, JSON.stringify(externalIds)));
+  }
+
+  async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {
+    const rows = this.q.sourceRecordDigests.all(source) as Array<[string, string, string | null, number]>;
+    return rows.map(([externalId, hash, identityId, gone]) => ({ externalId, hash, identityId, gone: gone === 1 }));
+  }
+
+  async identityKeys(): Promise<IdentityKeys[]> {
+    return this.q.identityKeys.all() as IdentityKeys[];
+  }
+
+  async identitiesWithDateTransitionsDue(today: string): Promise<Identity[]> {
+    return parseAll<Identity>(this.q.identitiesDue.all({ today }));
+  }
+
   async listGroups(): Promise<Group[]> {
     return parseAll<Group>(this.q.allGroups.all());
   }
@@ -218,12 +238,21 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
-  db.exec(SCHEMA_SQL);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(`${db.name} was written by a newer idsync (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
-  if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.exec(SCHEMA_SQL);
+  if (version < SCHEMA_VERSION) {
+    // BEGIN IMMEDIATE: two processes opening an old file at once migrate it once, one after the other
+    const columns = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);
+    db.transaction(() => {
+      const sql = migrationSql(columns);
+      if (sql) db.exec(sql);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  }
+  db.exec(LATE_INDEXES_SQL);
 }
 
 function prepareQueries(db: Database.Database) {
@@ -239,6 +268,13 @@ function prepareQueries(db: Database.Database) {
     sourceRecord: data('SELECT data FROM sourceRecords WHERE source = ? AND externalId = ?'),
     sourceRecordsOfSource: data('SELECT data FROM sourceRecords WHERE source = ? ORDER BY rowid'),
     sourceRecordsOfIdentity: data('SELECT data FROM sourceRecords WHERE identityId = ? ORDER BY rowid'),
+    sourceRecordsByIds: data('SELECT data FROM sourceRecords WHERE source = ? AND externalId IN (SELECT value FROM json_each(?))'),
+    sourceRecordDigests: db.prepare('SELECT externalId, hash, identityId, gone FROM sourceRecords WHERE source = ? ORDER BY rowid').raw(),
+    identityKeys: db.prepare('SELECT id, username, employeeId, mailLower FROM identities ORDER BY rowid'),
+    identitiesDue: data(
+      `SELECT data FROM identities WHERE (state IN ('prehire', 'active', 'suspended') AND endDate > '' AND endDate < @today)
+         OR (state = 'prehire' AND (startDate IS NULL OR startDate = '' OR startDate <= @today)) ORDER BY rowid`,
+    ),
     allGroups: data('SELECT data FROM groups ORDER BY rowid'),
     group: data('SELECT data FROM groups WHERE name = ?'),
     intent: data('SELECT data FROM intents WHERE id = ?'),
