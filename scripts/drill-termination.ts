@@ -3,7 +3,7 @@
 // moment idsync records the change to (a) the idsync LDAP frontend refusing their bind and (b) each
 // target disabling them. Prints p50/p95/max and how many still hold access afterwards (must be 0).
 //
-//   npm run drill:termination -- --people 1000 --terminate 50
+//   npm run drill:termination -- --people 1000 --terminate 50 [--concurrency 16]
 import { Readable, Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -25,10 +25,48 @@ import type { TargetConnector } from '../src/ports/target-connector';
 import { SyncService, silentLogger } from '../src/services/sync';
 import { ProvisioningService } from '../src/services/provisioning/service';
 import { MemoryCredentialStore } from '../src/storage/memory/credential-store';
-import { MemoryStore } from '../src/storage/memory/memory-store';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSlapd } from '../test/helpers/slapd';
+import { fork, type ChildProcess } from 'node:child_process';
 import { startScimServer } from '../test/fakes/scim-server';
 import { startWebhookReceiver } from '../test/fakes/webhook-receiver';
+
+interface Peers {
+  scim: { url: string; token: string };
+  hook: { url: string; secret: string };
+}
+
+/**
+ * The SCIM service provider and the webhook receiver run in a child process, as real targets run
+ * elsewhere: in-process they would share idsync's event loop and the drill would time them, not us.
+ */
+async function servePeers(): Promise<void> {
+  const scim = await startScimServer({ caseInsensitiveFilter: true });
+  const hook = await startWebhookReceiver();
+  process.on('message', (m: { q: 'webhook-active'; userNames: string[] }) => {
+    const active = m.userNames.filter((u) => [...hook.accounts.values()].some((a) => a.userName.toLowerCase() === u.toLowerCase() && a.active));
+    process.send?.({ active });
+  });
+  process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret } } satisfies Peers);
+}
+
+function startPeers(): Promise<{ peers: Peers; child: ChildProcess }> {
+  const child = fork(__filename, ['--serve-peers'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (peers) => resolve({ peers: peers as Peers, child }));
+    child.once('exit', (code) => reject(new Error(`peer process exited with ${code}`)));
+  });
+}
+
+function webhookStillActive(child: ChildProcess, userNames: string[]): Promise<string[]> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { active: string[] }).active));
+    child.send({ q: 'webhook-active', userNames });
+  });
+}
 
 const BASE = 'dc=example,dc=com';
 
@@ -65,15 +103,14 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
   try {
-    const scim = await startScimServer({ caseInsensitiveFilter: true });
-    cleanups.push(() => scim.close());
-    const hook = await startWebhookReceiver();
-    cleanups.push(() => hook.close());
+    const { peers, child } = await startPeers();
+    cleanups.push(async () => child.kill('SIGTERM'));
+    const { scim, hook } = peers;
     const slapd = await startSlapd({ suffix: BASE, indexes: ['uid eq', 'cn eq', 'member eq'] });
     cleanups.push(() => slapd.stop());
     await seedSlapd(slapd.url, slapd.rootDN, slapd.rootPassword);
 
-    const common = { concurrency: 16, rateLimit: { max: 5000, durationMs: 1000 }, retries: { attempts: 10, backoffMs: 100, maxBackoffMs: 2000 }, thresholds: { maxRemovals: 100000, maxRemovalPercent: 100 } };
+    const common = { concurrency: flag('concurrency', 16), rateLimit: { max: 5000, durationMs: 1000 }, retries: { attempts: 10, backoffMs: 100, maxBackoffMs: 2000 }, thresholds: { maxRemovals: 100000, maxRemovalPercent: 100 } };
     const targets: TargetConfig[] = [
       targetSchema.parse({ name: 'scim', kind: 'scim', url: scim.url, token: scim.token, ...common }),
       targetSchema.parse({ name: 'ldap', kind: 'ldap', url: slapd.url, bindDN: slapd.rootDN, bindPassword: slapd.rootPassword, usersDN: `ou=people,${BASE}`, groupsDN: `ou=groups,${BASE}`, ...common }),
@@ -82,7 +119,13 @@ async function main(): Promise<void> {
     const connectors = new Map<string, TargetConnector>(targets.map((t) => [t.name, openTarget(t as TargetConfig & { [k: string]: unknown })]));
     cleanups.push(async () => Promise.all([...connectors.values()].map((c) => c.close?.())));
 
-    const store = new MemoryStore();
+    // the embedded production store: SQLite (WAL) in a scratch directory
+    const dir = mkdtempSync(join(tmpdir(), 'idsync-drill-'));
+    const store = new SqliteStore(join(dir, 'idsync.db'));
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
     const sourceCfg = sourceSchema.parse({ name: 'hr', kind: 'fake', records: Array.from({ length: people }, (_, i) => hrRow(i, 'active')), safety: { maxRemovals: 100000, maxRemovalPercent: 100 } });
     const source = new FakeSource(sourceCfg as never);
     const sync = new SyncService({ store, clock: systemClock, policy: createRolePolicy([], targets), planner: createIntentPlanner(targets), identity: identitySchema.parse({}), log: silentLogger });
@@ -146,6 +189,7 @@ async function main(): Promise<void> {
     let holding = 0;
     for (const v of victims) {
       let holds = await bindWorks(frontend, dnOf(v.username), `pw-${v.username}`);
+      if ((await webhookStillActive(child, [v.username])).length) holds = true;
       for (const t of targets) {
         const acct = await store.getTargetAccount(t.name, v.id);
         const actual = await connectors.get(t.name)!.lookup(v.username, acct?.externalId ?? null);
@@ -200,7 +244,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   }
 }
 
-main().catch((err) => {
+(process.argv.includes('--serve-peers') ? servePeers() : main()).catch((err) => {
   console.error(`drill failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });

@@ -12,6 +12,8 @@ import { holdIntents, isAllowed, openHold } from './holds';
 /** A helpdesk resync is a person asking for this change now: it is not held by the threshold. */
 export const RESYNC_REASON = 'helpdesk.resync';
 
+const SEND_PARALLELISM = 64;
+
 export interface DispatchTarget {
   name: string;
   thresholds: RemovalThreshold & { windowMs: number };
@@ -52,16 +54,29 @@ export class Dispatcher {
   }
 
   private async dispatch(intents: Intent[]): Promise<number> {
-    let sent = 0;
-    for (const [target, list] of groupBy(intents.filter((i) => this.targets.has(i.target)), (i) => i.target)) {
-      const passed = await this.gate(this.targets.get(target)!, list);
-      // terminations first: revocations are enqueued before everything else of the batch
-      for (const i of passed.sort((a, b) => a.priority - b.priority)) {
-        await this.deps.queue.enqueue({ target, identityId: i.identityId, priority: i.priority, correlationId: i.correlationId, intentId: i.id });
-        sent++;
-      }
+    const groups = [...groupBy(intents.filter((i) => this.targets.has(i.target)), (i) => i.target)];
+    // targets are independent queues: send to all of them at once
+    const counts = await Promise.all(
+      groups.map(async ([target, list]) => {
+        const passed = await this.gate(this.targets.get(target)!, list);
+        // terminations first: every revocation is in the queue before the rest of the batch is sent
+        await this.send(target, passed.filter((i) => i.priority === PRIORITY_REVOKE));
+        await this.send(target, passed.filter((i) => i.priority !== PRIORITY_REVOKE));
+        return passed.length;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Enqueues in parallel chunks: one Redis round trip per job in series would delay a mass termination. */
+  private async send(target: string, intents: Intent[]): Promise<void> {
+    for (let at = 0; at < intents.length; at += SEND_PARALLELISM) {
+      await Promise.all(
+        intents.slice(at, at + SEND_PARALLELISM).map((i) =>
+          this.deps.queue.enqueue({ target, identityId: i.identityId, priority: i.priority, correlationId: i.correlationId, intentId: i.id }),
+        ),
+      );
     }
-    return sent;
   }
 
   /** Holds removals beyond the threshold; returns the intents that may go. */

@@ -26,7 +26,7 @@ export class TargetHealth {
   record(ok: boolean): QuarantineTransition {
     const t = this.now();
     this.outcomes.push({ at: t, ok });
-    this.outcomes = this.outcomes.filter((o) => o.at > t - this.policy.windowMs);
+    while (this.outcomes.length && this.outcomes[0].at <= t - this.policy.windowMs) this.outcomes.shift();
     const { calls, ratio } = this.stats();
     if (!this.quarantined && calls >= this.policy.minCalls && ratio >= this.policy.failureRatio) {
       this.quarantinedSince = t;
