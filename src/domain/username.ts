@@ -16,6 +16,27 @@ export function foldToAscii(text: string | null | undefined): string {
 }
 
 /**
+ * Case-preserving transliteration to printable ASCII, for IA5 attributes such as gecos:
+ * "José Müller-Łukasz" -> "Jose Muller-Lukasz". Accents drop, the letters NFD cannot split use
+ * FOLD_TABLE with their case kept (Ł -> L, Æ -> AE, ß -> ss, as iconv's //TRANSLIT spells them),
+ * any whitespace becomes a space, and what has no ASCII form (other scripts, symbols) drops out.
+ */
+export function transliterateToAscii(text: string | null | undefined): string {
+  if (!text) return '';
+  if (PRINTABLE_ASCII.test(text)) return text;
+  let out = '';
+  // NFKD also splits compatibility forms: ligatures (ﬁ -> fi), full-width letters, superscripts.
+  for (const ch of text.normalize('NFKD')) {
+    const folded = FOLD_TABLE[ch];
+    if (folded === undefined) out += ch;
+    else out += ch === ch.toLowerCase() ? folded : folded.toUpperCase();
+  }
+  return out.replace(COMBINING_MARKS, '').replace(/\s/g, ' ').replace(/[^\x20-\x7e]/g, '');
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
  * The username a person would get before collisions: first initial + last name, folded.
  * A name that folds to nothing (another script) falls back to `u` + employee id, so the
  * username is still stable and unique per person.

@@ -42,6 +42,26 @@ export type BindSubject =
   | { kind: 'service'; name: string; dn: string }
   | { kind: 'person'; identityId: string; username: string; state: LifecycleState; dn: string; groups: string[] };
 
+/** A compiled attribute list of a search request (RFC 4511 4.5.1.8). */
+export interface AttributeSelection {
+  /** `*` or an empty list */
+  allUser: boolean;
+  /** `+` */
+  allOperational: boolean;
+  /** lower-cased schema names asked for by name, alias or OID */
+  wanted: ReadonlySet<string>;
+  /** `1.1` alone: no attributes */
+  none: boolean;
+  typesOnly: boolean;
+}
+
+/** Entries of a search that the snapshot encodes itself, straight from its records to BER. */
+export interface EncodedSearch<T = unknown> {
+  entries: Iterable<T>;
+  /** the complete LDAPMessage { messageId, SearchResultEntry } with the selected attributes */
+  encode(entry: T, messageId: number): Buffer;
+}
+
 /** An immutable view of the whole directory at one moment. Searches never see half a change. */
 export interface DirectorySnapshot {
   readonly version: number;
@@ -50,6 +70,11 @@ export interface DirectorySnapshot {
   /** null when the base object does not exist (the server answers noSuchObject, 32) */
   search(query: SearchQuery): Iterable<LdapEntry> | null;
   entry(dn: string): LdapEntry | undefined;
+  /**
+   * Optional fast path of search(): the same entries in the same order, encoded with only the
+   * selected attributes, without rendering whole entries first. null when the base does not exist.
+   */
+  searchEncoded?(query: SearchQuery, selection: AttributeSelection): EncodedSearch | null;
   bindSubject(dn: string): BindSubject | undefined;
   /** subschema entry (cn=Subschema) with attributeTypes and objectClasses */
   subschema(): LdapEntry;

@@ -6,12 +6,17 @@ import { normalizeDN } from './dn';
 
 /** Space-insensitive, case-insensitive string preparation (RFC 4518, simplified: NFKC, fold, squash spaces). */
 export function prepCaseIgnore(s: string): string {
+  // Printable ASCII words separated by single spaces is already NFKC and squashed (the common case).
+  if (PREPARED_ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export function prepCaseExact(s: string): string {
+  if (PREPARED_ASCII.test(s)) return s;
   return s.normalize('NFKC').trim().replace(/\s+/g, ' ');
 }
+
+const PREPARED_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 const INTEGER = /^\s*-?\d+\s*$/;
 

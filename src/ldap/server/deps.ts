@@ -2,7 +2,7 @@ import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/sections/ldap';
 import type { Clock } from '../../ports/clock';
-import type { DirectoryView, DirFilter, SelectAttributes } from '../contract';
+import type { AttributeSelection, DirectoryView, DirFilter, SelectAttributes } from '../contract';
 import type { Authenticator } from '../auth/authenticator';
 
 export type LogLike = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
@@ -16,6 +16,8 @@ export interface FilterLimits {
 export interface ModelFunctions {
   compileFilter(ldapjsFilter: unknown, limits?: FilterLimits): DirFilter;
   selectAttributes: SelectAttributes;
+  /** compiled attribute list for snapshots that encode entries themselves (searchEncoded) */
+  selection?(requested: string[], typesOnly: boolean): AttributeSelection;
 }
 
 /** Everything a connection needs, built once by startLdapServer. */

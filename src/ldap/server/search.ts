@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { normalizeDN } from '../auth/dn';
-import { FilterTooComplexError, type DirectorySnapshot, type LdapEntry, type Scope } from '../contract';
+import { FilterTooComplexError, type DirectorySnapshot, type LdapEntry, type Scope, type SearchQuery } from '../contract';
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP, pagedControlValue, searchEntry, type ResponseControl } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
@@ -32,11 +32,17 @@ export interface PagedSearch {
   sent: number;
 }
 
-/** An entry iterator that can tell whether another entry follows (for size limits and paging). */
+/**
+ * An entry iterator that can tell whether another entry follows (for size limits and paging), with
+ * the encoder of its entries: the snapshot's own (straight from records) or select + searchEntry.
+ */
 class Cursor {
-  private peeked: IteratorResult<LdapEntry> | null = null;
-  constructor(private it: Iterator<LdapEntry>) {}
-  next(): LdapEntry | undefined {
+  private peeked: IteratorResult<unknown> | null = null;
+  constructor(
+    private it: Iterator<unknown>,
+    readonly encode: (entry: unknown, messageId: number) => Buffer,
+  ) {}
+  next(): unknown {
     const r = this.peeked ?? this.it.next();
     this.peeked = null;
     return r.done ? undefined : r.value;
@@ -46,6 +52,10 @@ class Cursor {
     return !this.peeked.done;
   }
 }
+
+type MaybeAsync<T> = T | Promise<T>;
+const then = <A, B>(x: MaybeAsync<A>, f: (a: A) => MaybeAsync<B>): MaybeAsync<B> => (x instanceof Promise ? x.then(f) : f(x));
+const DONE = Promise.resolve();
 
 function parseSearch(pdu: Buffer, env: Envelope): SearchRequest {
   const f = children(pdu, env.op);
@@ -81,15 +91,28 @@ interface Outcome {
   filter?: string;
 }
 
-export async function handleSearch(conn: LdapConnection, ctx: OpContext, pdu: Buffer, env: Envelope): Promise<void> {
+/**
+ * Runs a search. Everything that can finish at once does so synchronously, so a small result (an
+ * entry and its searchDone) leaves in a single write; only long listings and slow readers go async.
+ */
+export function handleSearch(conn: LdapConnection, ctx: OpContext, pdu: Buffer, env: Envelope): Promise<void> {
   let req: SearchRequest | null = null;
-  let outcome: Outcome;
+  let outcome: MaybeAsync<Outcome>;
   try {
     req = parseSearch(pdu, env);
-    outcome = await runSearch(conn, ctx, req);
+    outcome = runSearch(conn, ctx, req);
   } catch (err) {
-    outcome = { code: 2, message: `malformed search request: ${(err as Error).message}`, entries: 0 };
+    outcome = malformed(err as Error);
   }
+  if (outcome instanceof Promise) return outcome.catch(malformed).then((o) => finishSearch(conn, ctx, req, o));
+  finishSearch(conn, ctx, req, outcome);
+  return DONE;
+}
+
+const malformed = (err: Error): Outcome => ({ code: 2, message: `malformed search request: ${err.message}`, entries: 0 });
+
+function finishSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest | null, result: Outcome): void {
+  let outcome = result;
   if (ctx.abandoned) outcome = { ...outcome, code: -1 };
   else conn.respond(ctx.messageId, OP.searchDone, { code: outcome.code, message: outcome.message }, outcome.controls);
   ctx.log.info(
@@ -109,7 +132,7 @@ export async function handleSearch(conn: LdapConnection, ctx: OpContext, pdu: Bu
   );
 }
 
-async function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): Promise<Outcome> {
+function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): MaybeAsync<Outcome> {
   const { config, model, view } = conn.deps;
   const ldapFilter = parseBer(new BerReader(req.filterBer));
   const filterText = ldapFilter.toString();
@@ -119,8 +142,8 @@ async function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchReques
   if (req.scope === 'base' && (nbase === '' || nbase === SUBSCHEMA_DN.toLowerCase())) {
     const startTls = !!conn.deps.tlsContext() && config.tls?.startTls !== false && !conn.secure;
     const entry = nbase === '' ? rootDse(config.baseDN, startTls, conn.deps.vendorVersion) : snapshot.subschema();
-    await sendEntries(conn, ctx, req, new Cursor([entry][Symbol.iterator]()), 1, Infinity);
-    return { code: 0, entries: 1, filter: filterText };
+    const cursor = new Cursor([entry][Symbol.iterator](), renderedEncoder(conn, req));
+    return then(sendEntries(conn, ctx, cursor, 1, Infinity), () => ({ code: 0, entries: 1, filter: filterText }));
   }
   if (!conn.session && config.anonymous !== 'read') {
     return { code: 50, message: 'bind first: anonymous sessions may read only the rootDSE', entries: 0, filter: filterText };
@@ -132,14 +155,32 @@ async function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchReques
     const code = err instanceof FilterTooComplexError ? 11 : 53;
     return { code, message: (err as Error).message, entries: 0, filter: filterText };
   }
+  const query: SearchQuery = { base: req.base, scope: req.scope, filter };
   const paging = ctx.controls.find((c) => c.oid === OID.pagedResults);
-  if (paging) return { ...(await pagedSearch(conn, ctx, req, snapshot, filter, paging.value)), filter: filterText };
-  const found = snapshot.search({ base: req.base, scope: req.scope, filter });
-  if (!found) return { code: 32, message: `no such object: ${req.base}`, entries: 0, filter: filterText };
+  if (paging) return then(pagedSearch(conn, ctx, req, snapshot, query, paging.value), (o) => ({ ...o, filter: filterText }));
+  const cursor = openCursor(conn, snapshot, query, req);
+  if (!cursor) return { code: 32, message: `no such object: ${req.base}`, entries: 0, filter: filterText };
   const limit = effectiveSizeLimit(req.sizeLimit, config.limits.sizeLimit);
-  const cursor = new Cursor(found[Symbol.iterator]());
-  const r = await sendEntries(conn, ctx, req, cursor, limit, deadlineOf(req, config.limits.timeLimitSeconds, ctx));
-  return { ...r, filter: filterText };
+  return then(sendEntries(conn, ctx, cursor, limit, deadlineOf(req, config.limits.timeLimitSeconds, ctx)), (r) => ({ ...r, filter: filterText }));
+}
+
+/** The snapshot's own encoder when it has one (only the selected attributes are computed), else render + select. */
+function openCursor(conn: LdapConnection, snapshot: DirectorySnapshot, query: SearchQuery, req: SearchRequest): Cursor | null {
+  const selection = conn.deps.model.selection;
+  if (snapshot.searchEncoded && selection) {
+    const found = snapshot.searchEncoded(query, selection(req.attributes, req.typesOnly));
+    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode) : null;
+  }
+  const found = snapshot.search(query);
+  return found ? new Cursor(found[Symbol.iterator](), renderedEncoder(conn, req)) : null;
+}
+
+function renderedEncoder(conn: LdapConnection, req: SearchRequest): Cursor['encode'] {
+  const select = conn.deps.model.selectAttributes;
+  return (entry, messageId) => {
+    const e = entry as LdapEntry;
+    return searchEntry(messageId, e.dn, select(e, req.attributes, req.typesOnly));
+  };
 }
 
 function effectiveSizeLimit(client: number, server: number): number {
@@ -152,14 +193,14 @@ function deadlineOf(req: SearchRequest, serverSeconds: number, ctx: OpContext): 
   return ctx.startedAt + seconds * 1000;
 }
 
-async function pagedSearch(
+function pagedSearch(
   conn: LdapConnection,
   ctx: OpContext,
   req: SearchRequest,
   snapshot: DirectorySnapshot,
-  filter: import('../contract').DirFilter,
+  query: SearchQuery,
   value: Buffer | null,
-): Promise<Outcome> {
+): MaybeAsync<Outcome> {
   const ctl = parsePagedControl(value);
   if (!ctl) return { code: 2, message: 'paged results control without a valid value', entries: 0 };
   const key = `${normalizeDN(req.base)}\0${req.scope}\0${req.filterBer.toString('base64')}\0${req.attributes.join(',').toLowerCase()}\0${req.typesOnly}`;
@@ -174,57 +215,80 @@ async function pagedSearch(
     if (conn.paged.size >= conn.deps.config.limits.maxPagedSearchesPerConnection) {
       return { code: 11, message: 'too many paged searches open on this connection', entries: 0 };
     }
-    const found = snapshot.search({ base: req.base, scope: req.scope, filter });
-    if (!found) return { code: 32, message: `no such object: ${req.base}`, entries: 0 };
-    state = { key, cursor: new Cursor(found[Symbol.iterator]()), sent: 0 };
+    const cursor = openCursor(conn, snapshot, query, req);
+    if (!cursor) return { code: 32, message: `no such object: ${req.base}`, entries: 0 };
+    state = { key, cursor, sent: 0 };
     if (ctl.size === 0) return { code: 0, entries: 0, controls: [pagedResponse(Buffer.alloc(0))] };
   }
   const clientLimit = req.sizeLimit > 0 ? req.sizeLimit - state.sent : Infinity;
   const pageSize = Math.min(ctl.size, clientLimit);
-  const r = await sendEntries(conn, ctx, req, state.cursor, pageSize, deadlineOf(req, conn.deps.config.limits.timeLimitSeconds, ctx));
-  state.sent += r.entries;
-  // sendEntries says 4 when the page is full and more follow; that is only a size limit when the
-  // client's own sizeLimit, not the page size, cut the page short.
-  const pageFull = r.code === 4 && pageSize === ctl.size;
-  if ((r.code === 0 || pageFull) && state.cursor.hasMore()) {
-    // A fresh cookie per page: a replayed or guessed cookie finds nothing.
-    const next = randomBytes(12);
-    conn.paged.set(next.toString('hex'), state);
-    return { code: 0, entries: r.entries, controls: [pagedResponse(next)] };
-  }
-  return { ...r, controls: [pagedResponse(Buffer.alloc(0))] };
+  const paged = state;
+  const deadline = deadlineOf(req, conn.deps.config.limits.timeLimitSeconds, ctx);
+  return then(sendEntries(conn, ctx, paged.cursor, pageSize, deadline), (r): Outcome => {
+    paged.sent += r.entries;
+    // sendEntries says 4 when the page is full and more follow; that is only a size limit when the
+    // client's own sizeLimit, not the page size, cut the page short.
+    const pageFull = r.code === 4 && pageSize === ctl.size;
+    if ((r.code === 0 || pageFull) && paged.cursor.hasMore()) {
+      // A fresh cookie per page: a replayed or guessed cookie finds nothing.
+      const next = randomBytes(12);
+      conn.paged.set(next.toString('hex'), paged);
+      return { code: 0, entries: r.entries, controls: [pagedResponse(next)] };
+    }
+    return { ...r, controls: [pagedResponse(Buffer.alloc(0))] };
+  });
 }
 
 function pagedResponse(cookie: Buffer): ResponseControl {
   return { oid: OID.pagedResults, value: pagedControlValue(0, cookie) };
 }
 
+interface SendResult {
+  code: number;
+  entries: number;
+  message?: string;
+}
+
 /**
  * Streams up to `limit` entries. Answers 4 when more would follow, 3 past the deadline; waits for
  * the socket to drain when the client reads slowly and yields to the event loop now and then so an
- * abandon (or any other connection) gets its turn during a long listing.
+ * abandon (or any other connection) gets its turn during a long listing. Synchronous until the
+ * first such pause.
  */
-async function sendEntries(
+function sendEntries(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, deadline: number): MaybeAsync<SendResult> {
+  const first = sendRun(conn, ctx, cursor, limit, 0);
+  return 'code' in first ? first : continueSending(conn, ctx, cursor, limit, deadline, first);
+}
+
+async function continueSending(
   conn: LdapConnection,
   ctx: OpContext,
-  req: SearchRequest,
   cursor: Cursor,
   limit: number,
   deadline: number,
-): Promise<{ code: number; entries: number; message?: string }> {
-  const select = conn.deps.model.selectAttributes;
-  let sent = 0;
+  paused: { sent: number; ok: boolean },
+): Promise<SendResult> {
+  let p = paused;
+  for (;;) {
+    if (p.ok) await yieldToLoop();
+    else await conn.drained();
+    if (performance.now() > deadline) return { code: 3, entries: p.sent, message: 'time limit exceeded' };
+    const r = sendRun(conn, ctx, cursor, limit, p.sent);
+    if ('code' in r) return r;
+    p = r;
+  }
+}
+
+/** Sends entries until the end, the limit, a full socket buffer or the next yield point. */
+function sendRun(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, already: number): SendResult | { sent: number; ok: boolean } {
+  let sent = already;
   while (sent < limit) {
     if (ctx.abandoned) return { code: 0, entries: sent };
     const entry = cursor.next();
-    if (!entry) return { code: 0, entries: sent };
-    const ok = conn.send(searchEntry(ctx.messageId, entry.dn, select(entry, req.attributes, req.typesOnly)));
+    if (entry === undefined) return { code: 0, entries: sent };
+    const ok = conn.send(cursor.encode(entry, ctx.messageId));
     sent++;
-    if (!ok) await conn.drained();
-    if (!ok || sent % YIELD_EVERY === 0) {
-      if (ok) await yieldToLoop();
-      if (performance.now() > deadline) return { code: 3, entries: sent, message: 'time limit exceeded' };
-    }
+    if (!ok || sent % YIELD_EVERY === 0) return { sent, ok };
   }
   if (cursor.hasMore()) return { code: 4, entries: sent, message: 'size limit exceeded' };
   return { code: 0, entries: sent };

@@ -10,6 +10,7 @@ import { Authenticator } from '../auth/authenticator';
 import { argon2Hasher, type PasswordHasher } from '../auth/passwords';
 import { compileFilter } from '../filter/compile';
 import { selectAttributes } from '../view/select';
+import { selectionFor } from '../view/selection';
 import { LdapConnection } from './connection';
 import type { LogLike, ModelFunctions, ServerDeps } from './deps';
 import { loadTlsMaterial, secureContextOf, type TlsMaterial } from './tls';
@@ -45,7 +46,7 @@ interface Listener {
   host: string;
 }
 
-const defaultModel = (): ModelFunctions => ({ compileFilter, selectAttributes });
+const defaultModel = (): ModelFunctions => ({ compileFilter, selectAttributes, selection: selectionFor });
 
 function packageVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {

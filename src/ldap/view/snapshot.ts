@@ -1,17 +1,17 @@
 // An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
 // in stable id order), entry lookup, bind subjects and the subschema entry.
 import type { Group, Identity } from '../../domain/types';
-import type { BindSubject, DirectorySnapshot, LdapEntry, SearchQuery } from '../contract';
+import type { AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
 import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
 import { normalizeDN } from '../schema/dn';
 import { subschemaEntry } from '../schema/subschema';
 import { containsSorted } from './cow-map';
 import { ancestorGroups, descendantGroups } from './group-graph';
 import { planCandidates } from './plan';
-import { BASE_ID, GROUPS_OU_ID, PEOPLE_OU_ID, SERVICES_OU_ID, type GroupRec, type Rec, type ViewOptions } from './records';
+import { BASE_ID, GROUPS_OU_ID, PEOPLE_OU_ID, personId, SERVICES_OU_ID, type GroupRec, type Rec, type ViewOptions } from './records';
 import { applyIdentityChanges, buildState, type ViewState } from './state';
-import { attributeNamesOf, renderEntry, valuesOf } from './values';
-import { prepCaseExact, prepCaseIgnore } from '../schema/matching';
+import { attributeNamesOf, encodeRecord, renderEntry, valuesOf } from './values';
+import { normalizeValue, prepCaseExact, prepCaseIgnore } from '../schema/matching';
 import { attributeType } from '../schema/attributes';
 
 export type { ViewOptions } from './records';
@@ -40,30 +40,54 @@ export class Snapshot implements DirectorySnapshot {
   }
 
   search(query: SearchQuery): Iterable<LdapEntry> | null {
-    const nbase = normalizeDN(query.base);
-    if (nbase === null) return null;
-    const ctx = evalContext(this.state);
-    const matches = matcherOf(query.filter, ctx);
-    if (nbase === 'cn=subschema') {
-      const rec: Rec = { kind: 'static', id: -1, name: 'Subschema', dn: 'cn=Subschema', ndn: nbase, parent: '', entry: subschemaEntry() };
-      return query.scope === 'one' || matches(rec) !== TRUE ? [] : [rec.entry];
-    }
-    const baseId = this.state.byDn.get(nbase);
-    if (baseId === undefined) return null;
+    const recs = this.matchingRecords(query);
+    if (recs === null) return null;
     const s = this.state;
+    return (function* (): Generator<LdapEntry> {
+      for (const rec of recs) yield renderEntry(s, rec);
+    })();
+  }
+
+  searchEncoded(query: SearchQuery, selection: AttributeSelection): EncodedSearch<Rec> | null {
+    const entries = this.matchingRecords(query);
+    if (entries === null) return null;
+    const s = this.state;
+    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+  }
+
+  /** The records a search returns, in search order; null when the base does not exist. */
+  private matchingRecords(query: SearchQuery): Iterable<Rec> | null {
+    const nbase = normalizeBase(query.base);
+    if (nbase === null) return null;
+    const s = this.state;
+    if (nbase === 'cn=subschema') {
+      const matches = matcherOf(query.filter, evalContext(s));
+      const rec: Rec = { kind: 'static', id: -1, name: 'Subschema', dn: 'cn=Subschema', ndn: nbase, parent: '', entry: subschemaEntry() };
+      return query.scope === 'one' || matches(rec) !== TRUE ? [] : [rec];
+    }
+    const baseId = s.byDn.get(nbase);
+    if (baseId === undefined) return null;
+    const direct = directLookup(s, query.filter);
+    if (direct !== undefined) {
+      // (uid=x) and friends: one index probe and one check, none of the planning below.
+      const rec = direct === null ? undefined : s.recs.get(direct.id);
+      return rec && inScope(rec, nbase, query.scope) && direct!.check(rec) ? [rec] : [];
+    }
+    const ctx = evalContext(s);
+    const matches = matcherOf(query.filter, ctx);
     const planned = planCandidates(s, query.filter, ctx);
     const universe = scopeSegments(s, baseId, query.scope);
     const universeSize = universe.reduce((n, seg) => n + seg.length, 0);
     // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
     const usePlan = planned !== null && planned.length < universeSize;
     const segments = usePlan ? [planned] : universe;
-    return (function* (): Generator<LdapEntry> {
+    return (function* (): Generator<Rec> {
       for (const segment of segments) {
         for (const id of segment) {
           const rec = s.recs.get(id);
           if (!rec) continue;
           if (usePlan && !inScope(rec, nbase, query.scope)) continue;
-          if (matches(rec) === TRUE) yield renderEntry(s, rec);
+          if (matches(rec) === TRUE) yield rec;
         }
       }
     })();
@@ -182,4 +206,38 @@ function cached<T>(m: Map<string, T>, key: string, make: () => T): T {
     m.set(key, v);
   }
   return v;
+}
+
+const baseCache = new Map<string, string | null>();
+
+/** normalizeDN of a search base, memoised: clients send the same few bases on every search. */
+function normalizeBase(base: string): string | null {
+  let n = baseCache.get(base);
+  if (n === undefined) {
+    n = normalizeDN(base);
+    if (baseCache.size >= 1024) baseCache.clear();
+    baseCache.set(base, n);
+  }
+  return n;
+}
+
+/**
+ * Equality on a unique index (uid, sAMAccountName, uidNumber): the one candidate and the test that
+ * confirms it, or null when nothing can match; undefined when the filter is anything else.
+ * The test is the same equality the evaluator applies (uid is caseIgnore, uidNumber integer).
+ */
+function directLookup(s: ViewState, f: DirFilter): { id: number; check: (rec: Rec) => boolean } | null | undefined {
+  if (f.type !== 'eq') return undefined;
+  if (f.attr === 'uid' || f.attr === 'samaccountname') {
+    const v = prepCaseIgnore(f.value);
+    const id = s.uid.get(v);
+    if (id === undefined) return null;
+    return { id, check: (rec) => rec.kind === 'person' && prepCaseIgnore(rec.username) === v };
+  }
+  if (f.attr === 'uidnumber') {
+    const n = normalizeValue(attributeType('uidNumber')!, f.value);
+    if (n === null) return undefined; // invalid integer: Undefined, left to the evaluator
+    return { id: personId(Number(n)), check: (rec) => rec.kind === 'person' && String(rec.uidNumber) === n };
+  }
+  return undefined;
 }

@@ -1,8 +1,10 @@
 // Attribute values of a record, computed on read, and the rendering of a record into an LdapEntry.
 import { createHash } from 'node:crypto';
-import type { LdapEntry } from '../contract';
+import { transliterateToAscii } from '../../domain/username';
+import { entryWriter, nameTlv } from '../ber/entry-writer';
+import type { AttributeSelection, LdapEntry } from '../contract';
 import { attributeType } from '../schema/attributes';
-import { foldAccents, prepCaseIgnore, toGeneralizedTime } from '../schema/matching';
+import { prepCaseIgnore, toGeneralizedTime } from '../schema/matching';
 import { SUBSCHEMA_DN } from '../schema/subschema';
 import type { GroupRec, PersonRec, Rec } from './records';
 import type { ViewState } from './state';
@@ -24,7 +26,7 @@ const GROUP_ATTRS = [
 ];
 
 const specs = (names: string[]) =>
-  names.map((name) => ({ name, key: name.toLowerCase(), operational: attributeType(name)?.operational ?? false }));
+  names.map((name) => ({ name, key: name.toLowerCase(), operational: attributeType(name)?.operational ?? false, tlv: nameTlv(name) }));
 const PERSON_SPECS = specs(PERSON_ATTRS);
 const GROUP_SPECS = specs(GROUP_ATTRS);
 
@@ -62,7 +64,7 @@ function personValues(s: ViewState, p: PersonRec, attr: string): string[] | unde
     case 'gidnumber': return [String((s.recs.get(s.primaryGroupId) as GroupRec).gidNumber)];
     case 'homedirectory': return [s.o.homeDirectoryTemplate.replaceAll('{uid}', p.username)];
     case 'loginshell': return [s.o.loginShell];
-    case 'gecos': return [asciiFold(p.cn)];
+    case 'gecos': return [transliterateToAscii(p.cn)];
     case 'shadowexpire': return p.state === 'active' ? undefined : ['1'];
     case 'memberof': return p.groupIds.map((id) => (s.recs.get(id) as GroupRec).dn);
     case 'userprincipalname': return [`${p.username}@${s.o.upnDomain}`];
@@ -124,13 +126,6 @@ export function managerOf(s: ViewState, p: PersonRec): PersonRec | undefined {
   return id === undefined ? undefined : (s.recs.get(id) as PersonRec);
 }
 
-/** gecos is IA5: fold accents, drop what is left outside printable ASCII. */
-function asciiFold(s: string): string {
-  if (/^[\x20-\x7e]*$/.test(s)) return s;
-  const folded = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return folded.replace(/[^\x20-\x7e]/g, '') || foldAccents(s);
-}
-
 export function renderEntry(s: ViewState, rec: Rec): LdapEntry {
   if (rec.kind !== 'person' && rec.kind !== 'group') return rec.entry;
   const attrs: LdapEntry['attrs'] = new Map();
@@ -140,4 +135,26 @@ export function renderEntry(s: ViewState, rec: Rec): LdapEntry {
     attrs.set(key, { name, values: values as string[], operational });
   }
   return { dn: rec.dn, ndn: rec.ndn, attrs };
+}
+
+/**
+ * A record's selected attributes, straight to an encoded SearchResultEntry: only the attributes the
+ * client asked for are computed (not the ~30 of a rendered entry), and no LdapEntry or Map is built.
+ */
+export function encodeRecord(s: ViewState, rec: Rec, sel: AttributeSelection, messageId: number): Buffer {
+  const w = entryWriter.begin(rec.dn);
+  if (sel.none) return w.finish(messageId);
+  if (rec.kind === 'person' || rec.kind === 'group') {
+    for (const spec of rec.kind === 'person' ? PERSON_SPECS : GROUP_SPECS) {
+      if (!(sel.wanted.has(spec.key) || (spec.operational ? sel.allOperational : sel.allUser))) continue;
+      const values = valuesOf(s, rec, spec.key);
+      if (values && values.length > 0) w.attr(spec.tlv, values, sel.typesOnly);
+    }
+  } else {
+    for (const [key, attr] of rec.entry.attrs) {
+      if (!(sel.wanted.has(key) || (attr.operational ? sel.allOperational : sel.allUser))) continue;
+      if (attr.values.length > 0) w.attr(nameTlv(attr.name), attr.values, sel.typesOnly);
+    }
+  }
+  return w.finish(messageId);
 }

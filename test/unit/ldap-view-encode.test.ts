@@ -1,0 +1,68 @@
+// The snapshot's direct encoder (records straight to BER, only the selected attributes) must send
+// byte for byte what rendering the whole entry, selecting and encoding it sends.
+import { generateDirectory } from '../../scripts/lib/gen-directory';
+import type { DirFilter } from '../../src/ldap/contract';
+import { searchEntry } from '../../src/ldap/server/ber-write';
+import { parseFilterString } from '../../src/ldap/filter/compile';
+import { selectAttributes } from '../../src/ldap/view/select';
+import { selectionFor } from '../../src/ldap/view/selection';
+import { buildSnapshot } from '../../src/ldap/view/snapshot';
+
+const BASE = 'dc=example,dc=com';
+const data = generateDirectory(300, 25, 7);
+const snap = buildSnapshot(data.identities, data.groups, { baseDN: BASE, serviceAccounts: ['app'] });
+
+const SELECTIONS: [string[], boolean][] = [
+  [[], false],
+  [['*'], false],
+  [['+'], false],
+  [['*', '+'], false],
+  [['1.1'], false],
+  [['1.1', 'uid'], false],
+  [['uid', 'cn', 'sn', 'givenName', 'mail', 'uidNumber', 'gidNumber', 'homeDirectory', 'loginShell', 'gecos'], false],
+  [['MEMBEROF', 'entryuuid', 'member', 'memberUid', '2.5.4.3', 'userid', 'cn;lang-en', 'unknownAttr'], false],
+  [['*'], true],
+  [['objectClass', 'createTimestamp'], true],
+];
+
+function both(base: string, scope: 'base' | 'one' | 'sub', filter: DirFilter, requested: string[], typesOnly: boolean): [string[], string[]] {
+  const rendered = [...(snap.search({ base, scope, filter }) ?? [])].map((e) => searchEntry(9, e.dn, selectAttributes(e, requested, typesOnly)).toString('hex'));
+  const enc = snap.searchEncoded!({ base, scope, filter }, selectionFor(requested, typesOnly))!;
+  const direct = [...enc.entries].map((r) => enc.encode(r, 9).toString('hex'));
+  return [direct, rendered];
+}
+
+describe('searchEncoded', () => {
+  it.each(SELECTIONS)('encodes every entry of the tree like render + select + encode (%j, typesOnly %s)', (requested, typesOnly) => {
+    const [direct, rendered] = both(BASE, 'sub', { type: 'true' }, requested, typesOnly);
+    expect(rendered.length).toBe(snap.entryCount);
+    expect(direct).toEqual(rendered);
+  });
+
+  it('returns the same entries as search() for indexed, scanned and scoped filters', () => {
+    const sample = data.identities.find((i) => i.state === 'active')!;
+    const filters = [
+      `(uid=${sample.username})`,
+      `(UID=${sample.username.toUpperCase()})`,
+      `(sAMAccountName=${sample.username})`,
+      `(uidNumber=${sample.uidNumber})`,
+      `(uidNumber=0${sample.uidNumber})`,
+      '(uidNumber=abc)',
+      '(uid=nobody-here)',
+      '(&(objectClass=posixAccount)(uidNumber>=1100))',
+      `(|(uid=${sample.username})(cn=*a*))`,
+      '(!(uid=*))',
+    ];
+    for (const text of filters) {
+      for (const [base, scope] of [[BASE, 'sub'], [`ou=people,${BASE}`, 'one'], [`ou=groups,${BASE}`, 'sub'], [`uid=${sample.username},ou=people,${BASE}`, 'base']] as const) {
+        const [direct, rendered] = both(base, scope, parseFilterString(text), ['uid', 'memberOf'], false);
+        expect({ text, base, direct }).toEqual({ text, base, direct: rendered });
+      }
+    }
+  });
+
+  it('answers null for a base that does not exist, like search()', () => {
+    expect(snap.searchEncoded!({ base: `ou=nowhere,${BASE}`, scope: 'sub', filter: { type: 'true' } }, selectionFor([], false))).toBeNull();
+    expect(snap.search({ base: `ou=nowhere,${BASE}`, scope: 'sub', filter: { type: 'true' } })).toBeNull();
+  });
+});
