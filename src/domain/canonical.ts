@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, undefined dropped. Two equal values always
@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  // Normalised attributes are flat and already in key order: the native serialiser gives the same bytes.
+  if (isFlatSortedObject(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
@@ -25,8 +27,32 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
+/**
+ * A plain object whose keys are in ascending order and whose values are strings, null, booleans or
+ * finite numbers: JSON.stringify writes it exactly as canonicalJson would. Integer-like keys are
+ * excluded because objects list them first whatever order they were added in.
+ */
+function isFlatSortedObject(value: object): boolean {
+  if (Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let previous: string | null = null;
+  for (const key in value) {
+    if (previous !== null && !(previous < key)) return false;
+    const c = key.charCodeAt(0);
+    if (c >= 48 && c <= 57) return false;
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0))) return false;
+    previous = key;
+  }
+  return true;
+}
+
+// One-shot hashing (Node >= 20.12) skips a Hash object per call; every record of every run is hashed.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 export function contentHash(value: unknown): string {

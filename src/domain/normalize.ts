@@ -26,7 +26,11 @@ export type Normalised = { ok: true; attributes: Attributes } | { ok: false; err
 export function normaliseAttributes(raw: Attributes): Normalised {
   const attributes: Attributes = {};
   const errors: string[] = [];
-  for (const [key, value] of Object.entries(raw)) attributes[key] = cleanText(value);
+  // keys in sorted order: the canonical form, so hashing the result needs no re-ordering
+  for (const key of sortedKeysOf(raw)) {
+    if (key === 'displayName' && raw.displayName === undefined) attributes.displayName = null;
+    else attributes[key] = cleanText(raw[key]);
+  }
 
   if (attributes.mail) attributes.mail = attributes.mail.toLowerCase();
   for (const key of DATE_ATTRIBUTES) {
@@ -39,9 +43,25 @@ export function normaliseAttributes(raw: Attributes): Normalised {
     else errors.push(`status "${attributes.status}" is not one of ${HR_STATUSES.join(', ')}`);
   }
   if (attributes.displayName == null && (attributes.givenName || attributes.sn)) {
-    attributes.displayName = [attributes.givenName, attributes.sn].filter(Boolean).join(' ');
+    attributes.displayName = attributes.givenName && attributes.sn ? `${attributes.givenName} ${attributes.sn}` : (attributes.givenName || attributes.sn) as string;
+  } else if (attributes.displayName === null && raw.displayName === undefined) {
+    delete attributes.displayName;
   }
   return errors.length ? { ok: false, errors } : { ok: true, attributes };
+}
+
+// Every record of a source has the same attribute names: remember the last sorted list.
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+/** The attribute names, plus displayName (derived when missing), in ascending order. */
+function sortedKeysOf(raw: Attributes): string[] {
+  const keys = Object.keys(raw);
+  if (!('displayName' in raw)) keys.push('displayName');
+  if (keys.length === lastKeys.length && keys.every((k, i) => k === lastKeys[i])) return lastSorted;
+  lastKeys = keys;
+  lastSorted = [...keys].sort();
+  return lastSorted;
 }
 
 function cleanText(value: string | null | undefined): string | null {
@@ -50,7 +70,20 @@ function cleanText(value: string | null | undefined): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
+// HR files repeat a few thousand distinct dates across 100,000 people: check each once.
+const checkedDays = new Map<string, boolean>();
+
 export function isIsoDay(value: string): boolean {
+  let ok = checkedDays.get(value);
+  if (ok === undefined) {
+    ok = checkIsoDay(value);
+    if (checkedDays.size >= 50_000) checkedDays.clear();
+    checkedDays.set(value, ok);
+  }
+  return ok;
+}
+
+function checkIsoDay(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

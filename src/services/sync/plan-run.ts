@@ -1,14 +1,14 @@
-import { contentHash } from '../../domain/canonical';
 import { correlate, type JoinRule } from '../../domain/correlation';
 import { diffIdentities, isEmptyDiff } from '../../domain/identity-diff';
 import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
-import { isoDay, normaliseAttributes } from '../../domain/normalize';
+import { isoDay } from '../../domain/normalize';
 import { holdReason, populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
 import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 import type { RunState } from './load-state';
+import type { PreparedRecord, PreparedSnapshot } from './prepare';
 import { evolveIdentity, linksWith, mergeFor, type SourceRanking } from './person';
 import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
 
@@ -17,6 +17,8 @@ export interface PlanInput {
   now: Date;
   settings: RunSourceSettings;
   snapshot: SourceSnapshot;
+  /** the snapshot's records normalised and hashed (prepareSnapshot), matched against `state` */
+  prepared: PreparedSnapshot;
   state: RunState;
   policy: AccessPolicy;
   usernameMaxLength: number;
@@ -79,28 +81,13 @@ class Planner {
   }
 
   plan(): RunPlan {
-    const { snapshot, state } = this.input;
-    const seen = new Set<string>();
-    const invalid = new Set<string>();
+    const { snapshot, state, prepared } = this.input;
+    this.result.problems = [...prepared.problems];
     this.result.counts.seen = snapshot.records.length;
-    for (const raw of snapshot.records) {
-      const location = raw.location ?? raw.externalId;
-      if (seen.has(raw.externalId)) {
-        this.result.problems.push({ location, message: `external id "${raw.externalId}" appears more than once; the first occurrence was used` });
-        continue;
-      }
-      seen.add(raw.externalId);
-      const normalised = normaliseAttributes(raw.attributes);
-      if (!normalised.ok) {
-        invalid.add(raw.externalId);
-        for (const message of normalised.errors) this.result.problems.push({ location, message });
-        continue;
-      }
-      this.planRecord(raw.externalId, normalised.attributes);
-    }
+    for (const record of prepared.records) this.planRecord(record);
     this.result.counts.errors = this.result.problems.length;
-    this.result.incompleteReason = this.incompleteReason(seen.size - invalid.size);
-    if (!this.result.incompleteReason && !this.input.partial) this.planAbsences(seen, snapshot.removed ?? []);
+    this.result.incompleteReason = this.incompleteReason(prepared.validCount);
+    if (!this.result.incompleteReason && !this.input.partial) this.planAbsences(prepared.seen, snapshot.removed ?? []);
     if (this.result.incompleteReason) this.deferRemovals();
     else if (!this.input.partial && !this.input.bypassHold) this.checkHold(state);
     return this.result;
@@ -115,16 +102,20 @@ class Planner {
     return populationCollapse(previousPopulation(state), validCount, settings.safety);
   }
 
-  private planRecord(externalId: string, attributes: SourceRecord['attributes']): void {
+  private planRecord(prepared: PreparedRecord): void {
     const { state, settings, runId } = this.input;
-    const prev = state.records.get(externalId);
-    // equal attributes mean an equal hash; comparing first skips hashing for the unchanged majority
-    const hash = prev && sameAttributes(prev.attributes, attributes) ? prev.hash : contentHash(attributes);
-    const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
-    if (prev && linked && !prev.gone && (sameAttributes(prev.attributes, attributes) || prev.hash === hash)) {
-      this.planDateTransition(linked, externalId);
+    const { externalId, hash } = prepared;
+    const digest = state.digests.get(externalId);
+    if (!prepared.attributes) {
+      // unchanged (loadRunState let its attributes go): only the calendar can move its identity
+      const linked = digest?.identityId ? state.identities.get(digest.identityId) : undefined;
+      if (linked) this.planDateTransition(linked, externalId);
+      else this.result.counts.unchanged++;
       return;
     }
+    const attributes = prepared.attributes;
+    const prev = state.records.get(externalId);
+    const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
     let before: Identity | null = linked ?? null;
     if (!before) {
       const correlation = correlate(attributes, settings.join as JoinRule[], state.index.get(), (id) => this.eligible(id, externalId));
@@ -171,7 +162,8 @@ class Planner {
   private planAbsences(seen: Set<string>, removed: string[]): void {
     const { snapshot, state, settings } = this.input;
     if (!settings.authoritative) return;
-    const absent = snapshot.mode === 'full' ? [...state.records.values()].filter((r) => !seen.has(r.externalId)) : removed.map((id) => state.records.get(id)).filter((r): r is SourceRecord => !!r);
+    const absentIds = snapshot.mode === 'full' ? [...state.digests.keys()].filter((id) => !seen.has(id)) : removed;
+    const absent = absentIds.map((id) => state.records.get(id)).filter((r): r is SourceRecord => !!r);
     for (const prev of absent) {
       if (prev.gone) continue;
       const record: SourceRecord = { ...prev, gone: true };
@@ -257,16 +249,9 @@ class Planner {
   }
 }
 
-function sameAttributes(a: SourceRecord['attributes'], b: SourceRecord['attributes']): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) if (a[k] !== b[k] || !(k in b)) return false;
-  return true;
-}
-
 function previousPopulation(state: RunState): number {
   let n = 0;
-  for (const r of state.records.values()) if (!r.gone) n++;
+  for (const d of state.digests.values()) if (!d.gone) n++;
   return n;
 }
 

@@ -11,6 +11,8 @@ import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
+import { prepareSnapshot } from './prepare';
+import { isoDay } from '../../domain/normalize';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
 
 export interface SyncServiceDeps {
@@ -147,12 +149,18 @@ export class SyncService {
    * loaded identities and records can be collected while the plan is committed.
    */
   private async plan(x: Execution): Promise<{ plan: RunPlan; knownGroups: Set<string> }> {
-    const state = await loadRunState(this.deps.store, x.settings.name);
+    const now = this.deps.clock.now();
+    const prepared = prepareSnapshot(x.snapshot);
+    const state = await loadRunState(this.deps.store, x.settings.name, prepared, {
+      today: isoDay(now),
+      absenceCandidates: absenceCandidates(x),
+    });
     const plan = planRun({
       runId: x.runId,
-      now: this.deps.clock.now(),
+      now,
       settings: x.settings,
       snapshot: x.snapshot,
+      prepared,
       state,
       policy: this.deps.policy,
       usernameMaxLength: this.deps.identity.usernameMaxLength,
@@ -262,6 +270,12 @@ export class SyncService {
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/** Who could be a leaver in this run: anyone missing from a full export, or whom a delta removed. */
+function absenceCandidates(x: Execution): 'full' | string[] | null {
+  if (x.partial || !x.settings.authoritative) return null;
+  return x.snapshot.mode === 'full' ? 'full' : (x.snapshot.removed ?? []);
 }
 
 const EMPTY_SNAPSHOT: SourceSnapshot = { mode: 'full', complete: false, records: [], problems: [], incompleteReason: 'not read', watermark: null };

@@ -269,7 +269,7 @@ function prepareQueries(db: Database.Database) {
     sourceRecordsOfSource: data('SELECT data FROM sourceRecords WHERE source = ? ORDER BY rowid'),
     sourceRecordsOfIdentity: data('SELECT data FROM sourceRecords WHERE identityId = ? ORDER BY rowid'),
     sourceRecordsByIds: data('SELECT data FROM sourceRecords WHERE source = ? AND externalId IN (SELECT value FROM json_each(?))'),
-    sourceRecordDigests: db.prepare('SELECT externalId, hash, identityId, gone FROM sourceRecords WHERE source = ? ORDER BY rowid').raw(),
+    sourceRecordDigests: db.prepare('SELECT externalId, hash, identityId, gone FROM sourceRecords WHERE source = ?').raw(),
     identityKeys: db.prepare('SELECT id, username, employeeId, mailLower FROM identities ORDER BY rowid'),
     identitiesDue: data(
       `SELECT data FROM identities WHERE (state IN ('prehire', 'active', 'suspended') AND endDate > '' AND endDate < @today)

@@ -50,24 +50,39 @@ export class CsvSource implements SourceConnector {
 async function parseCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot> {
   const records: RawRecord[] = [];
   const problems: SourceProblem[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, delimiter, relax_column_count: false, skip_empty_lines: true, skip_records_with_error: true, info: true }),
+  // no `info` option: it builds an info object per row. The parser's running line count is read in
+  // the 'data' handler instead; in flowing mode rows arrive synchronously as they are parsed, so the
+  // count is still the line the row ended on (checked against `info.lines` on multi-line rows).
+  const input = createReadStream(path);
+  const parser = input.pipe(
+    parse({ bom: true, delimiter, relax_column_count: false, skip_empty_lines: true, skip_records_with_error: true }),
   );
   parser.on('skip', (err: CsvError) => {
     problems.push({ location: `${path}:${err.lines ?? '?'}`, message: `malformed row: ${err.message}` });
   });
   let columns: ColumnPlan | null = null;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (!columns) {
-      columns = planColumns(record, overrides);
-      if (columns.missingRequired.length) return missingHeader(path, columns.missingRequired);
-      continue;
-    }
-    const location = `${path}:${info.lines}`;
-    const row = rowToRecord(record, columns, location);
-    if ('problem' in row) problems.push(row.problem);
-    else records.push(row);
-  }
+  let missing: string[] | null = null;
+  await new Promise<void>((resolvePromise, reject) => {
+    parser.on('data', (record: string[]) => {
+      if (missing) return;
+      if (!columns) {
+        columns = planColumns(record, overrides);
+        if (columns.missingRequired.length) {
+          missing = columns.missingRequired;
+          parser.destroy();
+          resolvePromise();
+        }
+        return;
+      }
+      const row = rowToRecord(record, columns, `${path}:${parser.info.lines}`);
+      if ('problem' in row) problems.push(row.problem);
+      else records.push(row);
+    });
+    parser.on('end', () => resolvePromise());
+    parser.on('error', reject);
+    input.on('error', reject);
+  });
+  if (missing) return missingHeader(path, missing);
   if (!columns) return incomplete(records, problems, `HR file ${path} is empty: no header line`);
   const reason = problems.length ? `${problems.length} malformed row(s) in ${path}, first at ${problems[0].location}` : null;
   return reason ? incomplete(records, problems, reason) : { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
