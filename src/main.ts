@@ -12,6 +12,8 @@ import { Scheduler } from './services/scheduling/scheduler';
 import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
+import { accessRules, startProvisioning } from './app/provisioning';
+import { publishCommits } from './app/change-feed';
 
 export interface Daemon {
   loaded: LoadedConfig;
@@ -44,9 +46,13 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: resolve(baseDir, config.redis.dataDir) });
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
-    const optional = await startOptionalServices({ loaded, store, redis, log, closer });
-    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, policy: optional.policy, planner: optional.planner });
+    const unpublish = publishCommits(store, redis.client, config.redis.prefix, (err) => log.warn({ err: err.message }, 'change publish failed'));
+    closer.add('change publisher', () => unpublish());
+    const deps = { loaded, store, redis, log, closer };
+    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, ...accessRules(config) });
     closer.add('sources', () => engine.close());
+    await startProvisioning(deps, engine);
+    const optional = await startOptionalServices(deps);
     const scheduler = new Scheduler(log);
     closer.add('scheduler', () => scheduler.stop());
     const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => runAndLog(engine, s.name, log) }));

@@ -1,7 +1,8 @@
 // Starts the read-only LDAP view for legacy applications when the configuration has an `ldap:`
 // section: the in-memory directory fed by the change feed, and the hardened protocol server.
 import { startLdapServer } from '../ldap/server';
-import { StoreDirectoryView, publishChange } from '../ldap/view';
+import { StoreDirectoryView } from '../ldap/view';
+import { changeChannel } from './change-feed';
 import { openCredentialStore } from '../ldap/auth/commands';
 import type { OptionalServiceDeps } from './optional-services';
 
@@ -10,21 +11,13 @@ export interface LdapFrontend {
   reloadTls(): Promise<void>;
 }
 
-export function changeChannel(prefix: string): string {
-  return `${prefix}:changes`;
-}
-
 export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<LdapFrontend | null> {
   const { config } = deps.loaded;
   if (!config.ldap) return null;
   const ldap = config.ldap;
   const log = deps.log.child({ component: 'ldap' });
+  // Our own commits reach the view in-process; other instances' through Redis (see change-feed.ts).
   const channel = changeChannel(config.redis.prefix);
-  // Other instances learn of our commits through Redis; our own view hears them in-process.
-  const unsubscribe = deps.store.onChange((e) => {
-    publishChange(deps.redis.client, channel, e.seq).catch((err: Error) => log.warn({ err: err.message }, 'change publish failed'));
-  });
-  deps.closer.add('change publisher', () => unsubscribe());
   const view = new StoreDirectoryView(deps.store, {
     baseDN: ldap.baseDN,
     serviceAccounts: ldap.serviceAccounts.map((s) => s.name),

@@ -1,7 +1,6 @@
-// Parts of the daemon that run only when configured: the LDAP frontend, provisioning, admin API.
+// The LDAP frontend, which runs only when the configuration has an `ldap:` section.
 import type { LoadedConfig } from '../config/loader';
 import type { IdentityStore } from '../ports/identity-store';
-import type { AccessPolicy, IntentPlanner } from '../ports/access-policy';
 import type { RedisHandle } from '../redis/connection';
 import type { Logger } from '../observability/logger';
 import type { Closer } from './closer';
@@ -16,8 +15,6 @@ export interface OptionalServiceDeps {
 }
 
 export interface OptionalServices {
-  policy?: AccessPolicy;
-  planner?: IntentPlanner;
   ldapAddresses: string[];
   reload(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { auditSchema, identitySchema, loggingSchema, redisSchema, storeSchema } 
 import { ldapSchema } from './sections/ldap';
 import { sourceSchema } from './sections/sources';
 import { rolesSchema, targetSchema } from './sections/targets';
+import { adminSchema } from '../admin/config';
 
 export const configSchema = z
   .object({
@@ -15,7 +16,7 @@ export const configSchema = z
     ldap: ldapSchema.optional(),
     targets: z.array(targetSchema).default([]),
     roles: rolesSchema,
-    admin: z.object({}).passthrough().optional(),
+    admin: adminSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

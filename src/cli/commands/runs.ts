@@ -4,6 +4,7 @@ import { withContext } from '../context';
 import { CliFailure } from '../errors';
 import { printJson, printTable, type Output } from '../output';
 import { buildEngine } from '../../app/engine';
+import { accessRules } from '../../app/provisioning';
 import { RunNotAllowableError } from '../../services/sync';
 
 function countsOf(r: SyncRun): string {
@@ -48,7 +49,7 @@ export function registerRunCommands(program: Command, o: Output): void {
         const run = await ctx.store.getRun(runId);
         if (!run) throw new CliFailure(`no run with id ${runId}; see \`idsync runs list --held\`.`);
         if (run.status !== 'held') throw new CliFailure(`run ${runId} is ${run.status}, not held; only held runs can be allowed.`);
-        const engine = buildEngine(ctx);
+        const engine = buildEngine(ctx, accessRules(ctx.loaded.config));
         const report = await engine.allowRun(runId, opts.actor).catch((err: Error) => {
           throw err instanceof RunNotAllowableError ? new CliFailure(`${err.message}; nothing was applied.`) : err;
         });

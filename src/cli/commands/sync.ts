@@ -5,8 +5,8 @@ import type { Output } from '../output';
 import { buildEngine, type SourceRunOutcome } from '../../app/engine';
 import { connectRedis } from '../../redis/connection';
 import { resolve } from 'node:path';
-import { publishChange } from '../../ldap/view';
-import { changeChannel } from '../../app/ldap-frontend';
+import { publishCommits } from '../../app/change-feed';
+import { accessRules } from '../../app/provisioning';
 
 function describeOutcome(o: SourceRunOutcome): string {
   if (!o.ran) return `${o.source}: skipped, ${o.reason}`;
@@ -30,9 +30,9 @@ export function registerSyncCommand(program: Command, o: Output): void {
         const { redis: rc } = ctx.loaded.config;
         const redis = opts.dryRun ? null : await connectRedis({ url: rc.url, autoStart: rc.autoStart, dataDir: resolve(ctx.loaded.baseDir, rc.dataDir) });
         try {
-          const engine = buildEngine(ctx, { redis: redis?.client ?? null });
+          const engine = buildEngine(ctx, { redis: redis?.client ?? null, ...accessRules(ctx.loaded.config) });
           // Running daemons refresh their LDAP view within a second through this channel.
-          const stopPublishing = redis ? ctx.store.onChange((e) => void publishChange(redis.client, changeChannel(ctx.loaded.config.redis.prefix), e.seq).catch(() => undefined)) : () => undefined;
+          const stopPublishing = redis ? publishCommits(ctx.store, redis.client, ctx.loaded.config.redis.prefix, () => undefined) : () => undefined;
           const outcomes = await engine.runSources({ only: opts.source, dryRun: !!opts.dryRun });
           let failed = 0;
           for (const out of outcomes) {
