@@ -20,6 +20,45 @@ export function chainAudit(prev: { seq: number; hash: string } | null, draft: Au
   return { ...base, hash: auditHash(base) };
 }
 
+/** An audit record with the canonical JSON of its nested parts, which a store can write as they are. */
+export interface ChainedAudit {
+  record: AuditRecord;
+  json: { actor: string; subject: string; before: string; after: string };
+}
+
+/**
+ * chainAudit for stores that keep nested parts as JSON text: each part is serialised once, and the
+ * hash input is assembled from those same strings (byte for byte what canonicalJson of the whole
+ * record gives, keys in sorted order), instead of serialising everything twice.
+ */
+export function chainAuditWithJson(prev: { seq: number; hash: string } | null, draft: AuditDraft): ChainedAudit {
+  const seq = prev ? prev.seq + 1 : 1;
+  const prevHash = prev ? prev.hash : GENESIS_HASH;
+  const json = {
+    actor: canonicalJson(draft.actor),
+    subject: canonicalJson(draft.subject),
+    before: canonicalJson(draft.before),
+    after: canonicalJson(draft.after),
+  };
+  const parts: Array<[string, string | undefined]> = [
+    ['action', str(draft.action)],
+    ['actor', draft.actor === undefined ? undefined : json.actor],
+    ['after', draft.after === undefined ? undefined : json.after],
+    ['before', draft.before === undefined ? undefined : json.before],
+    ['correlationId', str(draft.correlationId)],
+    ['prevHash', str(prevHash)],
+    ['seq', String(seq)],
+    ['subject', draft.subject === undefined ? undefined : json.subject],
+    ['time', str(draft.time)],
+  ];
+  let text = '{';
+  for (const [key, value] of parts) if (value !== undefined) text += (text.length > 1 ? ',"' : '"') + key + '":' + value;
+  const hash = sha256Hex(text + '}');
+  return { record: { ...draft, seq, prevHash, hash }, json };
+}
+
+const str = (value: string | undefined): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
+
 export type ChainFault =
   | { kind: 'hash-mismatch'; seq: number }
   | { kind: 'broken-link'; seq: number }

@@ -3,7 +3,8 @@
  * `sqlite3` and the tamper tests open the file directly.
  *
  *   identities     id PK, revision, username, usernameLower UNIQUE, uidNumber UNIQUE,
- *                  employeeId UNIQUE (NULLs allowed), mailLower (indexed), data (JSON of the Identity),
+ *                  employeeId UNIQUE (NULLs allowed), mailLower (indexed), data (JSON of the Identity;
+ *                  provenance shared by several attributes is written once, see rows.ts identityToJson),
  *                  state, startDate, endDate (copies of state and attributes.startDate/endDate,
  *                  indexed (state, endDate) for identitiesWithDateTransitionsDue)
  *   sourceRecords  source, externalId (UNIQUE together), identityId (indexed), data (JSON SourceRecord),

@@ -2,7 +2,7 @@
 // A thrown error rolls all of it back (better-sqlite3's transaction wrapper), so a conflict or a
 // uniqueness violation leaves no source record, intent, audit record, run or change entry behind.
 import type Database from 'better-sqlite3';
-import { chainAudit, GENESIS_HASH } from '../../domain/audit-chain';
+import { chainAuditWithJson, GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditRecord, Identity } from '../../domain/types';
 import {
   RevisionConflictError,
@@ -12,7 +12,7 @@ import {
   type IdentityWrite,
 } from '../../ports/identity-store';
 import { normalizeAuditDraft } from '../audit-draft';
-import { auditToRow, mailKey } from './rows';
+import { auditRowWithJson, identityToJson, mailKey } from './rows';
 
 type Stmt = Database.Statement;
 
@@ -119,7 +119,7 @@ function writeIdentity(st: CommitStatements, w: IdentityWrite): number {
     uidNumber: next.uidNumber,
     employeeId: next.employeeId || null,
     mailLower: mailKey(next.attributes.mail),
-    data: JSON.stringify(next),
+    data: identityToJson(next),
     state: next.state,
     startDate: next.attributes.startDate ?? null,
     endDate: next.attributes.endDate ?? null,
@@ -158,8 +158,8 @@ function appendAudit(st: CommitStatements, changes: ChangeSet): AuditRecord[] {
   const stored = st.readHead.get() as string | undefined;
   let head: { seq: number; hash: string } = stored ? JSON.parse(stored) : { seq: 0, hash: GENESIS_HASH };
   const records = drafts.map((draft) => {
-    const rec = chainAudit(head.seq ? head : null, normalizeAuditDraft(draft));
-    st.insertAudit.run(auditToRow(rec));
+    const { record: rec, json } = chainAuditWithJson(head.seq ? head : null, normalizeAuditDraft(draft));
+    st.insertAudit.run(auditRowWithJson(rec, json));
     head = { seq: rec.seq, hash: rec.hash };
     return rec;
   });

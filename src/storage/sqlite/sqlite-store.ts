@@ -21,7 +21,7 @@ import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
 import { LATE_INDEXES_SQL, migrationSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { applyChangeSet, prepareCommitStatements, type CommitStatements } from './sqlite-commit';
-import { auditFromRow, changeFromRow, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
+import { auditFromRow, changeFromRow, identitiesFromJson, identityFromJson, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
 
 export interface SqliteStoreOptions {
   /** how long a writer waits for another connection's write lock before failing (ms) */
@@ -56,7 +56,7 @@ export class SqliteStore implements IdentityStore {
 
   async getIdentity(key: IdentityKey): Promise<Identity | null> {
     const text = this.identityDataBy(key);
-    return text ? (JSON.parse(text) as Identity) : null;
+    return text ? identityFromJson(text) : null;
   }
 
   private identityDataBy(key: IdentityKey): string | undefined {
@@ -78,16 +78,16 @@ export class SqliteStore implements IdentityStore {
 
   async findIdentitiesByMail(mail: string): Promise<Identity[]> {
     const key = mailKey(mail);
-    return key ? parseAll<Identity>(this.q.identitiesByMail.all(key)) : [];
+    return key ? identitiesFromJson(this.q.identitiesByMail.all(key)) : [];
   }
 
   async listIdentities(): Promise<Identity[]> {
-    return parseAll<Identity>(this.q.allIdentities.all());
+    return identitiesFromJson(this.q.allIdentities.all());
   }
 
   async getIdentities(ids: string[]): Promise<Identity[]> {
     if (ids.length === 0) return [];
-    const found = new Map(parseAll<Identity>(this.q.identitiesByIds.all(JSON.stringify(ids))).map((i) => [i.id, i]));
+    const found = new Map(identitiesFromJson(this.q.identitiesByIds.all(JSON.stringify(ids))).map((i) => [i.id, i]));
     return ids.flatMap((id) => {
       const i = found.get(id);
       return i ? [structuredClone(i)] : [];
@@ -142,7 +142,7 @@ export class SqliteStore implements IdentityStore {
   }
 
   async identitiesWithDateTransitionsDue(today: string): Promise<Identity[]> {
-    return parseAll<Identity>(this.q.identitiesDue.all({ today }));
+    return identitiesFromJson(this.q.identitiesDue.all({ today }));
   }
 
   async listGroups(): Promise<Group[]> {
