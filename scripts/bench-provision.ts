@@ -1,6 +1,6 @@
 // Provisioning benchmark (issue 4): changes applied per second against a local SCIM service provider
 // (scimmy + express), through the whole engine: outbox intents -> BullMQ (real Redis) -> workers ->
-// SCIM connector. Measures creates, then updates (a title change for everyone), then disables.
+// SCIM connector, SQLite store. Measures creates, then updates (a title change for everyone), then disables.
 //
 //   npm run bench:provision -- --people 2000 --concurrency 16
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -10,8 +10,27 @@ import { openTarget } from '../src/connectors/targets';
 import { createIntentPlanner } from '../src/domain/provisioning';
 import type { Identity } from '../src/domain/types';
 import { ProvisioningService } from '../src/services/provisioning/service';
-import { MemoryStore } from '../src/storage/memory/memory-store';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store';
 import { startScimServer } from '../test/fakes/scim-server';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The SCIM provider runs in its own process, as a real one would: it must not share our event loop. */
+async function serveScim(): Promise<void> {
+  const scim = await startScimServer({ caseInsensitiveFilter: true });
+  process.on('message', () => process.send?.({ requests: scim.effects.requests }));
+  process.send?.({ url: scim.url, token: scim.token });
+}
+
+function ask<T>(child: ChildProcess, message?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`SCIM process exited with ${code}`)));
+    if (message !== undefined) child.send(message as object);
+  });
+}
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,10 +53,12 @@ async function main(): Promise<void> {
   const concurrency = flag('concurrency', 16);
   const prefix = `idsync-bench-${randomBytes(4).toString('hex')}`;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const scim = await startScimServer({ caseInsensitiveFilter: true });
+  const child = fork(__filename, ['--serve-scim'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const scim = await ask<{ url: string; token: string }>(child);
   const target = targetSchema.parse({ name: 'app', kind: 'scim', url: scim.url, token: scim.token, concurrency, rateLimit: { max: 100000, durationMs: 1000 }, thresholds: { maxRemovals: 1e6, maxRemovalPercent: 100 } });
   const connector = openTarget(target as typeof target & { [k: string]: unknown });
-  const store = new MemoryStore();
+  const dir = mkdtempSync(join(tmpdir(), 'idsync-bench-'));
+  const store = new SqliteStore(join(dir, 'idsync.db'));
   const planner = createIntentPlanner([target]);
   let applied = 0;
   const service = new ProvisioningService({ store, redis, prefix, targets: [target], connectors: new Map([['app', connector]]), onApplied: (o) => void (o.plan.action !== 'none' && applied++) });
@@ -62,11 +83,13 @@ async function main(): Promise<void> {
     await phase('disable', (p) => ({ ...p, state: 'terminated', entitlements: [] }));
     console.log(`provisioning benchmark: ${n} people, SCIM (scimmy) target, concurrency ${concurrency}, real Redis`);
     for (const r of results) console.log(`${r.phase.padEnd(8)} ${String(r.changes).padStart(6)} changes in ${r.seconds.toFixed(2)} s = ${(r.changes / r.seconds).toFixed(0)} changes/s`);
-    console.log(`SCIM requests answered: ${scim.effects.requests}`);
+    console.log(`SCIM requests answered: ${(await ask<{ requests: number }>(child, 'effects')).requests}`);
   } finally {
     await service.close();
     await connector.close?.();
-    await scim.close();
+    child.kill('SIGTERM');
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
@@ -77,7 +100,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+(process.argv.includes('--serve-scim') ? serveScim() : main()).catch((err) => {
   console.error(`benchmark failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });
