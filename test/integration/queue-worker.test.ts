@@ -15,7 +15,8 @@ describe('per-target queues and workers (real Redis)', () => {
     await until('both accounts', async () => w.fakes.get('gitea')!.state.byUserName(p.username) && w.fakes.get('wiki')!.state.byUserName(p.username));
     await until('intents done', async () => (await pendingCount(w.store)) === 0);
     const audit = (await w.store.auditOfSubject(p.id)).filter((a) => a.action === 'target.create');
-    expect(audit.map((a) => [a.actor, a.correlationId]).sort()).toEqual([
+    const byTarget = [...audit].sort((a, b) => JSON.stringify(a.actor).localeCompare(JSON.stringify(b.actor)));
+    expect(byTarget.map((a) => [a.actor, a.correlationId])).toEqual([
       [{ kind: 'worker', id: 'worker:gitea', target: 'gitea' }, 'corr-joiner'],
       [{ kind: 'worker', id: 'worker:wiki', target: 'wiki' }, 'corr-joiner'],
     ]);

@@ -48,7 +48,8 @@ export class Dispatcher {
   /** The outbox reconciler: every pending intent untouched for `staleAfterMs` is enqueued again. */
   sweep(staleAfterMs: number): Promise<number> {
     return this.serial(async () => {
-      const before = new Date(this.deps.clock.now().getTime() - staleAfterMs).toISOString();
+      // 0 means every pending intent, including one written this very millisecond
+      const before = staleAfterMs > 0 ? new Date(this.deps.clock.now().getTime() - staleAfterMs).toISOString() : undefined;
       return this.dispatch(await this.deps.store.listIntents({ status: ['pending'], updatedBefore: before }));
     });
   }
