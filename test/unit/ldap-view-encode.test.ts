@@ -66,3 +66,18 @@ describe('searchEncoded', () => {
     expect(snap.search({ base: `ou=nowhere,${BASE}`, scope: 'sub', filter: { type: 'true' } })).toBeNull();
   });
 });
+
+describe('gecos', () => {
+  it('transliterates the cn keeping case and the letters NFD cannot split (Ł -> L)', () => {
+    const [first] = data.identities.filter((i) => i.state === 'active');
+    const jose = { ...first, attributes: { ...first.attributes, displayName: 'José Müller-Łukasz' } };
+    const one = buildSnapshot([jose], [], { baseDN: BASE, serviceAccounts: [] });
+    const dn = `uid=${jose.username},ou=people,${BASE}`;
+    expect(one.entry(dn)?.attrs.get('gecos')?.values).toEqual(['Jose Muller-Lukasz']);
+    expect(one.entry(dn)?.attrs.get('cn')?.values).toEqual(['José Müller-Łukasz']);
+    const enc = one.searchEncoded!({ base: dn, scope: 'base', filter: { type: 'true' } }, selectionFor(['gecos'], false))!;
+    const bytes = [...enc.entries].map((r) => enc.encode(r, 1));
+    expect(bytes).toHaveLength(1);
+    expect(bytes[0].includes(Buffer.from('Jose Muller-Lukasz'))).toBe(true);
+  });
+});

@@ -87,20 +87,19 @@ export class CowMapEditor<K extends string | number, V> {
 
 // Sorted id lists ("postings"): never mutated, replaced by a copy when they change.
 
+// Copies are built with slice/concat, which allocate exactly what they hold: splice into a copy
+// grows the backing store with slack, and 200,000 one-id postings then cost ~150 bytes each.
 export function insertSorted(list: readonly number[], id: number): number[] {
   const at = lowerBound(list, id);
   if (list[at] === id) return list as number[];
-  const out = list.slice();
-  out.splice(at, 0, id);
-  return out;
+  if (list.length === 0) return [id];
+  return list.slice(0, at).concat([id], list.slice(at));
 }
 
 export function removeSorted(list: readonly number[], id: number): number[] {
   const at = lowerBound(list, id);
   if (list[at] !== id) return list as number[];
-  const out = list.slice();
-  out.splice(at, 1);
-  return out;
+  return list.slice(0, at).concat(list.slice(at + 1));
 }
 
 export function containsSorted(list: readonly number[], id: number): boolean {

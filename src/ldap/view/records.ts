@@ -21,12 +21,18 @@ export interface ViewOptions {
   mailDomain?: string;
 }
 
+/** A flat copy of a built-up string (a template literal leaves a tree of cons strings behind). */
+const flat = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
 export interface ResolvedOptions {
   baseDN: string;
   nbase: string;
   peopleDN: string;
   groupsDN: string;
   servicesDN: string;
+  /** normalised people and groups OU DNs: the `parent` every person and group shares (one string, not one each) */
+  npeopleDN: string;
+  ngroupsDN: string;
   serviceAccounts: string[];
   defaultGroup: string;
   defaultGidNumber: number;
@@ -49,6 +55,8 @@ export function resolveOptions(o: ViewOptions): ResolvedOptions {
     peopleDN: `ou=people,${baseDN}`,
     groupsDN: `ou=groups,${baseDN}`,
     servicesDN: `ou=services,${baseDN}`,
+    npeopleDN: flat(`ou=people,${nbase}`),
+    ngroupsDN: flat(`ou=groups,${nbase}`),
     serviceAccounts: o.serviceAccounts,
     defaultGroup: o.defaultGroup ?? 'staff',
     defaultGidNumber: o.defaultGidNumber ?? 5000,
@@ -149,14 +157,16 @@ export function personRec(identity: Identity, groupIds: number[], o: ResolvedOpt
   const sn = str(a.sn);
   const displayName = str(a.displayName);
   const cn = displayName ?? ([givenName, sn].filter(Boolean).join(' ') || identity.username);
-  const dn = personDN(identity.username, o);
+  // Flat copies: the cons-string trees of the template literals would cost more than the text, and
+  // ndn is a map key (V8 flattens a key in place but keeps the tree around it).
+  const dn = flat(personDN(identity.username, o));
   return {
     kind: 'person',
     id: personId(identity.uidNumber),
     dn,
     // Same result as normalizeDN(dn), without re-parsing the parent part 100,000 times.
-    ndn: `uid=${normalizeRdnValue(identity.username)},ou=people,${o.nbase}`,
-    parent: `ou=people,${o.nbase}`,
+    ndn: flat(`uid=${normalizeRdnValue(identity.username)},${o.npeopleDN}`),
+    parent: o.npeopleDN,
     identityId: identity.id,
     username: identity.username,
     uidNumber: identity.uidNumber,

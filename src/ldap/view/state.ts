@@ -96,7 +96,8 @@ function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions):
     for (const gid of rec.groupIds) members.get(gid)!.push(rec.id);
   }
   for (const g of groupRecs) {
-    const rec = { ...g, memberIds: members.get(g.id)! };
+    // slice: the pushed-to lists carry growth slack, the copy is exact (1.2M ids at 100,000 people)
+    const rec = { ...g, memberIds: members.get(g.id)!.slice() };
     ed.recs.set(rec.id, rec);
     ed.byDn.set(rec.ndn, rec.id);
     addPosting(ed.cn, prepCaseIgnore(rec.name), rec.id);
@@ -145,7 +146,7 @@ function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
       id: groupId(g.gidNumber),
       dn,
       ndn: normalizeDN(dn) ?? dn.toLowerCase(),
-      parent: `ou=groups,${o.nbase}`,
+      parent: o.ngroupsDN,
       name: g.name,
       gidNumber: g.gidNumber,
       description: g.description,
@@ -182,7 +183,7 @@ function groupIdsOf(identity: Identity, groupsByName: ReadonlyMap<string, number
     if (id !== undefined) ids.push(id);
   }
   ids.sort((a, b) => a - b);
-  return ids.filter((id, i) => i === 0 || id !== ids[i - 1]);
+  return ids.filter((id, i) => i === 0 || id !== ids[i - 1]).slice();
 }
 
 function addPosting<K extends string>(ed: CowMapEditor<K, number[]>, key: K, id: number): void {

@@ -145,8 +145,8 @@ export function encodeRecord(s: ViewState, rec: Rec, sel: AttributeSelection, me
   const w = entryWriter.begin(rec.dn);
   if (sel.none) return w.finish(messageId);
   if (rec.kind === 'person' || rec.kind === 'group') {
-    for (const spec of rec.kind === 'person' ? PERSON_SPECS : GROUP_SPECS) {
-      if (!(sel.wanted.has(spec.key) || (spec.operational ? sel.allOperational : sel.allUser))) continue;
+    const plan = planOf(sel);
+    for (const spec of rec.kind === 'person' ? plan.person : plan.group) {
       const values = valuesOf(s, rec, spec.key);
       if (values && values.length > 0) w.attr(spec.tlv, values, sel.typesOnly);
     }
@@ -157,4 +157,18 @@ export function encodeRecord(s: ViewState, rec: Rec, sel: AttributeSelection, me
     }
   }
   return w.finish(messageId);
+}
+
+type Spec = (typeof PERSON_SPECS)[number];
+const plans = new WeakMap<AttributeSelection, { person: Spec[]; group: Spec[] }>();
+
+/** The attributes a selection picks from people and groups, worked out once per selection. */
+function planOf(sel: AttributeSelection): { person: Spec[]; group: Spec[] } {
+  let plan = plans.get(sel);
+  if (!plan) {
+    const picks = (spec: Spec): boolean => sel.wanted.has(spec.key) || (spec.operational ? sel.allOperational : sel.allUser);
+    plan = { person: PERSON_SPECS.filter(picks), group: GROUP_SPECS.filter(picks) };
+    plans.set(sel, plan);
+  }
+  return plan;
 }
