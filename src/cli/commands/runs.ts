@@ -6,6 +6,10 @@ import { printJson, printTable, type Output } from '../output';
 import { buildEngine } from '../../app/engine';
 import { accessRules } from '../../app/provisioning';
 import { RunNotAllowableError } from '../../services/sync';
+import { allowTargetRun, isTargetRun } from '../../services/provisioning/holds';
+import { adminOf } from '../../admin/commands';
+import { AdminUnreachableError, callAdmin } from '../../admin/client';
+import type { CliContext } from '../context';
 
 function countsOf(r: SyncRun): string {
   const c = r.counts;
@@ -49,6 +53,7 @@ export function registerRunCommands(program: Command, o: Output): void {
         const run = await ctx.store.getRun(runId);
         if (!run) throw new CliFailure(`no run with id ${runId}; see \`idsync runs list --held\`.`);
         if (run.status !== 'held') throw new CliFailure(`run ${runId} is ${run.status}, not held; only held runs can be allowed.`);
+        if (isTargetRun(run)) return allowHeldTargetRun(ctx, runId, opts.actor, o);
         const engine = buildEngine(ctx, accessRules(ctx.loaded.config));
         const report = await engine.allowRun(runId, opts.actor).catch((err: Error) => {
           throw err instanceof RunNotAllowableError ? new CliFailure(`${err.message}; nothing was applied.`) : err;
@@ -56,4 +61,25 @@ export function registerRunCommands(program: Command, o: Output): void {
         o.out(`run ${runId} allowed by ${opts.actor}: ${countsOf(report)}.`);
       }),
     );
+}
+
+/**
+ * A held batch of target removals. Through the daemon's admin API when it runs (it sends the
+ * released jobs at once); otherwise in the store, and the daemon's outbox sweep sends them later.
+ */
+async function allowHeldTargetRun(ctx: CliContext, runId: string, actor: string, o: Output): Promise<void> {
+  const admin = adminOf(ctx.loaded.config);
+  if (admin) {
+    try {
+      const res = await callAdmin<{ allowed?: { released: number }; error?: string }>(admin.listen, admin.token, 'POST', `/v1/runs/${encodeURIComponent(runId)}/allow`, { actor });
+      if (res.body.error) throw new CliFailure(`${res.body.error}; nothing was applied.`);
+      return o.out(`run ${runId} allowed by ${actor}: ${res.body.allowed?.released ?? 0} job(s) released and sent.`);
+    } catch (err) {
+      if (!(err instanceof AdminUnreachableError)) throw err;
+    }
+  }
+  const res = await allowTargetRun(ctx.store, runId, { kind: 'helpdesk', id: actor }, new Date().toISOString()).catch((err: Error) => {
+    throw new CliFailure(`${err.message}; nothing was applied.`);
+  });
+  o.out(`run ${runId} allowed by ${actor}: ${res.released} job(s) released; the daemon sends them on its next outbox sweep.`);
 }
