@@ -68,13 +68,17 @@ const LIST_ALL_ABOVE = 20_000;
 const FETCH_CHUNK = 5_000;
 
 export async function loadRunState(store: IdentityStore, source: string, prepared: PreparedSnapshot, opts: LoadOptions): Promise<RunState> {
-  const digests = new Map((await store.sourceRecordHashes(source)).map((d) => [d.externalId, d]));
+  const digests = new Map<string, SourceRecordDigest>();
+  for (const d of await store.sourceRecordHashes(source)) digests.set(d.externalId, d);
+  // few identities are due on any day: ask first, keep those an unchanged record of this source links
+  const due = new Map((await store.identitiesWithDateTransitionsDue(opts.today)).map((i) => [i.id, i]));
+  const identities = new Map<string, Identity>();
   const wanted = new Set<string>();
-  const unchangedIdentities = new Set<string>();
   for (const r of prepared.records) {
     const digest = digests.get(r.externalId);
     if (isUnchanged(digest, r.hash)) {
-      unchangedIdentities.add(digest.identityId);
+      const identity = due.get(digest.identityId);
+      if (identity) identities.set(identity.id, identity);
       r.attributes = null;
     } else if (digest) wanted.add(r.externalId);
   }
@@ -85,12 +89,8 @@ export async function loadRunState(store: IdentityStore, source: string, prepare
   const records = await loadRecords(store, source, wanted, digests.size);
   const identityIds = new Set<string>();
   for (const r of records.values()) if (r.identityId) identityIds.add(r.identityId);
-  const identities = new Map<string, Identity>();
   for (const identity of await fetchIdentities(store, [...identityIds])) identities.set(identity.id, identity);
-  // only identities an unchanged record of this source links: as before, a run moves the people it describes
-  for (const identity of await store.identitiesWithDateTransitionsDue(opts.today)) {
-    if (unchangedIdentities.has(identity.id) && !identities.has(identity.id)) identities.set(identity.id, identity);
-  }
+  for (const identity of identities.values()) shareProvenance(identity);
   const taken = await loadCorrelationCandidates(store, prepared, digests, records, identities);
   const [groups, disputes] = await Promise.all([store.listGroups(), store.listDisputes(true)]);
   const byId = identities;
@@ -127,7 +127,6 @@ async function loadRecords(store: IdentityStore, source: string, wanted: Set<str
 async function fetchIdentities(store: IdentityStore, ids: string[]): Promise<Identity[]> {
   const out: Identity[] = [];
   for (let i = 0; i < ids.length; i += FETCH_CHUNK) out.push(...(await store.getIdentities(ids.slice(i, i + FETCH_CHUNK))));
-  for (const identity of out) shareProvenance(identity);
   return out;
 }
 

@@ -237,6 +237,9 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
+  // a checkpoint syncs the database file; every 32 MB of WAL instead of every 4 MB (the default)
+  // keeps a 100,000-person first sync from waiting on a hundred fsyncs
+  db.pragma('wal_autocheckpoint = 8192');
   db.pragma('temp_store = MEMORY');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse, type CsvError } from 'csv-parse';
 import type { CsvSourceConfig } from '../../../config/sections/sources';
@@ -7,6 +7,7 @@ import type { Attributes } from '../../../domain/types';
 import type { RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
 import { planColumns, type ColumnPlan } from './columns';
 import { detectDelimiter, readHeaderLine } from './delimiter';
+import { forEachPlainRow } from './plain-csv';
 
 /** The HR file named in config does not exist or cannot be read. */
 export class SourceFileError extends Error {
@@ -48,6 +49,36 @@ export class CsvSource implements SourceConnector {
 }
 
 async function parseCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot> {
+  const plain = await parsePlainCsvFile(path, delimiter, overrides);
+  return plain ?? parseWithCsvParse(path, delimiter, overrides);
+}
+
+/** A quote-free file split line by line (see plain-csv.ts); null when it needs the full parser. */
+async function parsePlainCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot | null> {
+  const text = await readFile(path, 'utf8');
+  const records: RawRecord[] = [];
+  const problems: SourceProblem[] = [];
+  let columns: ColumnPlan | null = null;
+  let missing: string[] | null = null;
+  const plain = forEachPlainRow(text, delimiter, (fields, line) => {
+    if (missing) return;
+    if (!columns) {
+      columns = planColumns(fields, overrides);
+      if (columns.missingRequired.length) missing = columns.missingRequired;
+      return;
+    }
+    const row = rowToRecord(fields, columns, `${path}:${line}`);
+    if ('problem' in row) problems.push(row.problem);
+    else records.push(row);
+  });
+  if (!plain) return null;
+  if (missing) return missingHeader(path, missing);
+  if (!columns) return incomplete(records, problems, `HR file ${path} is empty: no header line`);
+  const reason = problems.length ? `${problems.length} malformed row(s) in ${path}, first at ${problems[0].location}` : null;
+  return reason ? incomplete(records, problems, reason) : { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
+}
+
+async function parseWithCsvParse(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot> {
   const records: RawRecord[] = [];
   const problems: SourceProblem[] = [];
   // no `info` option: it builds an info object per row. The parser's running line count is read in
