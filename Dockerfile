@@ -7,6 +7,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY scripts ./scripts
+# benchmarks and drills reuse the test peers (slapd helper, SCIM fake)
+COPY test ./test
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
