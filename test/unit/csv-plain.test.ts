@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { forEachPlainRow } from '../../src/connectors/sources/csv/plain-csv';
+import { ColumnInterner, forEachPlainRow } from '../../src/connectors/sources/csv/plain-csv';
 
 /** What csv-parse (the options the CSV source uses) makes of a text: fields and the line each row ends on. */
 function viaCsvParse(text: string, delimiter: string): Array<[string[], number]> {
@@ -9,7 +9,7 @@ function viaCsvParse(text: string, delimiter: string): Array<[string[], number]>
 
 function viaPlain(text: string, delimiter: string): Array<[string[], number]> | null {
   const out: Array<[string[], number]> = [];
-  return forEachPlainRow(text, delimiter, (fields, line) => out.push([fields, line])) ? out : null;
+  return forEachPlainRow(Buffer.from(text), delimiter, (fields, line) => out.push([fields, line])) ? out : null;
 }
 
 describe('quote-free CSV fast path', () => {
@@ -18,6 +18,7 @@ describe('quote-free CSV fast path', () => {
     ['CRLF, no trailing newline, empty lines', 'employee_id;first_name\r\n\r\nE1;Zoë\r\n\r\nE2; spaced \r\nE3;', ';'],
     ['BOM, empty fields, apostrophes', "\uFEFFemployee_id,last_name,end_date\nE1,O'Brien,\n\n\nE2,,2026-01-31\n", ','],
     ['header only', 'employee_id,first_name\n', ','],
+    ['non-Latin names next to ASCII lines', 'employee_id,first_name\nE1,太郎\nE2,Ann\n', ','],
   ])('gives exactly what csv-parse gives: %s', (_name, text, delimiter) => {
     expect(viaPlain(text, delimiter)).toEqual(viaCsvParse(text, delimiter));
   });
@@ -28,7 +29,21 @@ describe('quote-free CSV fast path', () => {
     ['a bare CR line end', 'employee_id,title\rE1,Engineer\r'],
   ])('hands the file to csv-parse when it has %s', (_name, text) => {
     const onRow = jest.fn();
-    expect(forEachPlainRow(text, ',', onRow)).toBe(false);
+    expect(forEachPlainRow(Buffer.from(text), ',', onRow)).toBe(false);
     expect(onRow).not.toHaveBeenCalled();
+  });
+});
+
+describe('ColumnInterner', () => {
+  it('returns every value unchanged, whether its column is interned or turned out mostly distinct', () => {
+    const interner = new ColumnInterner();
+    const a = interner.intern(0, ['Eng', 'ineering'].join(''));
+    const b = interner.intern(0, ['Engineer', 'ing'].join(''));
+    expect(b).toBe('Engineering');
+    expect(Object.is(a, b)).toBe(true);
+    for (let i = 0; i < 2_000; i++) interner.intern(1, `E${i}`);
+    // the column turned out distinct: values pass through as they came, still equal
+    expect(interner.intern(1, 'E5')).toBe('E5');
+    expect(interner.intern(0, 'Engineering')).toBe(a);
   });
 });

@@ -1,5 +1,5 @@
 import { correlate, type JoinRule } from '../../domain/correlation';
-import { diffIdentities, isEmptyDiff } from '../../domain/identity-diff';
+import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
 import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { isoDay } from '../../domain/normalize';
 import { holdReason, populationCollapse } from '../../domain/safety';
@@ -179,7 +179,9 @@ class Planner {
   }
 
   private addStep(record: SourceRecord | null, before: Identity | null, after: Identity, externalId: string): void {
-    const diff = diffIdentities(before, after);
+    // A create's diff is every attribute from null. Planning does not hold one per create (a
+    // first sync has 100,000); reportable() fills it in for the changes a report carries.
+    const diff = before ? diffIdentities(before, after) : CREATE_DIFF_PENDING;
     if (before && isEmptyDiff(diff)) {
       this.result.counts.unchanged++;
       if (record) this.result.steps.push({ record, change: null, before: null, after: null });
@@ -259,6 +261,25 @@ function actionOf(before: Identity | null, after: Identity): ChangeAction {
   if (!before) return 'identity.create';
   if (before.state !== after.state) return transitionAction(before.state, after.state) as ChangeAction;
   return 'identity.update';
+}
+
+const CREATE_DIFF_PENDING: IdentityDiff = Object.freeze({
+  attributes: Object.freeze({}),
+  provenance: Object.freeze({}),
+  state: null,
+  entitlementsAdded: Object.freeze([]) as unknown as IdentityDiff['entitlementsAdded'],
+  entitlementsRemoved: Object.freeze([]) as unknown as IdentityDiff['entitlementsRemoved'],
+  links: false,
+}) as IdentityDiff;
+
+/**
+ * The step's change as a report shows it: a create gets its full diff, in place, so the uidNumber
+ * the commit assigns later shows in the report too.
+ */
+export function reportable(step: PlanStep): PersonChange | null {
+  const change = step.change;
+  if (change && change.diff === CREATE_DIFF_PENDING) change.diff = diffIdentities(null, step.after as Identity);
+  return change;
 }
 
 /** Tallies what the applied steps did, by action. */

@@ -9,7 +9,7 @@ import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/sou
 import { applyPlan, closingChanges, countWrites } from './apply-plan';
 import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
-import { countChanges, emptyCounts, planRun, type RunPlan } from './plan-run';
+import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { prepareSnapshot } from './prepare';
 import { isoDay } from '../../domain/normalize';
@@ -287,7 +287,8 @@ function reportedChanges(plan: RunPlan, limit: number): PersonChange[] {
   const out: PersonChange[] = [];
   for (const step of plan.steps) {
     if (out.length >= limit) break;
-    if (step.change) out.push(step.change);
+    const change = reportable(step);
+    if (change) out.push(change);
   }
   return [...out, ...plan.deferred.slice(0, Math.max(0, limit - out.length))];
 }

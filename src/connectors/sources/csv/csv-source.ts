@@ -7,7 +7,7 @@ import type { Attributes } from '../../../domain/types';
 import type { RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
 import { planColumns, type ColumnPlan } from './columns';
 import { detectDelimiter, readHeaderLine } from './delimiter';
-import { forEachPlainRow } from './plain-csv';
+import { ColumnInterner, forEachPlainRow } from './plain-csv';
 
 /** The HR file named in config does not exist or cannot be read. */
 export class SourceFileError extends Error {
@@ -55,19 +55,20 @@ async function parseCsvFile(path: string, delimiter: string, overrides: Record<s
 
 /** A quote-free file split line by line (see plain-csv.ts); null when it needs the full parser. */
 async function parsePlainCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot | null> {
-  const text = await readFile(path, 'utf8');
+  const data = await readFile(path);
   const records: RawRecord[] = [];
+  const interner = new ColumnInterner();
   const problems: SourceProblem[] = [];
   let columns: ColumnPlan | null = null;
   let missing: string[] | null = null;
-  const plain = forEachPlainRow(text, delimiter, (fields, line) => {
+  const plain = forEachPlainRow(data, delimiter, (fields, line) => {
     if (missing) return;
     if (!columns) {
       columns = planColumns(fields, overrides);
       if (columns.missingRequired.length) missing = columns.missingRequired;
       return;
     }
-    const row = rowToRecord(fields, columns, `${path}:${line}`);
+    const row = rowToRecord(fields, columns, `${path}:${line}`, interner);
     if ('problem' in row) problems.push(row.problem);
     else records.push(row);
   });
@@ -93,6 +94,7 @@ async function parseWithCsvParse(path: string, delimiter: string, overrides: Rec
   });
   let columns: ColumnPlan | null = null;
   let missing: string[] | null = null;
+  const interner = new ColumnInterner();
   await new Promise<void>((resolvePromise, reject) => {
     parser.on('data', (record: string[]) => {
       if (missing) return;
@@ -105,7 +107,7 @@ async function parseWithCsvParse(path: string, delimiter: string, overrides: Rec
         }
         return;
       }
-      const row = rowToRecord(record, columns, `${path}:${parser.info.lines}`);
+      const row = rowToRecord(record, columns, `${path}:${parser.info.lines}`, interner);
       if ('problem' in row) problems.push(row.problem);
       else records.push(row);
     });
@@ -119,9 +121,12 @@ async function parseWithCsvParse(path: string, delimiter: string, overrides: Rec
   return reason ? incomplete(records, problems, reason) : { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
 }
 
-function rowToRecord(row: string[], columns: ColumnPlan, location: string): RawRecord | { problem: SourceProblem } {
+function rowToRecord(row: string[], columns: ColumnPlan, location: string, interner: ColumnInterner): RawRecord | { problem: SourceProblem } {
   const attributes: Attributes = {};
-  for (const [attribute, index] of columns.indexOf) attributes[attribute] = row[index] ?? null;
+  for (const [attribute, index] of columns.indexOf) {
+    const value = row[index];
+    attributes[attribute] = value === undefined ? null : interner.intern(index, value);
+  }
   const externalId = (attributes.employeeId ?? '').trim();
   if (!externalId) return { problem: { location, message: 'the employee id is empty' } };
   return { externalId, attributes, location };
