@@ -1,12 +1,14 @@
 // LDAP benchmark: the same generated directory in idsync (its real server in a child process) and in
 // a private OpenLDAP slapd (back-mdb, same indexes), driven by the same ldapts client load:
-// indexed equality searches, then person binds, then a paged full listing. Then 100,000 people and
+// indexed equality searches (both servers in alternating rounds), then person binds, then a paged
+// full listing. The machine's load average at start and end goes into the output. Then 100,000 people and
 // 5,000 groups in idsync alone: paged full listing time and RSS. Prints one JSON line.
 //
 //   npm run bench:ldap [-- --people 10000 --groups 500 --clients 8 --searches 16000 --binds 800]
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -115,23 +117,31 @@ function stats(latencies: number[], wallMs: number): Stats {
   return { ops: sorted.length, perSecond: Math.round((sorted.length / wallMs) * 1000), p50ms: q(0.5), p99ms: q(0.99) };
 }
 
+interface Sample {
+  latencies: number[];
+  wallMs: number;
+}
+
 /** `total` operations spread over `clients` connections, each running its share back to back. */
-async function drive(clients: Client[], total: number, op: (c: Client, i: number) => Promise<void>): Promise<Stats> {
+async function drive(clients: Client[], total: number, op: (c: Client, i: number) => Promise<void>, offset = 0): Promise<Sample> {
   const latencies: number[] = [];
   const started = performance.now();
   let next = 0;
   await Promise.all(
     clients.map(async (c) => {
       while (next < total) {
-        const i = next++;
+        const i = offset + next++;
         const t = performance.now();
         await op(c, i);
         latencies.push(performance.now() - t);
       }
     }),
   );
-  return stats(latencies, performance.now() - started);
+  return { latencies, wallMs: performance.now() - started };
 }
+
+const statsOf = (samples: Sample[]): Stats =>
+  stats(samples.flatMap((x) => x.latencies), samples.reduce((ms, x) => ms + x.wallMs, 0));
 
 /**
  * A paged full listing with OpenLDAP's own C client (what nslcd-style clients cost), so the time is
@@ -148,31 +158,64 @@ async function pagedListing(url: string, bindDN: string, pw: string): Promise<{ 
   return { ms, entries: stdout.split('\n').filter((l) => l.startsWith('dn: ')).length };
 }
 
-async function loadPhases(url: string, bindDN: string, pw: string, uids: string[], bindUsers: string[], o: { clients: number; searches: number; binds: number }) {
-  const clients = await Promise.all(Array.from({ length: o.clients }, async () => {
+async function openClients(url: string, bindDN: string, pw: string, n: number): Promise<Client[]> {
+  return Promise.all(Array.from({ length: n }, async () => {
     const c = new Client({ url, timeout: 30_000 });
     await c.bind(bindDN, pw);
     return c;
   }));
-  const lookup = (c: Client, i: number): Promise<void> =>
+}
+
+function lookupOp(uids: string[]): (c: Client, i: number) => Promise<void> {
+  return (c, i) =>
     c.search(PEOPLE_DN, { filter: `(uid=${uids[(i * 7919) % uids.length]})`, attributes: ATTRS }).then((r) => {
       if (r.searchEntries.length !== 1) throw new Error(`expected one entry for uid ${uids[(i * 7919) % uids.length]}`);
     });
-  await drive(clients, 500, lookup); // warm-up
-  const search = await drive(clients, o.searches, lookup);
-  const bind = await drive(clients, o.binds, (c, i) => {
-    const u = bindUsers[i % bindUsers.length];
-    return c.bind(`uid=${u},${PEOPLE_DN}`, bindPassword(u));
-  });
+}
+
+/**
+ * The indexed searches, interleaved: both servers get the same lookups in alternating rounds
+ * (A B, B A, ...), so a change in the machine's load during the run weighs on both alike instead of
+ * on whichever server happened to run second.
+ */
+async function searchRounds(ours: Client[], theirs: Client[], uids: string[], searches: number, rounds = 8): Promise<[Stats, Stats]> {
+  const lookup = lookupOp(uids);
+  await drive(ours, 500, lookup); // warm-up
+  await drive(theirs, 500, lookup);
+  const per = Math.ceil(searches / rounds);
+  const a: Sample[] = [];
+  const b: Sample[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const n = Math.min(per, searches - r * per);
+    if (r % 2 === 0) {
+      a.push(await drive(ours, n, lookup, r * per));
+      b.push(await drive(theirs, n, lookup, r * per));
+    } else {
+      b.push(await drive(theirs, n, lookup, r * per));
+      a.push(await drive(ours, n, lookup, r * per));
+    }
+  }
+  return [statsOf(a), statsOf(b)];
+}
+
+/** After the searches: person binds on the same connections, then a paged full listing. */
+async function bindAndList(clients: Client[], url: string, bindDN: string, pw: string, bindUsers: string[], binds: number) {
+  const bind = statsOf([
+    await drive(clients, binds, (c, i) => {
+      const u = bindUsers[i % bindUsers.length];
+      return c.bind(`uid=${u},${PEOPLE_DN}`, bindPassword(u));
+    }),
+  ]);
   await Promise.all(clients.map((c) => c.unbind()));
   const paged = await pagedListing(url, bindDN, pw);
-  return { search, bind, pagedListing: paged };
+  return { bind, pagedListing: paged };
 }
 
 async function main(): Promise<void> {
   const people = arg('people', 10000);
   const groups = arg('groups', 500);
   const load = { clients: arg('clients', 8), searches: arg('searches', 16000), binds: arg('binds', 800) };
+  const loadAtStart = loadavg().map((l) => +l.toFixed(2));
   const data = generateDirectory(people, groups, 1);
   const active = data.identities.filter((i) => i.state === 'active');
   const uids = data.identities.filter((i) => i.state !== 'terminated').map((i) => i.username);
@@ -190,8 +233,12 @@ async function main(): Promise<void> {
     await run('ldapmodify', ['-x', '-H', slapd.url, '-D', slapd.rootDN, '-w', slapd.rootPassword, '-f', `${ldif}.pw`], { maxBuffer: 64 * 1024 * 1024 });
     const slapdLoadMs = Math.round(performance.now() - t);
 
-    const ours = await loadPhases(idsync.url, `cn=bench,ou=services,${BASE}`, SVC_PW, uids, bindUsers, load);
-    const theirs = await loadPhases(slapd.url, slapd.rootDN, slapd.rootPassword, uids, bindUsers, load);
+    const ourDN = `cn=bench,ou=services,${BASE}`;
+    const ourClients = await openClients(idsync.url, ourDN, SVC_PW, load.clients);
+    const theirClients = await openClients(slapd.url, slapd.rootDN, slapd.rootPassword, load.clients);
+    const [ourSearch, theirSearch] = await searchRounds(ourClients, theirClients, uids, load.searches);
+    const ours = { search: ourSearch, ...(await bindAndList(ourClients, idsync.url, ourDN, SVC_PW, bindUsers, load.binds)) };
+    const theirs = { search: theirSearch, ...(await bindAndList(theirClients, slapd.url, slapd.rootDN, slapd.rootPassword, bindUsers, load.binds)) };
     idsync.child.kill();
 
     const big = await startIdsync({ people: 100000, groups: 5000, bindUsers: [] });
@@ -202,6 +249,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         directory: { people, groups, clients: load.clients, searches: load.searches, binds: load.binds },
+        loadAverage: { start: loadAtStart, end: loadavg().map((l) => +l.toFixed(2)), cpus: availableParallelism() },
         idsync: { ...ours, buildMs: idsync.buildMs, rssMB: idsync.rssMB, heapUsedMB: idsync.heapUsedMB, passwordHash: 'argon2id m=19MiB t=2' },
         slapd: { ...theirs, loadMs: slapdLoadMs, passwordHash: 'SSHA' },
         ratios: {

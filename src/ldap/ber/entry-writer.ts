@@ -23,7 +23,7 @@ export function putHeader(buf: Buffer, at: number, tag: number, len: number): nu
 }
 
 /** INTEGER content bytes of a non-negative message id (BER two's complement, minimal). */
-function intContentLength(n: number): number {
+export function intContentLength(n: number): number {
   if (n < 0x80) return 1;
   if (n < 0x8000) return 2;
   if (n < 0x800000) return 3;
@@ -31,7 +31,7 @@ function intContentLength(n: number): number {
   return 5;
 }
 
-function putInt(buf: Buffer, at: number, n: number): number {
+export function putInt(buf: Buffer, at: number, n: number): number {
   const len = intContentLength(n);
   buf[at++] = 0x02;
   buf[at++] = len;

@@ -1,6 +1,6 @@
 // Minimal BER encoder for the responses idsync sends. Hand-rolled instead of ldapjs's message
 // objects because search entries are the hot path: one Buffer per entry, no intermediate objects.
-import { encodeSearchEntry, putHeader, tlvSize } from '../ber/entry-writer';
+import { encodeSearchEntry, intContentLength, putHeader, putInt, tlvSize } from '../ber/entry-writer';
 
 export function lengthBytes(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -105,14 +105,13 @@ export function pagedControlValue(size: number, cookie: Buffer): Buffer {
 
 /** LDAPResult without controls or extended fields (every searchDone and bind answer), in one allocation. */
 function plainResult(messageId: number, op: number, code: number, matchedDN: string, msg: string): Buffer {
-  const id = integer(messageId);
   const dnLen = Buffer.byteLength(matchedDN, 'utf8');
   const msgLen = Buffer.byteLength(msg, 'utf8');
   const opLen = 3 + tlvSize(dnLen) + tlvSize(msgLen);
-  const total = id.length + tlvSize(opLen);
+  const total = 2 + intContentLength(messageId) + tlvSize(opLen);
   const buf = Buffer.allocUnsafe(tlvSize(total));
   let at = putHeader(buf, 0, 0x30, total);
-  at += id.copy(buf, at);
+  at = putInt(buf, at, messageId);
   at = putHeader(buf, at, op, opLen);
   buf[at++] = 0x0a;
   buf[at++] = 1;

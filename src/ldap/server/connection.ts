@@ -8,7 +8,7 @@ import type { LogLike, ServerDeps } from './deps';
 import { handleBind } from './bind';
 import { handleExtended } from './extended';
 import { OID, SUPPORTED_CONTROLS } from './root-dse';
-import { handleSearch, type PagedSearch } from './search';
+import { handleSearch, SEARCH_DONE, type PagedSearch } from './search';
 import { PduFramer } from './framer';
 
 export interface Session {
@@ -29,6 +29,8 @@ export interface OpContext {
 }
 
 const WRITE_OPS = new Set([0x66, 0x68, 0x4a, 0x6c, 0x6e]);
+/** bytes of responses queued in user space per connection before a search waits for the client */
+const SEND_BUFFER_BYTES = 256 * 1024;
 /** requests a client may pipeline behind a bind in progress (they wait for its result) */
 const MAX_BACKLOG = 64;
 
@@ -149,7 +151,19 @@ export class LdapConnection {
     this.running.set(env.messageId, ctx);
     const run = tag === 0x60 ? handleBind : tag === 0x63 ? handleSearch : handleExtended;
     if (tag === 0x60) this.bindPending = true;
-    run(this, ctx, pdu, env)
+    let pending: Promise<void>;
+    try {
+      pending = run(this, ctx, pdu, env);
+    } catch (err) {
+      // handleSearch runs synchronously as far as it can; a throw there must end like a rejection.
+      pending = Promise.reject(err);
+    }
+    // A search answered synchronously (most of them) needs no promise bookkeeping.
+    if (pending === SEARCH_DONE) {
+      this.running.delete(env.messageId);
+      return;
+    }
+    pending
       .catch((err: Error) => {
         this.log.error({ req: ctx.requestId, err }, 'operation failed');
         this.answerError(env, 80, 'internal error');
@@ -200,7 +214,9 @@ export class LdapConnection {
         stream.uncork();
       });
     }
-    const ok = this.stream.write(buf);
+    // Node's own mark (16 KiB) would stop a listing every ~60 entries for an event-loop round trip;
+    // up to SEND_BUFFER_BYTES queued per connection, entries leave in fewer, larger writes.
+    const ok = this.stream.write(buf) || this.stream.writableLength < SEND_BUFFER_BYTES;
     // Backpressure: a client that does not read stops being read from, so it cannot queue more work.
     if (!ok) this.stream.pause();
     return ok;

@@ -5,6 +5,7 @@ import { FilterTooComplexError, type DirectorySnapshot, type LdapEntry, type Sco
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP, pagedControlValue, searchEntry, type ResponseControl } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
+import { equalityFromBer } from './filter-fast';
 import { OID, rootDse, SUBSCHEMA_DN } from './root-dse';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,7 +56,8 @@ class Cursor {
 
 type MaybeAsync<T> = T | Promise<T>;
 const then = <A, B>(x: MaybeAsync<A>, f: (a: A) => MaybeAsync<B>): MaybeAsync<B> => (x instanceof Promise ? x.then(f) : f(x));
-const DONE = Promise.resolve();
+/** What handleSearch returns when the search was answered before it returned. */
+export const SEARCH_DONE = Promise.resolve();
 
 function parseSearch(pdu: Buffer, env: Envelope): SearchRequest {
   const f = children(pdu, env.op);
@@ -106,7 +108,7 @@ export function handleSearch(conn: LdapConnection, ctx: OpContext, pdu: Buffer, 
   }
   if (outcome instanceof Promise) return outcome.catch(malformed).then((o) => finishSearch(conn, ctx, req, o));
   finishSearch(conn, ctx, req, outcome);
-  return DONE;
+  return SEARCH_DONE;
 }
 
 const malformed = (err: Error): Outcome => ({ code: 2, message: `malformed search request: ${err.message}`, entries: 0 });
@@ -134,8 +136,9 @@ function finishSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest |
 
 function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): MaybeAsync<Outcome> {
   const { config, model, view } = conn.deps;
-  const ldapFilter = parseBer(new BerReader(req.filterBer));
-  const filterText = ldapFilter.toString();
+  const fast = equalityFromBer(req.filterBer);
+  const ldapFilter = fast ? null : parseBer(new BerReader(req.filterBer));
+  const filterText = fast ? fast.text : ldapFilter!.toString();
   const snapshot = view.current();
   conn.recheckSession(snapshot);
   const nbase = normalizeDN(req.base);
@@ -150,7 +153,7 @@ function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): Ma
   }
   let filter;
   try {
-    filter = model.compileFilter(ldapFilter, { maxDepth: config.limits.filterMaxDepth, maxNodes: config.limits.filterMaxNodes });
+    filter = fast ? fast.filter : model.compileFilter(ldapFilter, { maxDepth: config.limits.filterMaxDepth, maxNodes: config.limits.filterMaxNodes });
   } catch (err) {
     const code = err instanceof FilterTooComplexError ? 11 : 53;
     return { code, message: (err as Error).message, entries: 0, filter: filterText };

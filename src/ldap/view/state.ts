@@ -44,6 +44,8 @@ export interface ViewState {
   services: number[];
   statics: number[];
   primaryGroupId: number;
+  /** the primary group's gidNumber as served on every person (read on every person rendered) */
+  primaryGidNumber: string;
 }
 
 type Editors = {
@@ -121,6 +123,7 @@ function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions):
     services: statics.filter((s) => s.kind === 'service').map((s) => s.id),
     statics: statics.filter((s) => s.kind === 'static').map((s) => s.id),
     primaryGroupId,
+    primaryGidNumber: String(groupRecs.find((g) => g.id === primaryGroupId)!.gidNumber),
   };
 }
 

@@ -61,7 +61,7 @@ function personValues(s: ViewState, p: PersonRec, attr: string): string[] | unde
     case 'employeetype': return one(p.employeeType);
     case 'manager': return one(managerOf(s, p)?.dn);
     case 'uidnumber': return [String(p.uidNumber)];
-    case 'gidnumber': return [String((s.recs.get(s.primaryGroupId) as GroupRec).gidNumber)];
+    case 'gidnumber': return [s.primaryGidNumber];
     case 'homedirectory': return [s.o.homeDirectoryTemplate.replaceAll('{uid}', p.username)];
     case 'loginshell': return [s.o.loginShell];
     case 'gecos': return [transliterateToAscii(p.cn)];
