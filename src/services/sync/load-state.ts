@@ -1,7 +1,8 @@
 import { CorrelationIndex } from '../../domain/correlation';
 import type { Dispute, Identity, SourceRecord } from '../../domain/types';
 import type { IdentityStore, SourceRecordDigest } from '../../ports/identity-store';
-import type { PreparedSnapshot } from './prepare';
+import type { SourceSnapshot } from '../../ports/source-connector';
+import { prepareSnapshot, type PreparedSnapshot } from './prepare';
 
 /**
  * What a run reads from the store, loaded up front so planning never awaits per person. Only what
@@ -67,21 +68,28 @@ export interface LoadOptions {
 const LIST_ALL_ABOVE = 20_000;
 const FETCH_CHUNK = 5_000;
 
-export async function loadRunState(store: IdentityStore, source: string, prepared: PreparedSnapshot, opts: LoadOptions): Promise<RunState> {
+/** Reads what the run needs and prepares the snapshot against it (see prepareSnapshot). */
+export async function loadRunState(
+  store: IdentityStore,
+  source: string,
+  snapshot: SourceSnapshot,
+  opts: LoadOptions,
+): Promise<{ state: RunState; prepared: PreparedSnapshot }> {
   const digests = new Map<string, SourceRecordDigest>();
   for (const d of await store.sourceRecordHashes(source)) digests.set(d.externalId, d);
   // few identities are due on any day: ask first, keep those an unchanged record of this source links
   const due = new Map((await store.identitiesWithDateTransitionsDue(opts.today)).map((i) => [i.id, i]));
   const identities = new Map<string, Identity>();
+  const prepared = prepareSnapshot(snapshot, (externalId, hash) => {
+    const digest = digests.get(externalId);
+    if (!isUnchanged(digest, hash)) return 'changed';
+    const identity = due.get(digest.identityId);
+    if (!identity) return 'unchanged';
+    identities.set(identity.id, identity);
+    return 'unchanged-due';
+  });
   const wanted = new Set<string>();
-  for (const r of prepared.records) {
-    const digest = digests.get(r.externalId);
-    if (isUnchanged(digest, r.hash)) {
-      const identity = due.get(digest.identityId);
-      if (identity) identities.set(identity.id, identity);
-      r.attributes = null;
-    } else if (digest) wanted.add(r.externalId);
-  }
+  for (const r of prepared.records) if (r.attributes && digests.has(r.externalId)) wanted.add(r.externalId);
   if (opts.absenceCandidates === 'full') {
     for (const d of digests.values()) if (!d.gone && !prepared.seen.has(d.externalId)) wanted.add(d.externalId);
   } else for (const id of opts.absenceCandidates ?? []) if (digests.get(id)?.gone === false) wanted.add(id);
@@ -94,7 +102,7 @@ export async function loadRunState(store: IdentityStore, source: string, prepare
   const taken = await loadCorrelationCandidates(store, prepared, digests, records, identities);
   const [groups, disputes] = await Promise.all([store.listGroups(), store.listDisputes(true)]);
   const byId = identities;
-  return {
+  const state: RunState = {
     digests,
     records,
     identities: byId,
@@ -108,6 +116,7 @@ export async function loadRunState(store: IdentityStore, source: string, prepare
       return taken;
     },
   };
+  return { state, prepared };
 }
 
 async function loadRecords(store: IdentityStore, source: string, wanted: Set<string>, stored: number): Promise<Map<string, SourceRecord>> {

@@ -84,6 +84,7 @@ class Planner {
     const { snapshot, state, prepared } = this.input;
     this.result.problems = [...prepared.problems];
     this.result.counts.seen = snapshot.records.length;
+    this.result.counts.unchanged = prepared.unchangedCount;
     for (const record of prepared.records) this.planRecord(record);
     this.result.counts.errors = this.result.problems.length;
     this.result.incompleteReason = this.incompleteReason(prepared.validCount);
@@ -107,7 +108,7 @@ class Planner {
     const { externalId, hash } = prepared;
     const digest = state.digests.get(externalId);
     if (!prepared.attributes) {
-      // unchanged (loadRunState let its attributes go): only the calendar can move its identity
+      // unchanged, kept because its identity is due: only the calendar can move it
       const linked = digest?.identityId ? state.identities.get(digest.identityId) : undefined;
       if (linked) this.planDateTransition(linked, externalId);
       else this.result.counts.unchanged++;

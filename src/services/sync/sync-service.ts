@@ -11,7 +11,6 @@ import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
-import { prepareSnapshot } from './prepare';
 import { isoDay } from '../../domain/normalize';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
 
@@ -150,8 +149,7 @@ export class SyncService {
    */
   private async plan(x: Execution): Promise<{ plan: RunPlan; knownGroups: Set<string> }> {
     const now = this.deps.clock.now();
-    const prepared = prepareSnapshot(x.snapshot);
-    const state = await loadRunState(this.deps.store, x.settings.name, prepared, {
+    const { state, prepared } = await loadRunState(this.deps.store, x.settings.name, x.snapshot, {
       today: isoDay(now),
       absenceCandidates: absenceCandidates(x),
     });
