@@ -133,8 +133,13 @@ export class SqliteStore implements IdentityStore {
   }
 
   async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {
-    const rows = this.q.sourceRecordDigests.all(source) as Array<[string, string, string | null, number]>;
-    return rows.map(([externalId, hash, identityId, gone]) => ({ externalId, hash, identityId, gone: gone === 1 }));
+    // row by row: 100,000 raw rows never exist at once next to the digests made from them
+    const out: SourceRecordDigest[] = [];
+    for (const row of this.q.sourceRecordDigests.iterate(source)) {
+      const [externalId, hash, identityId, gone] = row as [string, string, string | null, number];
+      out.push({ externalId, hash, identityId, gone: gone === 1 });
+    }
+    return out;
   }
 
   async identityKeys(): Promise<IdentityKeys[]> {

@@ -2,7 +2,8 @@
  * The fast path for the common HR export: a file without a single double quote. Then a record is a
  * non-empty line and a field is what lies between delimiters, which splitting gives in a fraction
  * of csv-parse's time. Anything else (a quote anywhere, a bare CR, rows of different widths) returns
- * false and the caller uses csv-parse, so the outcome, messages included, is always csv-parse's.
+ * false (after `onRow` may have seen some rows: the caller drops what it built) and the caller uses
+ * csv-parse, so the outcome, messages included, is always csv-parse's.
  * Lines are decoded one by one, like csv-parse does: an ASCII line stays a one-byte string even
  * when another line of the file has a non-Latin name (a whole-file string would be two-byte).
  */
@@ -11,7 +12,6 @@ export function forEachPlainRow(data: Buffer, delimiter: string, onRow: (fields:
   let width = -1;
   let lineNo = 0;
   let start = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-  const rows: Array<[string[], number]> = [];
   while (start < data.length) {
     let end = data.indexOf(0x0a, start);
     if (end === -1) end = data.length;
@@ -25,9 +25,8 @@ export function forEachPlainRow(data: Buffer, delimiter: string, onRow: (fields:
     const fields = line.split(delimiter);
     if (width === -1) width = fields.length;
     else if (fields.length !== width) return false;
-    rows.push([fields, lineNo]);
+    onRow(fields, lineNo);
   }
-  for (const [fields, line] of rows) onRow(fields, line);
   return true;
 }
 
