@@ -88,9 +88,14 @@ export class SqliteStore implements IdentityStore {
   async getIdentities(ids: string[]): Promise<Identity[]> {
     if (ids.length === 0) return [];
     const found = new Map(identitiesFromJson(this.q.identitiesByIds.all(JSON.stringify(ids))).map((i) => [i.id, i]));
+    // each parsed row is handed out once; only an id asked for twice gets a copy
+    const handedOut = new Set<string>();
     return ids.flatMap((id) => {
       const i = found.get(id);
-      return i ? [structuredClone(i)] : [];
+      if (!i) return [];
+      if (handedOut.has(id)) return [structuredClone(i)];
+      handedOut.add(id);
+      return [i];
     });
   }
 
