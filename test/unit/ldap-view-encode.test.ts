@@ -81,3 +81,13 @@ describe('gecos', () => {
     expect(bytes[0].includes(Buffer.from('Jose Muller-Lukasz'))).toBe(true);
   });
 });
+
+describe('selectionFor', () => {
+  it('memoises by list, never mixing up a name that contains the key separator', () => {
+    expect(selectionFor(['uid', 'cn'], false)).toBe(selectionFor(['uid', 'cn'], false));
+    expect(selectionFor(['uid', 'cn'], true)).not.toBe(selectionFor(['uid', 'cn'], false));
+    const joined = selectionFor(['uid\0cn'], false);
+    expect([...joined.wanted]).toEqual(['uid\0cn']);
+    expect([...selectionFor(['uid', 'cn'], false).wanted]).toEqual(['uid', 'cn']);
+  });
+});

@@ -31,6 +31,8 @@ const cache = new Map<string, AttributeSelection>();
 
 /** compileSelection, memoised: clients ask for the same few attribute lists over and over. */
 export function selectionFor(requested: readonly string[], typesOnly: boolean): AttributeSelection {
+  // NUL joins the key, so a name containing one could collide with another list: never cached.
+  for (const r of requested) if (r.includes('\0')) return compileSelection(requested, typesOnly);
   const key = `${typesOnly ? 1 : 0}${requested.join('\0')}`;
   let sel = cache.get(key);
   if (!sel) {
