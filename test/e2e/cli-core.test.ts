@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idsync, workspace, type Person } from '../helpers/cli';
+import { hrCsv, idsync, workspace, type Person } from '../helpers/cli';
 
 const base: Person[] = [
   { id: 'E1', first: 'José', last: 'Müller-Łukasz', department: 'Research & Development', title: 'Chemist' },
@@ -161,5 +161,40 @@ describe('idsync CLI on an SQLite store', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('jmullerlukasz');
     expect((await idsync('user', 'show', '--config', ws.config, 'E1')).code).toBe(1);
+  });
+});
+
+describe('idsync disputes list', () => {
+  it('lists a record that matched two people and changed nothing for them', async () => {
+    const ws = workspace();
+    // a second, non-authoritative source correlates by mail only; two people share a team mailbox
+    const badgeCsv = join(ws.dir, 'badges.csv');
+    const cfg = readFileSync(ws.config, 'utf8').replace(
+      'audit:',
+      `  - { name: badges, kind: csv, path: ${badgeCsv}, authoritative: false, join: [mail], precedence: 200 }\naudit:`,
+    );
+    writeFileSync(ws.config, cfg);
+    const shared = 'team@example.com';
+    const people: Person[] = [
+      { id: 'E1', first: 'Ann', last: 'One', email: shared },
+      { id: 'E2', first: 'Ben', last: 'Two', email: shared },
+      { id: 'E3', first: 'Cy', last: 'Three' },
+    ];
+    ws.writeCsv(people);
+    writeFileSync(badgeCsv, hrCsv([{ id: 'B7', first: 'Team', last: 'Box', email: shared }, { id: 'B8', first: 'Cy', last: 'Three', email: 'cy.three@example.com' }]));
+    const run = await idsync('sync', '--config', ws.config, '--once');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/badges: run \S+ applied \(2 seen, 0 created, 1 updated, .*1 disputed/);
+    const list = await idsync('disputes', 'list', '--config', ws.config, '--json');
+    const disputes = JSON.parse(list.stdout) as { source: string; externalId: string; rule: string; candidates: string[] }[];
+    expect(disputes).toHaveLength(1);
+    expect(disputes[0]).toMatchObject({ source: 'badges', externalId: 'B7', rule: 'mail' });
+    expect(disputes[0].candidates).toHaveLength(2);
+    for (const who of ['aone', 'btwo']) {
+      const shown = JSON.parse((await idsync('user', 'show', '--config', ws.config, who, '--json')).stdout);
+      expect(shown.links).toEqual([{ source: 'hr', externalId: who === 'aone' ? 'E1' : 'E2' }]);
+    }
+    const human = await idsync('disputes', 'list', '--config', ws.config);
+    expect(human.stdout).toMatch(/badges\s+B7\s+mail\s+(aone,btwo|btwo,aone)/);
   });
 });
