@@ -73,3 +73,16 @@ describe('idsync run (the daemon)', () => {
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^idsync: .*idsync\.yaml is not a valid configuration \(\d+ problem\(s\)\)\.$/);
   });
 });
+
+describe('the idsync command in a pipe', () => {
+  it('exits quietly when the reader closes the pipe early', async () => {
+    const ws = workspace();
+    ws.writeCsv(Array.from({ length: 30 }, (_, i) => ({ id: `E${i}`, first: 'Pipe', last: `Reader${i}` })));
+    expect((await idsync('sync', '--config', ws.config, '--once')).code).toBe(0);
+    const child = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" audit show --config "${ws.config}" --user preader1 --json | true`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    expect(await waitForExit(child, 15000)).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
