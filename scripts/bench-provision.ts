@@ -16,6 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deletePrefix } from '../src/redis/keys';
 
 /** The SCIM provider runs in its own process, as a real one would: it must not share our event loop. */
 async function serveScim(): Promise<void> {
@@ -90,12 +91,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     await store.close();
     rmSync(dir, { recursive: true, force: true });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -33,6 +33,7 @@ import { startSlapd } from '../test/helpers/slapd';
 import { fork, type ChildProcess } from 'node:child_process';
 import { startScimServer } from '../test/fakes/scim-server';
 import { startWebhookReceiver } from '../test/fakes/webhook-receiver';
+import { deletePrefix } from '../src/redis/keys';
 
 interface Peers {
   scim: { url: string; token: string };
@@ -210,12 +211,7 @@ async function main(): Promise<void> {
     process.exitCode = holding === 0 ? 0 : 1;
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -1,12 +1,9 @@
 // Composition root: configuration -> adapters -> services. SIGTERM -> close() in reverse order.
-import { resolve } from 'node:path';
 import { registerBuiltInValidators } from './config/built-in-validators';
 import { loadConfig, type LoadedConfig } from './config/loader';
-import { openStore } from './storage';
-import { withAuditExport } from './storage/audit-exporting-store';
-import { WinstonAuditSink } from './observability/audit-export';
 import { createLogger, type Logger } from './observability/logger';
-import { connectRedis, type RedisHandle } from './redis/connection';
+import type { RedisHandle } from './redis/connection';
+import { connectConfiguredRedis, openAuditedStore } from './app/infrastructure';
 import { buildEngine, type Engine } from './app/engine';
 import { Scheduler } from './services/scheduling/scheduler';
 import { Closer } from './app/closer';
@@ -34,16 +31,14 @@ export interface DaemonOptions {
 export async function startDaemon(configFile: string, opts: DaemonOptions = {}): Promise<Daemon> {
   registerBuiltInValidators();
   const loaded = loadConfig(configFile);
-  const { config, baseDir } = loaded;
+  const { config } = loaded;
   const log = opts.log ?? createLogger(config.logging.level);
   const closer = new Closer();
   try {
-    const sink = new WinstonAuditSink(config.audit.sinks, baseDir);
-    closer.add('audit sinks', () => sink.close());
-    const rawStore = await openStore(config.store, { baseDir });
-    closer.add('store', () => rawStore.close());
-    const store = withAuditExport(rawStore, sink);
-    const redis = await connectRedis({ url: config.redis.url, autoStart: config.redis.autoStart, dataDir: resolve(baseDir, config.redis.dataDir) });
+    const audited = await openAuditedStore(loaded);
+    closer.add('store and audit sinks', () => audited.close());
+    const store = audited.store;
+    const redis = await connectConfiguredRedis(loaded);
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
     const unpublish = publishCommits(store, redis.client, config.redis.prefix, (err) => log.warn({ err: err.message }, 'change publish failed'));

@@ -1,9 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../config/loader';
-import { openStore } from '../storage';
 import type { IdentityStore } from '../ports/identity-store';
 import { createLogger, type Logger } from '../observability/logger';
-import { WinstonAuditSink } from '../observability/audit-export';
-import { withAuditExport } from '../storage/audit-exporting-store';
+import { openAuditedStore } from '../app/infrastructure';
 import { registerBuiltInValidators } from '../config/built-in-validators';
 
 /** What most commands need: the validated configuration and an open store. */
@@ -23,18 +21,8 @@ export function loadCliConfig(file: string): LoadedConfig {
 export async function openContext(file: string, level = 'error'): Promise<CliContext> {
   const loaded = loadCliConfig(file);
   const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? level, process.stderr);
-  const sink = new WinstonAuditSink(loaded.config.audit.sinks, loaded.baseDir);
-  const raw = await openStore(loaded.config.store, { baseDir: loaded.baseDir });
-  const store = withAuditExport(raw, sink);
-  return {
-    loaded,
-    store,
-    log,
-    async close() {
-      await raw.close().catch(() => undefined);
-      await sink.close().catch(() => undefined);
-    },
-  };
+  const { store, close } = await openAuditedStore(loaded);
+  return { loaded, store, log, close };
 }
 
 export async function withContext<T>(file: string, fn: (ctx: CliContext) => Promise<T>): Promise<T> {

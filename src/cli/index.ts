@@ -17,6 +17,7 @@ export function buildProgram(o: Output = stdio): Command {
     .description('identity provisioning daemon: sources in, identities merged, targets driven, LDAP served')
     .version(packageVersion())
     .showHelpAfterError(false)
+    // subcommands created after this inherit it, so usage errors everywhere become exit code 2
     .exitOverride()
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) });
   registerDaemonCommand(program, o);
@@ -27,8 +28,6 @@ export function buildProgram(o: Output = stdio): Command {
   registerDisputeCommands(program, o);
   registerRunCommands(program, o);
   registerExtensionCommands(program, o);
-  // every subcommand inherits the usage-error behaviour
-  for (const c of program.commands) c.exitOverride();
   return program;
 }
 

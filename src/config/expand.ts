@@ -1,7 +1,7 @@
 // Turns the raw YAML tree into what the schema validates: ${ENV} expanded in every string, and
 // every `<key>File` secret read from disk into `<key>`, so no connector has to know about files.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { formatPath, type ConfigProblem } from './errors';
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -65,7 +65,7 @@ function secretKeyOf(key: string, obj: Record<string, unknown>): string | null {
 export function resolveSecretPath(p: string, ctx: Pick<ExpandContext, 'env' | 'baseDir'>): string[] {
   if (isAbsolute(p)) return [p];
   const dirs = [ctx.env.CREDENTIALS_DIRECTORY, ctx.baseDir].filter((d): d is string => !!d);
-  return dirs.map((d) => (d === ctx.baseDir ? resolve(d, p) : join(d, p)));
+  return dirs.map((d) => resolve(d, p));
 }
 
 function readSecret(p: string, path: PropertyKey[], ctx: ExpandContext): string | null {

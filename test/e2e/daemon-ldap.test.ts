@@ -1,13 +1,12 @@
 // A new user's path: start the daemon with an `ldap:` section, read the directory with ldapsearch.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../helpers/slapd';
 import { workspace } from '../helpers/cli';
+import { IDSYNC_BIN as BIN, stopChild, until } from '../helpers/process';
 
 const run = promisify(execFile);
-const BIN = resolve(__dirname, '../../bin/idsync.js');
 const APP_DN = 'cn=app,ou=services,dc=example,dc=com';
 
 async function ldapsearch(url: string, ...args: string[]): Promise<string> {
@@ -15,30 +14,9 @@ async function ldapsearch(url: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('the daemon serves the directory over LDAP', () => {
   let child: ChildProcess;
-  afterEach(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterEach(() => stopChild(child));
 
   it('answers ldapsearch with the synced people, and a termination removes them', async () => {
     const port = await freePort();
@@ -55,7 +33,7 @@ describe('the daemon serves the directory over LDAP', () => {
     const entry = await until(async () => {
       const out = await ldapsearch(url, '(uid=ghopper)', 'uid', 'mail', 'memberOf');
       return out.includes('dn: uid=ghopper') ? out : undefined;
-    }, 20000);
+    }, 20000, { retryOnError: true });
     expect(entry).toContain('mail: grace.hopper@example.com');
     expect(entry).toContain('memberOf: cn=engineering,ou=groups,dc=example,dc=com');
     const groups = await ldapsearch(url, '(cn=research)', 'memberUid');
@@ -68,7 +46,7 @@ describe('the daemon serves the directory over LDAP', () => {
       ...others,
     ]);
     await run(process.execPath, [BIN, 'sync', '--config', ws.config, '--once'], { env: { ...process.env, TEST_APP_PW: 'app-secret' } });
-    await until(async () => ((await ldapsearch(url, '(uid=aturing)', 'uid')).trim() === '' ? true : undefined), 1500);
+    await until(async () => ((await ldapsearch(url, '(uid=aturing)', 'uid')).trim() === '' ? true : undefined), 1500, { retryOnError: true });
     expect(await ldapsearch(url, '(uid=ghopper)', 'uid')).toContain('uid: ghopper');
   });
 });

@@ -1,25 +1,13 @@
 // The job idsync exists for, end to end: HR hires, moves and terminates; a SCIM application follows.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../helpers/slapd';
 import { workspace, type Person } from '../helpers/cli';
+import { IDSYNC_BIN as BIN, stopChild, until } from '../helpers/process';
 import { startScimServer, type ScimServer } from '../fakes/scim-server';
 
 const run = promisify(execFile);
-const BIN = resolve(__dirname, '../../bin/idsync.js');
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 function scimUser(scim: ScimServer, userName: string): any {
   return [...scim.users.values()].find((u: any) => String(u.userName).toLowerCase() === userName);
 }
@@ -31,11 +19,7 @@ describe('the daemon provisions a SCIM application by role rules', () => {
     scim = await startScimServer();
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(child);
     await scim.close();
   });
 

@@ -1,31 +1,10 @@
 // Spawns the built daemon (bin/idsync.js -> dist, built by `npm ci`'s prepare step) as an operator would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { idsync, workspace } from '../helpers/cli';
-
-const BIN = resolve(__dirname, '../../bin/idsync.js');
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null> {
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`daemon did not exit within ${ms} ms`)), ms);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      res(code);
-    });
-  });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { IDSYNC_BIN as BIN, until, waitForExit } from '../helpers/process';
 
 describe('idsync run (the daemon)', () => {
   const redis = new Redis({ lazyConnect: true });

@@ -9,6 +9,10 @@ import type { IdentityStore } from '../../src/ports/identity-store';
 import { MemoryStore } from '../../src/storage/memory/memory-store';
 import { FakeTarget } from '../../src/connectors/targets/fake/fake-target';
 import { ProvisioningService, type ProvisioningOptions } from '../../src/services/provisioning/service';
+import { deletePrefix } from '../../src/redis/keys';
+
+/** The test-prefix cleanup, re-exported for the provisioning tests that import it from here. */
+export { deletePrefix };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,18 +22,6 @@ export function testPrefix(): string {
 
 export function redisClient(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-}
-
-/** Deletes the keys of this test's prefix only. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }
 
 export function target(name: string, over: Record<string, unknown> = {}): TargetConfig {

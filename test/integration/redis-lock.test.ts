@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { acquireLock } from '../../src/redis/lock';
+import { deletePrefix } from '../../src/redis/keys';
 import { runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
 import type { SourceConnector } from '../../src/ports/source-connector';
 import type { SourceConfig } from '../../src/config/sections/sources';
@@ -15,8 +16,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const keys = await a.keys(`${prefix}:*`);
-  if (keys.length) await a.del(...keys);
+  await deletePrefix(a, prefix);
   a.disconnect();
   b.disconnect();
 });

@@ -3,8 +3,7 @@ import { withContext } from '../context';
 import { CliFailure } from '../errors';
 import type { Output } from '../output';
 import { buildEngine, type SourceRunOutcome } from '../../app/engine';
-import { connectRedis } from '../../redis/connection';
-import { resolve } from 'node:path';
+import { connectConfiguredRedis } from '../../app/infrastructure';
 import { publishCommits } from '../../app/change-feed';
 import { accessRules } from '../../app/provisioning';
 
@@ -27,8 +26,7 @@ export function registerSyncCommand(program: Command, o: Output): void {
     .action(async (opts: { config: string; once?: boolean; source?: string; dryRun?: boolean }) => {
       if (!opts.once) throw new CliFailure('sync runs sources once and exits: add --once (the daemon, `idsync run`, runs them on their schedules).', 2);
       await withContext(opts.config, async (ctx) => {
-        const { redis: rc } = ctx.loaded.config;
-        const redis = opts.dryRun ? null : await connectRedis({ url: rc.url, autoStart: rc.autoStart, dataDir: resolve(ctx.loaded.baseDir, rc.dataDir) });
+        const redis = opts.dryRun ? null : await connectConfiguredRedis(ctx.loaded);
         try {
           const engine = buildEngine(ctx, { redis: redis?.client ?? null, ...accessRules(ctx.loaded.config) });
           // Running daemons refresh their LDAP view within a second through this channel.

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 import type { LdapConfig } from '../../config/sections/ldap';
 import { systemClock, type Clock } from '../../ports/clock';
+import { packageVersion } from '../../util/version';
 import type { CredentialStore } from '../../ports/credential-store';
 import type { DirectoryView } from '../contract';
 import { Authenticator } from '../auth/authenticator';
@@ -47,17 +46,6 @@ interface Listener {
 }
 
 const defaultModel = (): ModelFunctions => ({ compileFilter, selectAttributes, selection: selectionFor });
-
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'idsync') return pkg.version ?? '0.0.0';
-    }
-  }
-  return '0.0.0';
-}
 
 function parseListenUrl(url: string): { scheme: 'ldap' | 'ldaps'; host: string; port: number } {
   const m = /^(ldaps?):\/\/\[?([^\]/]+?)\]?:(\d+)\/?$/i.exec(url);
