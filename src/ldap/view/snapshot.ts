@@ -1,7 +1,8 @@
 // An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
 // in stable id order), entry lookup, bind subjects and the subschema entry.
 import type { Group, Identity } from '../../domain/types';
-import type { AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
+import type { AssertionOutcome, AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
+import { evaluateAssertion, renderedEntryContext } from '../filter/assertion';
 import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
 import { normalizeDN } from '../schema/dn';
 import { subschemaEntry } from '../schema/subschema';
@@ -100,6 +101,16 @@ export class Snapshot implements DirectorySnapshot {
     const id = this.state.byDn.get(ndn);
     const rec = id === undefined ? undefined : this.state.recs.get(id);
     return rec ? renderEntry(this.state, rec) : undefined;
+  }
+
+  compare(dn: string, attributeDesc: string, value: string): AssertionOutcome {
+    const ndn = normalizeDN(dn);
+    if (ndn === null) return 'invalidDNSyntax';
+    if (ndn === 'cn=subschema') return evaluateAssertion(renderedEntryContext, subschemaEntry(), attributeDesc, value);
+    const id = this.state.byDn.get(ndn);
+    const rec = id === undefined ? undefined : this.state.recs.get(id);
+    // Straight on the record: a member assertion on a 10,000-member group is one index probe.
+    return rec ? evaluateAssertion(evalContext(this.state), rec, attributeDesc, value) : 'noSuchObject';
   }
 
   bindSubject(dn: string): BindSubject | undefined {
