@@ -15,7 +15,8 @@ export function evaluateAssertion<R>(ctx: EvalContext<R>, rec: R, attributeDesc:
   // Values idsync serves carry no options, so `cn;lang-de` is an attribute this entry does not hold.
   if (attributeDesc.includes(';')) return 'noSuchAttribute';
   if (matcherOf({ type: 'eq', attr: type.name.toLowerCase(), value }, ctx)(rec) === TRUE) return 'true';
-  const present = (ctx.values(rec, type.name.toLowerCase())?.length ?? 0) > 0;
+  const attr = type.name.toLowerCase();
+  const present = ctx.present?.(rec, attr) ?? (ctx.values(rec, attr)?.length ?? 0) > 0;
   return present ? 'false' : 'noSuchAttribute';
 }
 

@@ -193,6 +193,12 @@ export function evalContext(s: ViewState): EvalContext<Rec> {
       }
       return undefined;
     },
+    present: (rec, attr) => {
+      // A big group's member list is rendered only when someone reads it.
+      if (rec.kind === 'group' && attr === 'member') return rec.memberIds.length + rec.nestedIds.length > 0;
+      if (rec.kind === 'group' && attr === 'memberuid') return rec.memberIds.length > 0;
+      return undefined;
+    },
     inChain: (rec, attr, targetNdn) => {
       const targetId = s.byDn.get(targetNdn);
       if (targetId === undefined) return false;
