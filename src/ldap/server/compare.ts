@@ -56,18 +56,10 @@ export function parseCompare(pdu: Buffer, env: Envelope): CompareRequest {
 }
 
 export async function handleCompare(conn: LdapConnection, ctx: OpContext, pdu: Buffer, env: Envelope): Promise<void> {
-  let req: CompareRequest | null = null;
-  let code: number;
-  let message: string;
-  try {
-    req = parseCompare(pdu, env);
-    const outcome = runCompare(conn, req);
-    code = typeof outcome === 'number' ? outcome : CODES[outcome];
-    message = typeof outcome === 'number' ? 'bind first: anonymous sessions may read only the rootDSE' : (MESSAGES[outcome] ?? '');
-  } catch (err) {
-    code = 2;
-    message = `malformed compare request: ${(err as Error).message}`;
-  }
+  const parsed = tryParse(pdu, env);
+  const req = parsed instanceof Error ? null : parsed;
+  // Anything runCompare throws is ours, not the client's: the dispatcher answers it with 80.
+  const { code, message } = req ? answerOf(runCompare(conn, req)) : { code: 2, message: `malformed compare request: ${(parsed as Error).message}` };
   if (!ctx.abandoned) conn.respond(ctx.messageId, OP.compareResponse, { code, message });
   ctx.log.info(
     {
@@ -82,6 +74,19 @@ export async function handleCompare(conn: LdapConnection, ctx: OpContext, pdu: B
     },
     'compare',
   );
+}
+
+function tryParse(pdu: Buffer, env: Envelope): CompareRequest | Error {
+  try {
+    return parseCompare(pdu, env);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+function answerOf(outcome: AssertionOutcome | 50): { code: number; message: string } {
+  if (outcome === 50) return { code: 50, message: 'bind first: anonymous sessions may read only the rootDSE' };
+  return { code: CODES[outcome], message: MESSAGES[outcome] ?? '' };
 }
 
 /** The outcome, or 50 when the session may not read the tree (the same refusal a search gets). */
