@@ -5,6 +5,8 @@ import { StoreDirectoryView } from '../ldap/view';
 import { changeChannel } from './change-feed';
 import { openCredentialStore } from '../ldap/auth/commands';
 import type { OptionalServiceDeps } from './optional-services';
+import { compileGroupNesting } from '../domain/roles/nesting';
+import { ensureDeclaredGroups } from '../services/policy/declared-groups';
 
 export interface LdapFrontend {
   addresses: string[];
@@ -18,11 +20,19 @@ export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<Ldap
   const log = deps.log.child({ component: 'ldap' });
   // Our own commits reach the view in-process; other instances' through Redis (see change-feed.ts).
   const channel = changeChannel(config.redis.prefix);
+  const nestedGroups = compileGroupNesting(config.groups);
+  const created = await ensureDeclaredGroups(deps.store, config.groups, {
+    gidNumberStart: config.identity.gidNumberStart,
+    now: new Date().toISOString(),
+    actor: { kind: 'system', id: 'declared-groups' },
+  });
+  if (created.length) log.info({ groups: created }, 'declared groups created');
   const view = new StoreDirectoryView(deps.store, {
     baseDN: ldap.baseDN,
     serviceAccounts: ldap.serviceAccounts.map((s) => s.name),
     defaultGroup: config.identity.defaultGroup,
     mailDomain: config.identity.mailDomain,
+    nestedGroups,
     redis: deps.redis.client,
     channel,
     log,
