@@ -65,6 +65,17 @@ describe('LockoutTracker', () => {
   });
 });
 
+it('does not wait for a counter that never answers', async () => {
+  const errors: string[] = [];
+  const hanging = { increment: () => new Promise<number>(() => undefined), count: () => new Promise<number>(() => undefined), reset: async () => undefined };
+  const t = new LockoutTracker(policy, hanging, (e) => errors.push(e.message), 50);
+  const started = Date.now();
+  expect(await t.isLocked(dnA)).toBe(false);
+  await t.recordFailure(dnA, 'x');
+  expect(Date.now() - started).toBeLessThan(1000);
+  expect(errors).toEqual(Array(3).fill('failure counter did not answer within 50 ms'));
+});
+
 describe('client addresses and CIDRs', () => {
   it('matches IPv4 and IPv6 ranges, IPv4-mapped IPv6 clients as IPv4', () => {
     const allows = cidrMatcher(['10.0.0.0/8', '192.168.1.5', '2001:db8::/32']);

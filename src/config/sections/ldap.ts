@@ -84,7 +84,9 @@ const mfaSchema = z
 
 const lockoutSchema = z
   .object({
+    /** failures that lock a person's DN, or a service account for one client address (none with allowFrom) */
     maxFailures: z.number().int().positive().default(10),
+    /** how long a lock lasts after the last failure; failures further apart than this are forgotten */
     lockMinutes: z.number().positive().default(30),
     /** failures from one client address per minute before its binds are refused for a minute */
     maxFailuresPerAddressPerMinute: z.number().int().positive().default(30),

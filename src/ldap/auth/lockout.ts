@@ -28,7 +28,7 @@ function keyOf(scope: LockScope): string | null {
  * Failed-bind bookkeeping on a FailureCounter: a scope is locked after `maxFailures` failures, each
  * within `lockMinutes` of the previous one, for `lockMinutes` after the last; a client address is
  * throttled after too many failures in a minute (password spraying across many DNs never locks
- * any single one). A counter that fails (Redis down) counts as "not locked": the password is still
+ * any single one). A counter that fails or hangs (Redis down) counts as "not locked": the password is still
  * checked at full argon2 cost, and `onError` reports it.
  */
 export class LockoutTracker {
@@ -36,6 +36,8 @@ export class LockoutTracker {
     private policy: LockoutPolicy,
     private counter: FailureCounter,
     private onError: (err: Error) => void = () => undefined,
+    /** a counter that does not answer in time (the daemon's Redis client waits for a reconnect) counts as failed */
+    private timeoutMs = 1000,
   ) {}
 
   async isLocked(scope: LockScope): Promise<boolean> {
@@ -65,11 +67,18 @@ export class LockoutTracker {
   }
 
   private async guard<T>(op: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`failure counter did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref();
+    });
     try {
-      return await op;
+      return await Promise.race([op, timeout]);
     } catch (err) {
       this.onError(err as Error);
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
