@@ -4,6 +4,7 @@ import { startLdapServer } from '../ldap/server';
 import { StoreDirectoryView } from '../ldap/view';
 import { changeChannel } from './change-feed';
 import { openCredentialStore } from '../ldap/auth/commands';
+import { RedisFailureCounter } from '../redis/failure-counter';
 import type { OptionalServiceDeps } from './optional-services';
 import { compileGroupNesting } from '../domain/roles/nesting';
 import { ensureDeclaredGroups } from '../services/policy/declared-groups';
@@ -41,7 +42,9 @@ export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<Ldap
   deps.closer.add('directory view', () => view.close());
   const credentials = openCredentialStore(config);
   deps.closer.add('credential store', () => credentials.close());
-  const server = await startLdapServer({ config: ldap, view, credentials, log });
+  // Lockouts live in Redis so every instance sees them and a restart does not reset them.
+  const failures = new RedisFailureCounter(deps.redis.client, config.redis.prefix);
+  const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
   log.info({ addresses, entries: view.current().entryCount }, 'LDAP frontend listening');
