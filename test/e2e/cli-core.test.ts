@@ -171,7 +171,7 @@ describe('idsync disputes list', () => {
     const badgeCsv = join(ws.dir, 'badges.csv');
     const cfg = readFileSync(ws.config, 'utf8').replace(
       'audit:',
-      `  - { name: badges, kind: csv, path: ${badgeCsv}, authoritative: false, join: [mail], precedence: 200 }\naudit:`,
+      `  - { name: badges, kind: csv, path: ${badgeCsv}, authoritative: false, join: [mail], precedence: 200, settleSeconds: 0 }\naudit:`,
     );
     writeFileSync(ws.config, cfg);
     const shared = 'team@example.com';
