@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sourceSchema, type SourceConfig } from '../../src/config/sections/sources';
+import { loadConfig } from '../../src/config/loader';
 import { openSource } from '../../src/connectors/sources';
 import { ManualClock } from '../../src/ports/clock';
 
@@ -102,18 +103,18 @@ describe('HR CSV completeness checks', () => {
     age(csvPath(), 60);
     const marker = join(dir, 'hr.csv.done');
 
-    const absent = await read({ doneFile: 'hr.csv.done' });
-    expect(absent).toMatchObject({ complete: false, records: [], failedCheck: 'done-file' });
-    expect(absent.incompleteReason).toContain(`(done-file check): its completion marker ${marker} does not exist (yet)`);
+    const absent = await read({ doneMarker: 'hr.csv.done' });
+    expect(absent).toMatchObject({ complete: false, records: [], failedCheck: 'done-marker' });
+    expect(absent.incompleteReason).toContain(`(done-marker check): its completion marker ${marker} does not exist (yet)`);
 
     writeFileSync(marker, '');
     age(marker, 3600); // from an earlier drop: older than the file
-    const stale = await read({ doneFile: 'hr.csv.done' });
-    expect(stale).toMatchObject({ complete: false, failedCheck: 'done-file' });
+    const stale = await read({ doneMarker: 'hr.csv.done' });
+    expect(stale).toMatchObject({ complete: false, failedCheck: 'done-marker' });
     expect(stale.incompleteReason).toContain('is older than the file');
 
     age(marker, 30);
-    expect(await read({ doneFile: 'hr.csv.done' })).toMatchObject({ complete: true, incompleteReason: null });
+    expect(await read({ doneMarker: 'hr.csv.done' })).toMatchObject({ complete: true, incompleteReason: null });
   });
 
   it('checks the row count a completion marker holds', async () => {
@@ -123,12 +124,12 @@ describe('HR CSV completeness checks', () => {
     const withMarker = (text: string) => {
       writeFileSync(marker, text);
       age(marker, 30);
-      return read({ doneFile: { path: 'hr.csv.done', rowCount: true } });
+      return read({ doneMarker: { path: 'hr.csv.done', rowCount: true } });
     };
     const wrong = await withMarker('4\n');
     expect(wrong).toMatchObject({ complete: false, records: [], failedCheck: 'row-count' });
     expect(wrong.incompleteReason).toContain(`(row-count check): the completion marker ${marker} says 4 data row(s), the file has 3`);
-    expect(await withMarker('done')).toMatchObject({ complete: false, failedCheck: 'done-file' });
+    expect(await withMarker('done')).toMatchObject({ complete: false, failedCheck: 'done-marker' });
     expect(await withMarker('3\n')).toMatchObject({ complete: true });
   });
 
@@ -173,6 +174,30 @@ describe('HR CSV completeness checks', () => {
     writeFileSync(csvPath(), whole(3).trimEnd());
     age(csvPath());
     await expect(source().readOne!('E1')).rejects.toThrow(/source "hr": HR file .* is incomplete \(final-newline check\)/);
+  });
+
+  it('loads the completeness keys from YAML as the README shows them', () => {
+    const file = join(dir, 'idsync.yaml');
+    writeFileSync(file, [
+      'store: { kind: sqlite, path: ./idsync.db }',
+      'sources:',
+      '  - name: hr',
+      '    kind: csv',
+      '    path: hr.csv',
+      '    columns: { employeeId: "Personnel No", manager: null }',
+      '    settleSeconds: 5',
+      '    settleTimeoutSeconds: 60',
+      '    doneMarker: { path: hr.csv.done, rowCount: true }',
+      '    trailer: { pattern: "^TRAILER,(\\\\d+)$" }',
+    ].join('\n'));
+    const { config } = loadConfig(file, { baseDir: dir, env: {} });
+    expect(config.sources[0]).toMatchObject({
+      columns: { employeeId: 'Personnel No', manager: null },
+      settleSeconds: 5,
+      settleTimeoutSeconds: 60,
+      doneMarker: { path: 'hr.csv.done', rowCount: true },
+      trailer: { pattern: '^TRAILER,(\\d+)$' },
+    });
   });
 
   it('rejects configurations that cannot work, naming the key', () => {

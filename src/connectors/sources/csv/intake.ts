@@ -4,7 +4,7 @@ import type { CsvSourceConfig } from '../../../config/sections/sources';
 import { sameSignature, signatureOf, waitUntilSettled, type FileSignature, type FileTiming } from './settle';
 
 /** The completeness checks a file can fail, as reasons and logs name them. */
-export type IntakeCheck = 'settle' | 'done-file' | 'stable-read' | 'final-newline' | 'trailer' | 'row-count' | 'columns' | 'unclosed-quote';
+export type IntakeCheck = 'settle' | 'done-marker' | 'stable-read' | 'final-newline' | 'trailer' | 'row-count' | 'columns' | 'unclosed-quote';
 
 export interface FailedCheck {
   check: IntakeCheck;
@@ -20,7 +20,7 @@ export interface ExpectedRows {
 
 export type Intake = { ok: true; data: Buffer; expected: ExpectedRows[] } | ({ ok: false } & FailedCheck);
 
-type IntakeConfig = Pick<CsvSourceConfig, 'settleSeconds' | 'settleTimeoutSeconds' | 'doneFile' | 'trailer'>;
+type IntakeConfig = Pick<CsvSourceConfig, 'settleSeconds' | 'settleTimeoutSeconds' | 'doneMarker' | 'trailer'>;
 
 /**
  * Takes in an HR file only once it shows it is whole: settled, its completion marker (if any)
@@ -35,8 +35,8 @@ export async function takeIn(path: string, cfg: IntakeConfig, timing: FileTiming
     return failed('settle', `it was still changing after ${waited} s of waiting (its size or modification time did not stay the same for ${cfg.settleSeconds} s)`);
   }
   const expected: ExpectedRows[] = [];
-  if (cfg.doneFile) {
-    const done = await checkDoneFile(path, cfg.doneFile, settled.signature);
+  if (cfg.doneMarker) {
+    const done = await checkDoneMarker(path, cfg.doneMarker, settled.signature);
     if ('check' in done) return { ok: false, ...done };
     if (done.rows !== null) expected.push(done.rows);
   }
@@ -68,15 +68,15 @@ function failed(check: IntakeCheck, detail: string): Intake {
   return { ok: false, check, detail };
 }
 
-async function checkDoneFile(path: string, cfg: NonNullable<IntakeConfig['doneFile']>, csv: FileSignature): Promise<FailedCheck | { rows: ExpectedRows | null }> {
+async function checkDoneMarker(path: string, cfg: NonNullable<IntakeConfig['doneMarker']>, csv: FileSignature): Promise<FailedCheck | { rows: ExpectedRows | null }> {
   const marker = isAbsolute(cfg.path) ? cfg.path : resolve(dirname(path), cfg.path);
   const info = await stat(marker).catch(() => null);
-  if (!info) return { check: 'done-file', detail: `its completion marker ${marker} does not exist (yet)` };
+  if (!info) return { check: 'done-marker', detail: `its completion marker ${marker} does not exist (yet)` };
   // a marker older than the file belongs to an earlier drop: the new file may still be arriving
-  if (info.mtimeMs < csv.mtimeMs) return { check: 'done-file', detail: `its completion marker ${marker} is older than the file (left from an earlier drop?)` };
+  if (info.mtimeMs < csv.mtimeMs) return { check: 'done-marker', detail: `its completion marker ${marker} is older than the file (left from an earlier drop?)` };
   if (!cfg.rowCount) return { rows: null };
   const text = (await readFile(marker, 'utf8')).trim();
-  if (!/^\d+$/.test(text)) return { check: 'done-file', detail: `its completion marker ${marker} does not hold a row count (a whole number), it holds "${text.slice(0, 40)}"` };
+  if (!/^\d+$/.test(text)) return { check: 'done-marker', detail: `its completion marker ${marker} does not hold a row count (a whole number), it holds "${text.slice(0, 40)}"` };
   return { rows: { count: Number(text), claimedBy: `the completion marker ${marker}` } };
 }
 
