@@ -142,15 +142,16 @@ describe('idsync CLI on an SQLite store', () => {
 
   it('sync --once on a file cut inside its last line exits 1, changes nobody, and runs list names the failed check', async () => {
     const ws = workspace();
-    ws.writeCsv(base);
+    const inBerlin = base.map((p) => ({ ...p, location: 'Berlin' }));
+    ws.writeCsv(inBerlin);
     await idsync('sync', '--config', ws.config, '--once');
-    // E9 and E10 are gone (20%, not over the hold) and the copy stopped inside E8's employee_type
-    writeFileSync(ws.csv, hrCsv(base.slice(0, 8)).trimEnd().slice(0, -3));
+    // E9 and E10 are gone (20%, not over the hold) and the copy stopped inside E8's last field: "Ber"
+    writeFileSync(ws.csv, hrCsv(inBerlin.slice(0, 8)).trimEnd().slice(0, -3));
     const cut = await idsync('sync', '--config', ws.config, '--once');
     expect(cut.code).toBe(1);
     expect(cut.stdout).toMatch(/^hr: run \S+ incomplete \(0 seen, 0 created, 0 updated, 0 terminated, .*0 writes\): HR file \S+ is incomplete \(final-newline check\)/m);
     expect((await showJson(ws.config, 'E10')).state).toBe('active');
-    expect((await showJson(ws.config, 'E8')).attributes.employeeType).toBe('employee');
+    expect((await showJson(ws.config, 'E8')).attributes.location).toBe('Berlin');
 
     const list = await idsync('runs', 'list', '--config', ws.config);
     expect(list.code).toBe(0);
