@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/ports/clock';
 import type { IdentityStore } from '../../src/ports/identity-store';
 import type { SourceConnector } from '../../src/ports/source-connector';
 import { departmentGroupsPolicy } from '../../src/services/policy/department-groups';
-import { SyncService, silentLogger } from '../../src/services/sync';
+import { SyncService, type SyncLogger } from '../../src/services/sync';
 import { openStore } from '../../src/storage';
 
 const identity = { uidNumberStart: 10000, gidNumberStart: 20000, defaultGroup: 'staff', usernameMaxLength: 20 };
@@ -42,6 +42,7 @@ describe('sync of HR files in doubt into SQLite', () => {
   let sync: SyncService;
   let cfg: SourceConfig;
   let connector: SourceConnector;
+  let warnings: Array<{ obj: Record<string, unknown>; msg?: string }>;
   const csvPath = () => join(dir, 'hr.csv');
   const write = (text: string) => writeFileSync(csvPath(), text);
   const byId = async (id: string) => (await store.getIdentity({ by: 'employeeId', value: id })) as Identity;
@@ -55,7 +56,9 @@ describe('sync of HR files in doubt into SQLite', () => {
     const sleep = async (ms: number) => clock.advance(ms);
     cfg = sourceSchema.parse({ name: 'hr', kind: 'csv', path: 'hr.csv' });
     connector = openSource(cfg, { baseDir: dir, clock, sleep });
-    sync = new SyncService({ store, clock, policy: departmentGroupsPolicy, planner: noTargetsPlanner, identity, log: silentLogger, sources: [cfg] });
+    warnings = [];
+    const log: SyncLogger = { info() {}, debug() {}, error() {}, warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }) };
+    sync = new SyncService({ store, clock, policy: departmentGroupsPolicy, planner: noTargetsPlanner, identity, log, sources: [cfg] });
   });
 
   afterEach(async () => {
@@ -80,6 +83,7 @@ describe('sync of HR files in doubt into SQLite', () => {
     expect((await all()).filter((i) => i.state !== 'active')).toEqual([]);
     expect((await byId('E42')).attributes.location).toBe('Berlin');
     expect((await store.listRuns({ source: 'hr', limit: 1 }))[0]).toMatchObject({ id: run.id, status: 'incomplete', reason: run.reason });
+    expect(warnings).toEqual([{ msg: 'source run incomplete', obj: expect.objectContaining({ runId: run.id, failedCheck: 'final-newline', reason: run.reason }) }]);
 
     // the same drop once whole: the 8 leavers go (16% is under the hold)
     write(csvText(people(42)));

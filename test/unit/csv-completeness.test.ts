@@ -205,5 +205,6 @@ describe('HR CSV completeness checks', () => {
     expect(issues({ columns: { employeeId: null } })).toEqual(['columns.employeeId: employeeId cannot be null: a row without it cannot become a person']);
     expect(issues({ trailer: { pattern: '(' } })).toEqual(['trailer.pattern: is not a valid regular expression']);
     expect(issues({ settleSeconds: -1 })?.[0]).toMatch(/^settleSeconds:/);
+    expect(issues({ settleSeconds: 30, settleTimeoutSeconds: 10 })).toEqual(['settleTimeoutSeconds: must be at least settleSeconds (30), or a fresh file could never settle']);
   });
 });

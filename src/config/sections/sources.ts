@@ -53,6 +53,9 @@ export const csvSourceSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.settleTimeoutSeconds < cfg.settleSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['settleTimeoutSeconds'], message: `must be at least settleSeconds (${cfg.settleSeconds}), or a fresh file could never settle` });
+    }
     for (const attribute of REQUIRED_CSV_ATTRIBUTES) {
       if (cfg.columns[attribute] === null) {
         ctx.addIssue({ code: 'custom', path: ['columns', attribute], message: `${attribute} cannot be null: a row without it cannot become a person` });
