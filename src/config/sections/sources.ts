@@ -41,7 +41,7 @@ export const csvSourceSchema = z
     path: z.string().min(1),
     delimiter: z.enum([',', ';', 'auto']).default('auto'),
     /** canonical attribute -> CSV column header; null says the file deliberately has no such column */
-    columns: z.record(z.string(), z.string().min(1).nullable()).default({}),
+    columns: z.record(z.string(), z.string().nullable()).default({}),
     /** the file's size and mtime must have stayed the same this long before it is read */
     settleSeconds: z.number().min(0).default(5),
     /** a file still changing after this long makes the run incomplete */
