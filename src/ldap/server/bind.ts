@@ -60,6 +60,7 @@ export async function handleBind(conn: LdapConnection, ctx: OpContext, pdu: Buff
 
 function finish(conn: LdapConnection, ctx: OpContext, dn: string, code: number, msg: string, reason?: string): void {
   conn.respond(ctx.messageId, OP.bindResponse, { code, message: msg });
+  if (code === 0) conn.noteBindSucceeded();
   ctx.log.info(
     { req: ctx.requestId, op: 'bind', msgid: ctx.messageId, bindDN: dn, code, reason, ms: +(performance.now() - ctx.startedAt).toFixed(2) },
     'bind',
