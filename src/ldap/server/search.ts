@@ -18,7 +18,7 @@ const { parseBer } = require('@ldapjs/filter') as { parseBer: (r: unknown) => { 
 const SCOPES: Scope[] = ['base', 'one', 'sub'];
 const YIELD_EVERY = 256;
 /** candidates a sliced scan examines between two looks at the clock */
-const CHECKPOINT_EVERY = 64;
+const CHECKPOINT_EVERY = 16;
 /**
  * Longest run of one search before it yields to the event loop: other connections wait at most
  * about this long for one expensive search (an unsliced 100,000-entry scan with a 1,000-item filter
