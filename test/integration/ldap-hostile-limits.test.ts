@@ -257,6 +257,19 @@ describe('per-address connection caps with CIDR overrides', () => {
     expect(await accepted({ config }, 10, '127.0.0.1')).toBe(7);
   });
 
+  it('counts one client once across an IPv4 and a dual-stack listener', async () => {
+    const srv = await startTestServer({ config: { listen: ['ldap://127.0.0.1:0', 'ldap://[::]:0'], limits: { maxConnectionsPerAddress: 3 } } });
+    try {
+      const [v4, dual] = srv.handle.addresses().map((a) => Number(new URL(a.url).port));
+      const sockets = [...(await openSockets(v4, 2)), ...(await openSockets(dual, 2))];
+      await new Promise((r) => setTimeout(r, 300));
+      expect(srv.handle.connectionCount()).toBe(3);
+      sockets.forEach((s) => s.destroy());
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('rejects an override that is not an address or CIDR, naming where', () => {
     const r = ldapSchema.safeParse({ baseDN: BASE, limits: { maxConnectionsPerAddressOverrides: [{ cidr: '10.0.0.0/33', max: 5 }] } });
     expect(r.success).toBe(false);
