@@ -6,7 +6,7 @@ import { Client } from 'ldapts';
 import { ldapSchema } from '../../src/config/sections/ldap';
 import { octets, tlv } from '../../src/ldap/server/ber-write';
 import { person, group } from '../fixtures/ldap/people';
-import { eqFilter, RawClient, search, simpleBind } from '../fixtures/ldap/raw-client';
+import { eqFilter, extended, RawClient, search, simpleBind } from '../fixtures/ldap/raw-client';
 import { APP_DN, APP_PW, BASE, startTestServer, type TestServer } from '../fixtures/ldap/server-fixture';
 
 const substring = (attr: string, any: string): Buffer => tlv(0xa4, [octets(attr), tlv(0x30, [octets(any, 0x81)])]);
@@ -160,6 +160,20 @@ describe('bounded logging', () => {
     expect(bytes).toBeLessThan(8 * 1024);
     const refused = srv.logs.filter((l) => l.op === 'search' && l.code === 50);
     expect(String(refused[0].filter)).toMatch(/^<\d+ bytes, sha256:[0-9a-f]{16}>$/);
+  });
+
+  it('logs a bounded bind DN and extended operation name, however long the client sends them', async () => {
+    const bytes = await logBytesDuring(srv, async () => {
+      const c = await RawClient.open(srv.url);
+      c.send(simpleBind(1, `uid=${'d'.repeat(200 * 1024)},ou=people,${BASE}`, 'wrong'));
+      expect(await c.next()).toMatchObject({ messageId: 1, code: 49 });
+      c.send(extended(2, `1.${'2.'.repeat(100 * 1024)}3`));
+      const r = await c.next();
+      expect(r).toMatchObject({ messageId: 2, code: 53 });
+      expect(r!.message.length).toBeLessThan(1024);
+      c.close();
+    });
+    expect(bytes).toBeLessThan(4 * 1024);
   });
 
   it('logs an allowed long filter as a 256-character prefix with its length and digest', async () => {
