@@ -113,10 +113,10 @@ export class ChainVerifier {
     if (this.fault) return this.fault;
     const lastSeq = this.prev?.seq ?? 0;
     const beyond = this.anchors.filter((a) => a.seq > lastSeq).sort((a, b) => b.seq - a.seq)[0];
-    if (beyond) {
-      this.fault = { kind: 'anchor-ahead', seq: lastSeq + 1, expected: beyond.seq, source: beyond.source };
-    } else if (expectedHead && expectedHead.seq > lastSeq) {
+    if (expectedHead && expectedHead.seq > lastSeq) {
       this.fault = { kind: 'truncated', seq: lastSeq + 1, expected: expectedHead.seq };
+    } else if (beyond) {
+      this.fault = { kind: 'anchor-ahead', seq: lastSeq + 1, expected: beyond.seq, source: beyond.source };
     } else if (expectedHead && expectedHead.seq < lastSeq) {
       this.fault = { kind: 'head-missing', seq: expectedHead.seq + 1, lastSeq };
     } else if (expectedHead && expectedHead.seq === lastSeq && lastSeq > 0 && expectedHead.hash !== this.prev?.hash) {
