@@ -214,7 +214,8 @@ export interface IdentityStore extends DirectoryReader {
   auditHead(): Promise<{ seq: number; hash: string }>;
   /**
    * Sets the head marker to the last record of the trail (after `audit verify` found the records
-   * intact but the marker missing or behind) and returns the marker before and after.
+   * intact but the marker missing or behind) and returns the marker before (null when there was none,
+   * or it stood at 0) and after.
    */
   repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }>;
   /** The last audit seq the named export sink is known to hold (0 when it has none yet). */

@@ -233,7 +233,7 @@ export class MemoryStore implements IdentityStore {
   }
 
   async repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }> {
-    const before = { ...this.t.head };
+    const before = this.t.head.seq ? { ...this.t.head } : null;
     const last = this.t.audit.at(-1);
     this.t.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
     return { before, after: { ...this.t.head } };

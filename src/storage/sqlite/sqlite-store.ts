@@ -216,7 +216,8 @@ export class SqliteStore implements IdentityStore {
       const last = this.commitStatements.lastAudit.get() as { seq: number; hash: string } | undefined;
       const after = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
       this.commitStatements.writeHead.run(JSON.stringify(after));
-      return { before: text ? (JSON.parse(text) as { seq: number; hash: string }) : null, after };
+      const before = text ? (JSON.parse(text) as { seq: number; hash: string }) : null;
+      return { before: before?.seq ? before : null, after };
     });
     return repair.immediate();
   }
