@@ -101,6 +101,28 @@ describe('audit file export across SIGKILL', () => {
     expect(seqsOf(filePath)).toEqual([1, 2, 3]);
   });
 
+  it('a second exporter of the same file (a CLI run beside the daemon) writes nothing twice', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore(join(dir, 'idsync.db'));
+    const filePath = join(dir, 'audit.jsonl');
+    const daemon = new AuditExporter(store, [new FileAuditSink(filePath)], { pollMs: 50 });
+    daemon.start();
+    await withAuditExport(store, daemon).commit({ audit: [auditDraft('a'), auditDraft('b')] });
+    expect(await daemon.flush(5000)).toBe(true);
+    // the CLI commits and exports; the daemon's lane still believes the file ends at 2
+    const cli = new AuditExporter(store, [new FileAuditSink(filePath)]);
+    cli.start();
+    await withAuditExport(store, cli).commit({ audit: [auditDraft('c'), auditDraft('d'), auditDraft('e')] });
+    expect(await cli.flush(5000)).toBe(true);
+    await cli.close();
+    expect(await daemon.flush(5000)).toBe(true);
+    await withAuditExport(store, daemon).commit({ audit: [auditDraft('f')] });
+    expect(await daemon.flush(5000)).toBe(true);
+    await daemon.close();
+    await store.close();
+    expect(seqsOf(filePath)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('a clean sync of 3,000 people exports every audit record, the tail included', async () => {
     const ws = workspace();
     const people: Person[] = Array.from({ length: 3000 }, (_, i) => ({ id: `E${i + 1}`, first: `F${i + 1}`, last: `L${i + 1}` }));

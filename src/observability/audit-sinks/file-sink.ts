@@ -24,9 +24,14 @@ export class FileAuditSink implements AuditSink {
   }
 
   async write(records: AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    // Another process exporting to the same file (a CLI `sync --once` beside the daemon) may have
+    // appended since this one looked: write only what the file does not hold yet.
+    const { lastLine } = await readTail(this.path);
+    const held = lastLine ? seqOfLine(lastLine, this.path) : 0;
+    const fresh = records.filter((r) => r.seq > held);
+    if (fresh.length === 0) return;
     this.handle ??= await open(this.path, 'a');
-    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const text = fresh.map((r) => JSON.stringify(r)).join('\n') + '\n';
     await this.handle.write(text);
     // the next position() reads this file back: it must be on disk, not in a buffer
     await this.handle.datasync();
