@@ -1,7 +1,9 @@
 // Builds the audit copies an operator chose (JSON-lines file, syslog, signed checkpoints) and reads
 // back the anchors they give `audit verify`: the store stays the record, sinks are copies kept
 // outside it for SIEMs, log shippers and tamper evidence.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { resolveSecretPath } from '../config/expand';
 import type { AuditAnchor } from '../domain/audit-chain';
 import type { AuditCursorStore, AuditSink } from '../ports/audit-sink';
 import type { Config } from '../config/schema';
@@ -12,12 +14,18 @@ import { readTail } from './audit-sinks/tail';
 
 type AuditConfig = Config['audit'];
 
+/** the key file is a secret: systemd's $CREDENTIALS_DIRECTORY (LoadCredential=) first, then baseDir */
+function checkpointKey(keyFile: string, baseDir: string): Buffer {
+  const candidates = resolveSecretPath(keyFile, { env: process.env, baseDir });
+  return readCheckpointKey(candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1]);
+}
+
 export function openAuditSinks(audit: AuditConfig, baseDir: string, cursors: AuditCursorStore): AuditSink[] {
   const sinks: AuditSink[] = audit.sinks.map((s) =>
     s.kind === 'file' ? new FileAuditSink(resolve(baseDir, s.path)) : new SyslogAuditSink(s, cursors),
   );
   const cp = audit.checkpoint;
-  if (cp) sinks.push(new CheckpointAuditSink(resolve(baseDir, cp.path), readCheckpointKey(resolve(baseDir, cp.keyFile)), cp.every));
+  if (cp) sinks.push(new CheckpointAuditSink(resolve(baseDir, cp.path), checkpointKey(cp.keyFile, baseDir), cp.every));
   return sinks;
 }
 
@@ -35,6 +43,6 @@ export async function readAuditAnchors(audit: AuditConfig, baseDir: string): Pro
   }
   const cp = audit.checkpoint;
   if (!cp) return { anchors, problem: null };
-  const signed = await readCheckpoints(resolve(baseDir, cp.path), readCheckpointKey(resolve(baseDir, cp.keyFile)));
+  const signed = await readCheckpoints(resolve(baseDir, cp.path), checkpointKey(cp.keyFile, baseDir));
   return { anchors: [...anchors, ...signed.anchors], problem: signed.problem };
 }

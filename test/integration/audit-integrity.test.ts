@@ -2,7 +2,7 @@
 // named by `audit verify` (exit 1, first bad record), a missing head marker blocks commits with the
 // repair named instead of a UNIQUE error, and `audit repair-head` is the documented way back.
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditHash } from '../../src/domain/audit-chain';
 import { auditFromRow, type AuditRow } from '../../src/storage/sqlite/rows';
@@ -142,5 +142,28 @@ describe('signed checkpoints', () => {
     const r = await verify(ws);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`checkpoint file ${path} line 2 (seq 8) has a signature that does not match`);
+  });
+
+  it('reads a relative keyFile from $CREDENTIALS_DIRECTORY and names a key that is too short', async () => {
+    const ws = workspace();
+    const creds = join(ws.dir, 'creds');
+    mkdirSync(creds);
+    writeFileSync(join(creds, 'audit.key'), 'short\n');
+    writeFileSync(ws.config, readFileSync(ws.config, 'utf8').replace(
+      /^audit: .*$/m,
+      `audit: { sinks: [], checkpoint: { keyFile: audit.key, path: ${join(ws.dir, 'cp.jsonl')}, every: 2 } }`,
+    ));
+    ws.writeCsv(people);
+    process.env.CREDENTIALS_DIRECTORY = creds;
+    try {
+      const short = await idsync('sync', '--config', ws.config, '--once');
+      expect(short).toMatchObject({ code: 1, stderr: `idsync: audit.checkpoint.keyFile: ${join(creds, 'audit.key')} holds 5 byte(s); at least 16 are needed\n` });
+      writeFileSync(join(creds, 'audit.key'), 'a-long-enough-secret-key\n');
+      expect((await idsync('sync', '--config', ws.config, '--once')).code).toBe(0);
+      expect(readFileSync(join(ws.dir, 'cp.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(3);
+      expect(await verify(ws)).toMatchObject({ code: 0 });
+    } finally {
+      delete process.env.CREDENTIALS_DIRECTORY;
+    }
   });
 });
