@@ -22,7 +22,7 @@ export interface AuditExporterOptions {
 
 class Lane {
   pos: number | null = null;
-  private failures = 0;
+  failures = 0;
   private wakeUp: (() => void) | null = null;
   /** a wake that came while the lane was reading or writing, so its next pause must not sleep */
   private woken = false;
@@ -99,7 +99,7 @@ export class AuditExporter {
 
   constructor(private readonly reader: AuditTrailReader, sinks: AuditSink[], opts: AuditExporterOptions = {}) {
     const full: Required<AuditExporterOptions> = {
-      batchSize: opts.batchSize ?? 1000,
+      batchSize: opts.batchSize ?? 2000,
       minBackoffMs: opts.minBackoffMs ?? 250,
       maxBackoffMs: opts.maxBackoffMs ?? 30_000,
       pollMs: opts.pollMs ?? 2000,
@@ -125,16 +125,32 @@ export class AuditExporter {
     for (const lane of this.lanes) lane.wake();
   }
 
-  /** resolves once every sink holds the trail up to the current head; false if `timeoutMs` ran out */
+  /**
+   * Resolves true once every sink holds the trail up to the current head. A sink that keeps making
+   * progress is waited for however long its backlog takes (a clean run must not lose its tail);
+   * false once every sink still behind has been failing for `timeoutMs` (a sink that is down).
+   */
   async flush(timeoutMs: number): Promise<boolean> {
     if (this.lanes.length === 0) return true;
     this.wake();
     const { seq } = await this.reader.auditHead();
-    const all = Promise.all(this.lanes.map((l) => l.reached(seq))).then(() => true);
-    return (await within(all, timeoutMs)) ?? false;
+    const pending = new Set(this.lanes);
+    const reached = this.lanes.map((l) => l.reached(seq).then(() => pending.delete(l)));
+    const all = Promise.all(reached).then(() => true);
+    const failingSince = new Map<Lane, number>();
+    for (;;) {
+      if ((await within(all, 100)) === true) return true;
+      const now = Date.now();
+      for (const lane of pending) {
+        if (lane.failures === 0) failingSince.delete(lane);
+        else if (!failingSince.has(lane)) failingSince.set(lane, now);
+      }
+      const stuck = [...pending].every((l) => now - (failingSince.get(l) ?? now) >= timeoutMs);
+      if (stuck) return false;
+    }
   }
 
-  /** exports what was committed (up to `timeoutMs`, a sink that is down cannot wait longer), then closes the sinks */
+  /** exports what was committed (a sink that is down is given up on after failing `timeoutMs`), then closes the sinks */
   close(timeoutMs = 10_000): Promise<void> {
     this.closing ??= (async () => {
       if (this.started) await this.flush(timeoutMs);

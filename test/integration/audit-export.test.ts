@@ -168,6 +168,19 @@ describe('audit syslog export', () => {
     }
   });
 
+  it('close gives up on a receiver that stays down, and the cursor keeps its place for the next start', async () => {
+    const dir = tempDir();
+    const raw = new SqliteStore(join(dir, 'idsync.db'));
+    const sink = new SyslogAuditSink({ host: '127.0.0.1', port: await freePort(), protocol: 'tcp4', appName: 'idsync' }, raw);
+    const exporter = new AuditExporter(raw, [sink], { minBackoffMs: 20, maxBackoffMs: 50 });
+    await withAuditExport(raw, exporter).commit({ audit: [auditDraft('a')] });
+    const started = Date.now();
+    await exporter.close(300);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await raw.exportCursor(sink.name)).toBe(0);
+    await raw.close();
+  });
+
   it('resumes after a restart from the cursor kept in the store (UDP receiver)', async () => {
     const dir = tempDir();
     const storePath = join(dir, 'idsync.db');
