@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditHash } from '../../src/domain/audit-chain';
 import { auditFromRow, type AuditRow } from '../../src/storage/sqlite/rows';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import { auditDraft } from '../conformance/fixtures';
 import { idsync, workspace, type Person, type Workspace } from '../helpers/cli';
 
 const people: Person[] = Array.from({ length: 12 }, (_, i) => ({ id: `E${i + 1}`, first: `First${i + 1}`, last: `Last${i + 1}` }));
@@ -59,6 +61,19 @@ describe('audit verify on a tampered SQLite file', () => {
     expect(record).toEqual({ action: 'audit.head-repaired', before: 'null' });
     expect((await idsync('sync', '--config', ws.config, '--once')).code).toBe(0);
     expect(await verify(ws)).toMatchObject({ code: 0 });
+  });
+
+  it('a head marker reset behind the last record is named by verify and by the commit', async () => {
+    const ws = await synced();
+    const last = lastSeq(ws);
+    withDb(ws, (db) => db.prepare("UPDATE meta SET value = json_object('seq', 3, 'hash', (SELECT hash FROM audit WHERE seq = 3)) WHERE key = 'auditHead'").run());
+    expect((await verify(ws)).stderr).toContain(`the audit head marker stops at seq 3 while the trail holds records up to ${last}: record 4`);
+    const store = new SqliteStore(join(ws.dir, 'idsync.db'));
+    try {
+      await expect(store.commit({ audit: [auditDraft('x')] })).rejects.toThrow(`audit head marker says seq 3 but the last audit record is seq ${last}`);
+    } finally {
+      await store.close();
+    }
   });
 
   it('names a cut tail taken together with the head marker, from the exported file', async () => {
