@@ -139,7 +139,8 @@ export class AuditExporter {
     const all = Promise.all(reached).then(() => true);
     const failingSince = new Map<Lane, number>();
     for (;;) {
-      if ((await within(all, 100)) === true) return true;
+      // a referenced timer: a CLI closing its store must not exit before the sinks are settled
+      if (await Promise.race([all, new Promise<false>((r) => setTimeout(() => r(false), 100))])) return true;
       const now = Date.now();
       for (const lane of pending) {
         if (lane.failures === 0) failingSince.delete(lane);
