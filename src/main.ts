@@ -35,7 +35,7 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
   const log = opts.log ?? createLogger(config.logging.level);
   const closer = new Closer();
   try {
-    const audited = await openAuditedStore(loaded);
+    const audited = await openAuditedStore(loaded, log);
     closer.add('store and audit sinks', () => audited.close());
     const store = audited.store;
     const redis = await connectConfiguredRedis(loaded);

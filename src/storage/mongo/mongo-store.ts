@@ -245,6 +245,22 @@ export class MongoStore implements IdentityStore {
     return head?.seq && head.hash ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
+  async repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }> {
+    const head = await this.one<{ seq?: number; hash?: string | null }>('meta', { _id: 'auditHead' });
+    const [last] = await this.many<AuditRecord>('audit', {}, { _id: -1 }, 1);
+    const after = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    await this.col('meta').updateOne({ _id: 'auditHead' } as never, { $set: { seq: after.seq, hash: last ? after.hash : null } }, { upsert: true });
+    return { before: head?.seq && head.hash ? { seq: head.seq, hash: head.hash } : null, after };
+  }
+
+  async exportCursor(sink: string): Promise<number> {
+    return (await this.one<{ seq?: number }>('meta', { _id: `exportCursor:${sink}` }))?.seq ?? 0;
+  }
+
+  async saveExportCursor(sink: string, seq: number): Promise<void> {
+    await this.col('meta').updateOne({ _id: `exportCursor:${sink}` } as never, { $set: { seq } }, { upsert: true });
+  }
+
   async latestChangeSeq(): Promise<number> {
     return (await this.one<{ seq?: number }>('meta', { _id: 'changeSeq' }))?.seq ?? 0;
   }
