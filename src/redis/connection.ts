@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { within } from '../util/time';
+import { redactCredentials } from '../util/redact';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -106,15 +107,15 @@ export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
   const options = optionsFromUrl(cfg.url);
   const client = await tryConnect(options);
   if (client) {
-    await assertNoEviction(client, cfg.url).catch(async (err) => {
+    await assertNoEviction(client, redactCredentials(cfg.url)).catch(async (err) => {
       client.disconnect();
       throw err;
     });
-    return handle(client, options, null, cfg.url);
+    return handle(client, options, null, redactCredentials(cfg.url));
   }
   if (!cfg.autoStart) {
     throw new RedisUnavailableError(
-      `Redis does not answer at ${cfg.url}: start it (redis-server --daemonize yes) or set redis.autoStart: true to let idsync run a private one.`,
+      `Redis does not answer at ${redactCredentials(cfg.url)}: start it (redis-server --daemonize yes) or set redis.autoStart: true to let idsync run a private one.`,
     );
   }
   const { child, socket } = await startPrivateRedis(cfg.dataDir);
