@@ -104,5 +104,7 @@ export function closestKey(key: string, known: string[]): string | null {
     const dist = editDistance(key, k);
     if (dist < bestDistance) [best, bestDistance] = [k, dist];
   }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(Math.min(key.length, best.length) / 3)) ? best : null;
+  if (best === null) return null;
+  const shortest = Math.min(key.length, best.length);
+  return bestDistance <= (shortest <= 3 ? 1 : Math.max(2, Math.floor(shortest / 3))) ? best : null;
 }
