@@ -1,10 +1,12 @@
 // `idsync sync --once` against a source lock someone else holds: a live holder makes the run exit 1
 // naming it (a timer must not count it as run); a SIGKILLed holder's lock is taken over at once.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deletePrefix } from '../../src/redis/keys';
-import { idsync, workspace } from '../helpers/cli';
+import { idsync, workspace, type Person } from '../helpers/cli';
+import { IDSYNC_BIN, until } from '../helpers/process';
+import { sourceLockKey } from '../../src/services/scheduling/source-runner';
 
 jest.setTimeout(60_000);
 
@@ -44,5 +46,29 @@ describe('sync --once and the source lock', () => {
     const redis = new Redis('redis://127.0.0.1:6379');
     await deletePrefix(redis, ws.prefix);
     redis.disconnect();
+  });
+
+  it('a built `sync --once` SIGKILLed while it holds the lock: the next run takes over and applies at once', async () => {
+    const ws = workspace();
+    const people: Person[] = Array.from({ length: 20_000 }, (_, i) => ({ id: `K${i}`, first: `First${i}`, last: `Last${i}` }));
+    ws.writeCsv(people);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      const victim = spawn(process.execPath, [IDSYNC_BIN, 'sync', '--once', '--config', ws.config], { stdio: 'ignore' });
+      const exited = new Promise((r) => victim.once('exit', r));
+      await until(async () => ((await redis.exists(sourceLockKey(ws.prefix, 'hr'))) ? true : undefined), 30_000, { intervalMs: 10 });
+      victim.kill('SIGKILL');
+      await exited;
+      expect(await redis.exists(sourceLockKey(ws.prefix, 'hr'))).toBe(1); // left behind, 60 s TTL
+      const started = Date.now();
+      const next = await idsync('sync', '--config', ws.config, '--once');
+      expect(next.stderr).toBe('');
+      expect(next.code).toBe(0);
+      expect(next.stdout).toMatch(/^hr: run \S+ applied \(20000 seen/m);
+      expect(Date.now() - started).toBeLessThan(50_000);
+    } finally {
+      await deletePrefix(redis, ws.prefix);
+      redis.disconnect();
+    }
   });
 });
