@@ -26,10 +26,3 @@ export function redactDeep<T>(value: T, depth = 6): T {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, depth - 1);
   return out as T;
 }
-
-/** An error whose message (and stack) no longer carries URL credentials. */
-export function scrubError<E extends Error>(err: E): E {
-  err.message = redactCredentials(err.message);
-  if (err.stack) err.stack = redactCredentials(err.stack);
-  return err;
-}
