@@ -18,8 +18,11 @@ export interface LockHolder {
 export interface HeldLock {
   readonly key: string;
   readonly holder: LockHolder;
+  readonly ttlMs: number;
   /** true only while Redis still records this holder's token (checked in Redis, not cached) */
   stillHeld(): Promise<boolean>;
+  /** ms until the lock expires, or 0 when this holder no longer has it */
+  remainingMs(): Promise<number>;
   release(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ function holderOf(raw: string | null): LockHolder | null {
 const TOKEN_IS = `local v = redis.call('get', KEYS[1]) if not v then return 0 end local ok, h = pcall(cjson.decode, v) if not ok or type(h) ~= 'table' or h.token ~= ARGV[1] then return 0 end`;
 const RELEASE = `${TOKEN_IS} return redis.call('del', KEYS[1])`;
 const EXTEND = `${TOKEN_IS} return redis.call('pexpire', KEYS[1], ARGV[2])`;
-const HELD = `${TOKEN_IS} return 1`;
+const REMAINING = `${TOKEN_IS} return redis.call('pttl', KEYS[1])`;
 // ARGV: holder JSON without fence, ttl, expected current value ('' = key must be absent)
 const ACQUIRE = `
 local cur = redis.call('get', KEYS[1])
@@ -91,13 +94,16 @@ export async function acquireLock(redis: Redis, key: string, ttlMs = 60_000): Pr
 function held(redis: Redis, key: string, holder: LockHolder, ttlMs: number): HeldLock {
   const timer = setInterval(() => {
     redis.eval(EXTEND, 1, key, holder.token, String(ttlMs)).catch(() => undefined);
-  }, Math.max(1000, Math.floor(ttlMs / 3)));
+  }, Math.max(100, Math.floor(ttlMs / 3))); // a third of the TTL: a healthy holder never drops below two thirds
   timer.unref();
+  const remainingMs = async () => Math.max(0, Number(await redis.eval(REMAINING, 1, key, holder.token)));
   return {
     key,
     holder,
+    ttlMs,
+    remainingMs,
     async stillHeld() {
-      return (await redis.eval(HELD, 1, key, holder.token)) === 1;
+      return (await remainingMs()) > 0;
     },
     async release() {
       clearInterval(timer);

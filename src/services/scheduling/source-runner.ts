@@ -29,10 +29,14 @@ export function sourceLockKey(prefix: string, source: string): string {
   return `${prefix}:lock:source:${source}`;
 }
 
-/** The fencing check: asks Redis, right before a commit, whether this run's token still holds the lock. */
+/**
+ * The fencing check: asks Redis, right before a commit, whether this run's token still holds the
+ * lock with a quarter of its TTL left. Renewal keeps a healthy holder above two thirds, so a lock
+ * about to expire (renewals failing) is treated as lost rather than raced against the expiry.
+ */
 export function fencedCommitGuard(lock: HeldLock, source: string): CommitGuard {
   return async () => {
-    if (!(await lock.stillHeld())) throw new LockLostError(source, lock.holder.fence);
+    if ((await lock.remainingMs()) < lock.ttlMs / 4) throw new LockLostError(source, lock.holder.fence);
   };
 }
 
