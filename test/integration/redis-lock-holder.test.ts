@@ -12,7 +12,7 @@ import { systemClock } from '../../src/ports/clock';
 import { fenceKey, readHolder, tryAcquireLock } from '../../src/redis/lock';
 import { processStartTime } from '../../src/redis/holder-liveness';
 import { departmentGroupsPolicy } from '../../src/services/policy/department-groups';
-import { runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
+import { fencedCommitGuard, LockLostError, runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
 import { SyncService, silentLogger } from '../../src/services/sync';
 import { openStore } from '../../src/storage';
 import { hrCsv } from '../helpers/cli';
@@ -108,6 +108,18 @@ describe('source lock holder record', () => {
 });
 
 describe('fencing', () => {
+  it('refuses a commit once the lock is gone or about to expire, and allows it while renewed', async () => {
+    const key = `${prefix}:guard`;
+    const { lock } = await tryAcquireLock(redis, key, 4000);
+    const guard = fencedCommitGuard(lock!, 'hr');
+    await expect(guard()).resolves.toBeUndefined();
+    await redis.pexpire(key, 500); // as if renewals had failed for most of the TTL
+    await expect(guard()).rejects.toBeInstanceOf(LockLostError);
+    await redis.del(key);
+    await expect(guard()).rejects.toThrow('source hr: this run (fence');
+    await lock!.release();
+  });
+
   it('refuses every commit of a holder paused (SIGSTOP) past its TTL after another run took over', async () => {
     const storePath = join(dir, 'fence.db');
     const staleCsv = join(dir, 'stale.csv');
