@@ -11,6 +11,7 @@ import { registerSyncCommand } from './commands/sync';
 import { registerUserCommands } from './commands/user';
 import { registerDaemonCommand } from './commands/run';
 import { registerExtensionCommands } from './commands/extensions';
+import { redactCredentials } from '../util/redact';
 
 export function buildProgram(o: Output = stdio): Command {
   const program = new Command('idsync')
@@ -49,15 +50,15 @@ function exitCodeOf(err: unknown, o: Output): number {
     return 2;
   }
   if (err instanceof CliFailure) {
-    o.err(`idsync: ${err.message}`);
+    o.err(`idsync: ${redactCredentials(err.message)}`);
     return err.exitCode;
   }
   if (err instanceof ConfigError) {
-    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${redactCredentials(p.message)}`);
     o.err(`idsync: ${err.file} is not a valid configuration (${err.problems.length} problem(s)).`);
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
-  o.err(`idsync: ${message.replace(/\n[\s\S]*/, '')}`);
+  o.err(`idsync: ${redactCredentials(message.replace(/\n[\s\S]*/, ''))}`);
   return 1;
 }

@@ -33,12 +33,16 @@ export function registerSyncCommand(program: Command, o: Output): void {
           const stopPublishing = redis ? publishCommits(ctx.store, redis.client, ctx.loaded.config.redis.prefix, () => undefined) : () => undefined;
           const outcomes = await engine.runSources({ only: opts.source, dryRun: !!opts.dryRun });
           let failed = 0;
+          const skipped: string[] = [];
           for (const out of outcomes) {
             if (opts.dryRun && out.ran) for (const line of out.report.plan ?? []) o.out(line);
             o.out(describeOutcome(out));
             if (out.ran && (out.report.status === 'failed' || out.report.status === 'incomplete')) failed++;
+            if (!out.ran) skipped.push(out.reason);
           }
           stopPublishing();
+          // a skipped run did not run: a cron job or timer must not count it as done
+          if (skipped.length > 0) throw new CliFailure(`not run: ${skipped.join('; ')}.`);
           if (failed > 0) throw new CliFailure(`${failed} source run(s) did not complete; access was not removed from anyone.`);
         } finally {
           await redis?.close();

@@ -138,7 +138,7 @@ export const ldapSchema = z
     /** CredentialStore SQLite file when the store is not SQLite (defaults to the store's file) */
     credentialsPath: z.string().min(1).optional(),
   })
-  .passthrough()
+  .strict()
   .superRefine((cfg, ctx) => {
     const needsTls = cfg.listen.some((u) => u.toLowerCase().startsWith('ldaps:'));
     const hasTls = cfg.tls && (cfg.tls.cert || cfg.tls.certFile) && (cfg.tls.key || cfg.tls.keyFile);
