@@ -8,6 +8,7 @@ command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 /usr/bin/python3 -c 'import ldap3' >/dev/null 2>&1 || need+=(python3-ldap3)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/systemd-analyze ] || need+=(systemd)   # the unit file's security and verify tests
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
