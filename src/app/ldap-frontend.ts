@@ -5,6 +5,7 @@ import { StoreDirectoryView } from '../ldap/view';
 import { changeChannel } from './change-feed';
 import { openCredentialStore } from '../ldap/auth/commands';
 import type { OptionalServiceDeps } from './optional-services';
+import { ldapListenersCheck } from '../observability/listener-checks';
 
 export interface LdapFrontend {
   addresses: string[];
@@ -34,6 +35,7 @@ export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<Ldap
   const server = await startLdapServer({ config: ldap, view, credentials, log });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
+  deps.health.add(ldapListenersCheck(addresses));
   log.info({ addresses, entries: view.current().entryCount }, 'LDAP frontend listening');
   return { addresses, reloadTls: () => server.reloadTls() };
 }
