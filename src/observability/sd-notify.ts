@@ -41,6 +41,7 @@ export function openSystemdNotifier(env: Env, log: Log): ServiceNotifier {
   return new SdNotifier(socket, path, watchdogIntervalMs(env), log);
 }
 
+/** loaded on demand: a native addon that failed to build turns notifications off, not the daemon */
 function openSocket(log: Log): DgramSocket | null {
   try {
     const dgram = createRequire(__filename)('unix-dgram') as { createSocket(type: 'unix_dgram'): DgramSocket };
