@@ -30,6 +30,10 @@ export function watchdogIntervalMs(env: Env, pid = process.pid): number | null {
 /** A notifier for $NOTIFY_SOCKET, or a silent one when the daemon does not run under systemd. */
 export function openSystemdNotifier(env: Env, log: Log): ServiceNotifier {
   const path = env.NOTIFY_SOCKET;
+  const watchdogMs = watchdogIntervalMs(env);
+  // As sd_notify(unset_environment=1): children (a private redis-server speaks sd_notify too) must
+  // not talk to the manager on our behalf.
+  for (const k of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[k];
   if (!path) return silentNotifier;
   if (path.startsWith('@')) {
     // unix-dgram copies the address as a C string, so an abstract name (leading NUL) cannot reach it.
@@ -38,7 +42,7 @@ export function openSystemdNotifier(env: Env, log: Log): ServiceNotifier {
   }
   const socket = openSocket(log);
   if (!socket) return silentNotifier;
-  return new SdNotifier(socket, path, watchdogIntervalMs(env), log);
+  return new SdNotifier(socket, path, watchdogMs, log);
 }
 
 /** loaded on demand: a native addon that failed to build turns notifications off, not the daemon */

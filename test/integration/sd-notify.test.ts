@@ -55,6 +55,12 @@ describe('sd_notify adapter', () => {
     expect(watchdogIntervalMs({ WATCHDOG_USEC: 'soon' })).toBeNull();
   });
 
+  it('takes the notification variables out of the environment so child processes do not notify for it', () => {
+    const env: Record<string, string | undefined> = { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '1000000', WATCHDOG_PID: String(process.pid), PATH: '/bin' };
+    openSystemdNotifier(env, quiet).close();
+    expect(env).toEqual({ PATH: '/bin' });
+  });
+
   it('is silent without NOTIFY_SOCKET, and says why it is silent for an abstract socket name', () => {
     expect(openSystemdNotifier({}, quiet)).toBe(silentNotifier);
     expect(openSystemdNotifier({ NOTIFY_SOCKET: '@/org/freedesktop/systemd1/notify' }, quiet)).toBe(silentNotifier);
