@@ -17,6 +17,8 @@ import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
 import { startAdminServer, type AdminServer } from './server';
 import { adminSchema, parseListen } from './config';
+import type { Readiness } from '../observability/readiness';
+import { targetQueueCheck } from '../observability/target-checks';
 
 export function parseTargets(config: Config): TargetConfig[] {
   return config.targets.map((t) => targetSchema.parse(t));
@@ -44,6 +46,8 @@ export interface ProvisioningDaemonDeps {
   /** source-run allowance for `POST /v1/runs/:id/allow`; target runs are handled here */
   allowSourceRun?(runId: string, actor: string): Promise<unknown>;
   clock?: Clock;
+  /** readiness checks: each target's queue is added here; the admin API reports them all */
+  health?: Readiness;
 }
 
 export interface ProvisioningDaemon {
@@ -58,6 +62,8 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
   const connectors = openTargetConnectors(targets);
   const service = new ProvisioningService({ store: d.store, redis: d.redis, prefix: d.config.redis.prefix, targets, connectors, clock, log: d.log });
   await service.start();
+  const queues = { quarantined: (t: string) => !!service.health.get(t)?.quarantined, depth: (t: string) => service.queue.depth(t) };
+  for (const t of targets) d.health?.add(targetQueueCheck(d.store, queues, t.name, () => clock.now()));
   let admin: AdminServer | null = null;
   if (d.config.admin) {
     const cfg = adminSchema.parse(d.config.admin);
@@ -75,8 +81,9 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
         if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
         return d.allowSourceRun(runId, actor);
       },
-      health: async () => health(service),
-      metrics: () => service.metricsText(),
+      health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
+      ready: d.health ? () => d.health!.report() : undefined,
+      metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),
     });
     d.log.info({ address: admin.address }, 'admin API listening');
   }

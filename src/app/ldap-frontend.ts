@@ -8,6 +8,7 @@ import { RedisFailureCounter } from '../redis/failure-counter';
 import type { OptionalServiceDeps } from './optional-services';
 import { compileGroupNesting } from '../domain/roles/nesting';
 import { ensureDeclaredGroups } from '../services/policy/declared-groups';
+import { ldapListenersCheck } from '../observability/listener-checks';
 
 export interface LdapFrontend {
   addresses: string[];
@@ -47,6 +48,7 @@ export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<Ldap
   const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
+  deps.health.add(ldapListenersCheck(addresses));
   log.info({ addresses, entries: view.current().entryCount }, 'LDAP frontend listening');
   return { addresses, reloadTls: () => server.reloadTls() };
 }

@@ -4,6 +4,7 @@ import type { IdentityStore } from '../ports/identity-store';
 import type { RedisHandle } from '../redis/connection';
 import type { Logger } from '../observability/logger';
 import type { Closer } from './closer';
+import type { Readiness } from '../observability/readiness';
 import { startLdapFrontend } from './ldap-frontend';
 
 export interface OptionalServiceDeps {
@@ -12,6 +13,8 @@ export interface OptionalServiceDeps {
   redis: RedisHandle;
   log: Logger;
   closer: Closer;
+  /** readiness checks the admin API reports; components add theirs as they start */
+  health: Readiness;
 }
 
 export interface OptionalServices {

@@ -29,6 +29,7 @@ export async function startProvisioning(deps: OptionalServiceDeps, engine: Engin
     sync: engine.sync,
     sources: [...engine.sources.values()],
     allowSourceRun: (runId, actor) => engine.allowRun(runId, actor),
+    health: deps.health,
   });
   deps.closer.add('provisioning', () => daemon.close());
   // Intents committed by another process (`idsync sync --once`, another instance) are sent at once.
