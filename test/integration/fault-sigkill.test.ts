@@ -142,7 +142,6 @@ describe('worker killed with SIGKILL (real Redis, SQLite store, child processes)
       expect(account.active).toBe(p.state === 'active');
       if (p.state === 'active') expect(account.attributes.title).toBe(p.attributes.title);
     }
-    // eslint-disable-next-line no-console
     console.log(`SIGKILL fault test: ${kills} kills over ${phase} phases, ${intents.length} intents, ${people.length} people, ${(elapsed / 1000).toFixed(1)} s`);
   });
 });
