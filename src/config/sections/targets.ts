@@ -30,6 +30,7 @@ import { z } from 'zod';
 const nameRe = /^[a-z][a-z0-9_-]*$/i;
 
 import { DEFAULT_TARGET_ATTRIBUTES } from '../../domain/provisioning/desired';
+import type { RoleConfig as DomainRoleConfig } from '../../domain/roles/types';
 
 export { DEFAULT_TARGET_ATTRIBUTES };
 
@@ -96,6 +97,9 @@ export const roleSchema = z
   .strict();
 
 export type RoleConfig = z.infer<typeof roleSchema>;
+// The domain declares the shape it compiles; this line fails to compile if the schema drifts from it.
+const _parsedRoleFitsDomain = (r: RoleConfig): DomainRoleConfig => r;
+void _parsedRoleFitsDomain;
 
 export const rolesSchema = z.array(roleSchema).default([]);
 
