@@ -8,10 +8,10 @@ import type { IdentityStore } from '../ports/identity-store';
 import type { TargetConnector } from '../ports/target-connector';
 import { systemClock, type Clock } from '../ports/clock';
 import { openTarget } from '../connectors/targets';
-import '../connectors/targets/fake';
 import { createRolePolicy } from '../domain/roles';
 import { createIntentPlanner } from '../domain/provisioning';
-import { ProvisioningService, type ProvisioningLogger } from '../services/provisioning/service';
+import { ProvisioningService } from '../services/provisioning/service';
+import type { Logger } from '../ports/logger';
 import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
 import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
@@ -37,7 +37,7 @@ export interface ProvisioningDaemonDeps {
   store: IdentityStore;
   /** a connection with maxRetriesPerRequest: null (BullMQ) */
   redis: Redis;
-  log: ProvisioningLogger;
+  log: Logger;
   /** SyncService and sources for resync; the engine's */
   sync: ResyncDeps['sync'];
   sources: ResyncDeps['sources'];

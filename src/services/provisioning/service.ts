@@ -6,6 +6,7 @@ import type { TargetConfig } from '../../config/sections/targets';
 import type { ProvisionJob } from '../../ports/change-queue';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { IdentityStore } from '../../ports/identity-store';
+import { silentLogger, type Logger } from '../../ports/logger';
 import type { TargetConnector } from '../../ports/target-connector';
 import { PRIORITY_REVOKE } from '../../domain/provisioning/planner';
 import { BullChangeQueue } from '../../queue/bullmq-queue';
@@ -17,13 +18,6 @@ import { TargetHealth } from './quarantine';
 import { reconcileTarget, type ReconcileReport } from './reconcile';
 import cron, { type ScheduledTask } from 'node-cron';
 
-export interface ProvisioningLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-const quietLog: ProvisioningLogger = { info() {}, warn() {}, error() {} };
 
 export interface ProvisioningOptions {
   store: IdentityStore;
@@ -33,7 +27,7 @@ export interface ProvisioningOptions {
   targets: TargetConfig[];
   connectors: Map<string, TargetConnector>;
   clock?: Clock;
-  log?: ProvisioningLogger;
+  log?: Logger;
   /** run workers in this process (default true) */
   workers?: boolean;
   /** dispatch on every store commit in this process (default true) */
@@ -59,12 +53,12 @@ export class ProvisioningService {
   private unsubscribe: (() => void) | null = null;
   private closing: Promise<void> | null = null;
   private readonly clock: Clock;
-  private readonly log: ProvisioningLogger;
+  private readonly log: Logger;
   private readonly targets: Map<string, TargetConfig>;
 
   constructor(private o: ProvisioningOptions) {
     this.clock = o.clock ?? systemClock;
-    this.log = o.log ?? quietLog;
+    this.log = o.log ?? silentLogger;
     this.targets = new Map(o.targets.map((t) => [t.name, t]));
     this.queue = new BullChangeQueue({ connection: o.redis, prefix: o.prefix, retries: (t) => this.targetOf(t).retries });
     this.dispatcher = new Dispatcher({

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Logger } from '../../observability/logger';
+import type { Logger } from '../../ports/logger';
 
 export interface ScheduledJob {
   name: string;
