@@ -17,7 +17,7 @@ import { FakeSource } from '../src/connectors/sources/fake/fake-source';
 import { openTarget } from '../src/connectors/targets';
 import { createRolePolicy } from '../src/domain/roles';
 import { createIntentPlanner } from '../src/domain/provisioning';
-import { passwordSetCommand } from '../src/ldap/auth/commands';
+import { passwordSetCommand } from '../src/cli/commands/credentials';
 import { startLdapServer } from '../src/ldap/server';
 import { StoreDirectoryView } from '../src/ldap/view';
 import { systemClock } from '../src/ports/clock';

@@ -1,7 +1,9 @@
-// Composition root: configuration -> adapters -> services. SIGTERM -> close() in reverse order.
+// The daemon's start: configuration -> adapters -> services, assembled from src/app (the composition
+// root the CLI commands use too). SIGTERM -> close() in reverse order.
 import { registerBuiltInValidators } from './config/built-in-validators';
 import { loadConfig, type LoadedConfig } from './config/loader';
-import { createLogger, type Logger } from './observability/logger';
+import { createLogger } from './observability/logger';
+import type { Logger } from './ports/logger';
 import type { RedisHandle } from './redis/connection';
 import { connectConfiguredRedis, openAuditedStore } from './app/infrastructure';
 import { buildEngine, type Engine } from './app/engine';
@@ -9,8 +11,8 @@ import { Scheduler } from './services/scheduling/scheduler';
 import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
-import { accessRules, startProvisioning } from './app/provisioning';
-import { publishCommits } from './app/change-feed';
+import { startProvisioning } from './app/provisioning';
+import { changeChannel, publishCommits, redisChangeFeed } from './change-feed';
 
 export interface Daemon {
   loaded: LoadedConfig;
@@ -41,10 +43,13 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const redis = await connectConfiguredRedis(loaded);
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
-    const unpublish = publishCommits(store, redis.client, config.redis.prefix, (err) => log.warn({ err: err.message }, 'change publish failed'));
+    const changes = redisChangeFeed(redis.client, changeChannel(config.redis.prefix), log.child({ component: 'change-feed' }));
+    closer.add('change feed', () => changes.close());
+    await changes.listen();
+    const unpublish = publishCommits(store, changes, log);
     closer.add('change publisher', () => unpublish());
-    const deps = { loaded, store, redis, log, closer };
-    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, ...accessRules(config) });
+    const deps = { loaded, store, redis, log, closer, changes };
+    const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
     const optional = await startOptionalServices(deps);

@@ -10,7 +10,7 @@ import { createRolePolicy } from '../../src/domain/roles';
 import { createIntentPlanner } from '../../src/domain/provisioning';
 import { systemClock } from '../../src/ports/clock';
 import { startAdminServer, type AdminServer } from '../../src/admin/server';
-import { callAdmin } from '../../src/admin/client';
+import { callAdmin } from '../../src/cli/admin-client';
 import { parseListen, type ListenAddress } from '../../src/admin/config';
 import { resyncUser, type ResyncResult } from '../../src/services/provisioning/resync';
 import { listDeadLetters, retryDeadLetters } from '../../src/services/provisioning/dead-letters';

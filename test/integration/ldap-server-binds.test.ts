@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { Client } from 'ldapts';
 import { ManualClock } from '../../src/ports/clock';
-import { mfaEnrollCommand, passwordSetCommand } from '../../src/ldap/auth/commands';
+import { mfaEnrollCommand, passwordSetCommand } from '../../src/cli/commands/credentials';
 import { argon2Hasher } from '../../src/ldap/auth/passwords';
 import { timeStepAt, totpCode } from '../../src/ldap/auth/totp';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';
