@@ -34,6 +34,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { startScimServer } from '../test/fakes/scim-server';
 import { startWebhookReceiver } from '../test/fakes/webhook-receiver';
 import { deletePrefix } from '../src/redis/keys';
+import { bullTransport } from '../src/queue/transport';
 
 interface Peers {
   scim: { url: string; token: string };
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
     const disabledAt = new Map<string, Map<string, number>>(targets.map((t) => [t.name, new Map()]));
     const service = new ProvisioningService({
-      store, redis, prefix, targets, connectors, sweepIntervalMs: 5000, staleAfterMs: 10000,
+      store, transport: bullTransport(redis, prefix, silentLogger), targets, connectors, sweepIntervalMs: 5000, staleAfterMs: 10000,
       onApplied: (o) => {
         if (o.plan.action === 'disable') disabledAt.get(o.target)!.set(o.identityId, Date.now());
       },

@@ -8,6 +8,7 @@ import type { RedisHandle } from './redis/connection';
 import { connectConfiguredRedis, openAuditedStore } from './app/infrastructure';
 import { buildEngine, type Engine } from './app/engine';
 import { Scheduler } from './services/scheduling/scheduler';
+import { nodeCron } from './cron/node-cron';
 import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
@@ -53,7 +54,7 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
     const optional = await startOptionalServices(deps);
-    const scheduler = new Scheduler(log);
+    const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
     const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => runAndLog(engine, s.name, log) }));
     for (const job of jobs) scheduler.add(job);

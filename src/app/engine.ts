@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../ports/clock';
 import { openSource } from '../connectors/sources';
 import { SyncService, type RunReport } from '../services/sync';
 import { runSourceLocked } from '../services/scheduling/source-runner';
+import { redisLocks } from '../redis/lock';
 import type { Logger } from '../ports/logger';
 import { accessRules, type AccessRules } from './rules';
 
@@ -63,7 +64,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
       if (!dryRun) throw new Error('a sync run needs Redis for its cross-instance lock');
       return { source: name, ran: true, report: await run(entry.connector, entry.cfg, { dryRun }) };
     }
-    const res = await runSourceLocked({ redis: opts.redis, keyPrefix, run }, entry.connector, entry.cfg, { dryRun });
+    const res = await runSourceLocked({ locks: redisLocks(opts.redis), keyPrefix, run }, entry.connector, entry.cfg, { dryRun });
     return { source: name, ...res };
   }
 

@@ -9,6 +9,8 @@ import type { TargetConnector } from '../ports/target-connector';
 import { systemClock, type Clock } from '../ports/clock';
 import { openTarget } from '../connectors/targets';
 import { ProvisioningService } from '../services/provisioning/service';
+import { bullTransport } from '../queue/transport';
+import { nodeCron } from '../cron/node-cron';
 import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
 import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
@@ -46,7 +48,7 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
   const clock = d.clock ?? systemClock;
   const targets = parseTargets(d.config);
   const connectors = openTargetConnectors(targets, d.log);
-  const service = new ProvisioningService({ store: d.store, redis: d.redis, prefix: d.config.redis.prefix, targets, connectors, clock, log: d.log });
+  const service = new ProvisioningService({ store: d.store, transport: bullTransport(d.redis, d.config.redis.prefix, d.log), cron: nodeCron, targets, connectors, clock, log: d.log });
   await service.start();
   let admin: AdminServer | null = null;
   if (d.config.admin) {

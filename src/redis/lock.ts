@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import type { Locks } from '../ports/lock';
 
 // Compare-and-delete / compare-and-extend: only the holder's token may release or renew the lock.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -29,4 +30,9 @@ export async function acquireLock(redis: Redis, key: string, ttlMs = 60_000): Pr
       await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     },
   };
+}
+
+/** The Locks port over this Redis. */
+export function redisLocks(redis: Redis, ttlMs?: number): Locks {
+  return { acquire: (key) => acquireLock(redis, key, ttlMs) };
 }

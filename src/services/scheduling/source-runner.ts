@@ -1,10 +1,9 @@
-import type Redis from 'ioredis';
 import type { SourceConnector } from '../../ports/source-connector';
 import type { SourceConfig } from '../../config/sections/sources';
-import { acquireLock } from '../../redis/lock';
+import type { Locks } from '../../ports/lock';
 
 export interface SourceRunDeps<R> {
-  redis: Redis;
+  locks: Locks;
   keyPrefix: string;
   run: (connector: SourceConnector, cfg: SourceConfig, opts: { dryRun: boolean }) => Promise<R>;
 }
@@ -26,7 +25,7 @@ export async function runSourceLocked<R>(
   opts: { dryRun: boolean },
 ): Promise<LockedRunResult<R>> {
   if (opts.dryRun) return { ran: true, report: await deps.run(connector, cfg, opts) };
-  const lock = await acquireLock(deps.redis, sourceLockKey(deps.keyPrefix, cfg.name));
+  const lock = await deps.locks.acquire(sourceLockKey(deps.keyPrefix, cfg.name));
   if (!lock) return { ran: false, reason: `source ${cfg.name} is already being synchronised by another run` };
   try {
     return { ran: true, report: await deps.run(connector, cfg, opts) };
