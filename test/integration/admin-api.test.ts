@@ -101,6 +101,16 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     expect(audit).toEqual(expect.arrayContaining(['identity.update', 'target.update']));
   });
 
+  it('resync reports the source change it applied, not "unchanged"', async () => {
+    const person = await ada();
+    source.setRecords([{ ...rows[0], title: 'Principal Engineer' }, rows[1]]);
+    const res = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: person.username });
+    expect(res.status).toBe(200);
+    expect(res.body.sources).toEqual([{ source: 'hr', status: `applied: ~ ${person.username} title: Lead Engineer -> Principal Engineer` }]);
+    const again = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: person.username });
+    expect(again.body.sources).toEqual([{ source: 'hr', status: 'unchanged' }]);
+  });
+
   it('answers 404 for an unknown person and 400 for a bad body', async () => {
     expect((await callAdmin(listen, TOKEN, 'POST', '/v1/resync', { user: 'nobody' })).status).toBe(404);
     expect((await callAdmin(listen, TOKEN, 'POST', '/v1/resync', { user: 1 })).status).toBe(400);
