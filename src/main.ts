@@ -38,10 +38,10 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
   const log = opts.log ?? createLogger(config.logging.level);
   const closer = new Closer();
   try {
-    const audited = await openAuditedStore(loaded);
+    const audited = await openAuditedStore(loaded, log);
     closer.add('store and audit sinks', () => audited.close());
     const store = audited.store;
-    const redis = await connectConfiguredRedis(loaded);
+    const redis = await connectConfiguredRedis(loaded, log);
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
     const changes = redisChangeFeed(redis.client, changeChannel(config.redis.prefix), log.child({ component: 'change-feed' }));

@@ -82,7 +82,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     },
     allowRun: (runId, actor) => sync.allowRun(runId, { kind: 'helpdesk', id: actor }),
     async close() {
-      for (const { connector } of sources.values()) await connector.close?.().catch(() => undefined);
+      for (const { cfg, connector } of sources.values()) await connector.close?.().catch((err: Error) => ctx.log.warn({ source: cfg.name, err: err.message }, 'closing a source failed'));
     },
   };
 }

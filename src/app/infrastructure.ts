@@ -7,6 +7,7 @@ import { openStore } from '../storage';
 import { withAuditExport } from '../storage/audit-exporting-store';
 import { WinstonAuditSink } from '../observability/audit-export';
 import { connectRedis, type RedisHandle } from '../redis/connection';
+import type { Logger } from '../ports/logger';
 
 export interface AuditedStore {
   /** the store, decorated so committed audit records reach the configured sinks */
@@ -15,25 +16,25 @@ export interface AuditedStore {
   close(): Promise<void>;
 }
 
-export async function openAuditedStore({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>): Promise<AuditedStore> {
-  const sink = new WinstonAuditSink(config.audit.sinks, baseDir);
+export async function openAuditedStore({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>, log?: Logger): Promise<AuditedStore> {
+  const sink = new WinstonAuditSink(config.audit.sinks, baseDir, (err) => log?.error({ component: 'audit-export', err: err.message }, 'audit sink failed'));
   let raw: IdentityStore;
   try {
     raw = await openStore(config.store, { baseDir });
   } catch (err) {
-    await sink.close().catch(() => undefined);
+    await sink.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the audit sinks failed'));
     throw err;
   }
   return {
     store: withAuditExport(raw, sink),
     async close() {
-      await raw.close().catch(() => undefined);
-      await sink.close().catch(() => undefined);
+      await raw.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the store failed'));
+      await sink.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the audit sinks failed'));
     },
   };
 }
 
-export function connectConfiguredRedis({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>): Promise<RedisHandle> {
+export function connectConfiguredRedis({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>, log?: Logger): Promise<RedisHandle> {
   const { url, autoStart, dataDir } = config.redis;
-  return connectRedis({ url, autoStart, dataDir: resolve(baseDir, dataDir) });
+  return connectRedis({ url, autoStart, dataDir: resolve(baseDir, dataDir), log });
 }

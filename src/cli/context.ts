@@ -26,7 +26,7 @@ export function loadCliConfig(file: string): LoadedConfig {
 export async function openContext(file: string, level = 'silent'): Promise<CliContext> {
   const loaded = loadCliConfig(file);
   const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? level, process.stderr);
-  const { store, close } = await openAuditedStore(loaded);
+  const { store, close } = await openAuditedStore(loaded, log);
   return { loaded, store, log, close };
 }
 

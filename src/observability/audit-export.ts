@@ -34,14 +34,15 @@ function transportFor(sink: SinkConfig, baseDir: string): Transport {
 export class WinstonAuditSink implements AuditSink {
   private logger: winston.Logger;
 
-  constructor(sinks: SinkConfig[], baseDir: string) {
+  constructor(sinks: SinkConfig[], baseDir: string, onError: (err: Error) => void = () => undefined) {
     this.logger = winston.createLogger({
       level: 'info',
       transports: sinks.map((s) => transportFor(s, baseDir)),
       exitOnError: false,
     });
-    // A sink that fails (disk full, syslog down) must not take provisioning down with it.
-    this.logger.on('error', () => undefined);
+    // A sink that fails (disk full, syslog down) must not take provisioning down with it: it is
+    // reported to the operational log, and the store keeps the record.
+    this.logger.on('error', (err: Error) => onError(err));
   }
 
   write(record: AuditRecord): void {

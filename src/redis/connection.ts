@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { within } from '../util/time';
+import type { Logger } from '../ports/logger';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -18,6 +19,8 @@ export interface RedisConfig {
   autoStart: boolean;
   /** where a private redis-server keeps its socket and append-only file */
   dataDir: string;
+  /** errors of the connection once it is up (drops, reconnects) are logged here */
+  log?: Logger;
 }
 
 export interface RedisHandle {
@@ -35,6 +38,8 @@ const BASE_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyChec
 
 async function tryConnect(options: RedisOptions, timeoutMs = 1500): Promise<Redis | null> {
   const client = new Redis({ ...options, retryStrategy: () => null, connectTimeout: timeoutMs });
+  // While probing, a failure is this function's answer (null), which the caller reports; without a
+  // listener ioredis would raise it as an unhandled 'error' event. handle() replaces the listener.
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -110,7 +115,7 @@ export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
       client.disconnect();
       throw err;
     });
-    return handle(client, options, null, cfg.url);
+    return handle(client, options, null, cfg.url, cfg.log);
   }
   if (!cfg.autoStart) {
     throw new RedisUnavailableError(
@@ -124,12 +129,14 @@ export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
     child.kill('SIGTERM');
     throw new RedisUnavailableError(`the private redis-server at ${socket} does not answer`);
   }
-  return handle(priv, privOptions, child, `unix:${socket}`);
+  return handle(priv, privOptions, child, `unix:${socket}`, cfg.log);
 }
 
-function handle(client: Redis, options: RedisOptions, child: ChildProcess | null, describe: string): RedisHandle {
-  // After a successful connect, reconnect on drops instead of giving up.
+function handle(client: Redis, options: RedisOptions, child: ChildProcess | null, describe: string, log?: Logger): RedisHandle {
+  // After a successful connect, reconnect on drops instead of giving up, and say so in the log.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
+  client.removeAllListeners('error');
+  client.on('error', (err: Error) => log?.warn({ component: 'redis', err: err.message }, 'redis connection error; reconnecting'));
   let closed = false;
   return {
     client,

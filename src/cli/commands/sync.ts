@@ -28,7 +28,7 @@ export function registerSyncCommand(program: Command, o: Output): void {
       if (!opts.once) throw new UsageError('sync runs sources once and exits: add --once (the daemon, `idsync run`, runs them on their schedules).');
       const dryRun = !!opts.dryRun;
       await withContext(opts.config, async (ctx) => {
-        const redis = dryRun ? null : await connectConfiguredRedis(ctx.loaded);
+        const redis = dryRun ? null : await connectConfiguredRedis(ctx.loaded, ctx.log);
         try {
           const engine = buildEngine(ctx, { redis: redis?.client ?? null });
           // Running daemons refresh their LDAP view and send intents within a second through this feed.
