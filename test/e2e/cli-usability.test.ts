@@ -80,15 +80,17 @@ describe('idsync resync without a daemon', () => {
     expect(nobody).toMatchObject({ code: 1, stderr: 'idsync: no identity with username, employee id or mail "nobody"; nothing was done.\n' });
   });
 
-  it('--dry-run plans with the rules the daemon applies (department groups included): nothing to change after a sync', async () => {
+  it('--dry-run plans with the rules the daemon applies (department groups included)', async () => {
     const ws = workspace(target);
     ws.writeCsv(people);
     expect((await idsync('sync', '--config', ws.config, '--once')).code).toBe(0);
+    ws.writeCsv([{ ...people[0], title: 'Principal Engineer' }, people[1]]);
     const r = await idsync('resync', '--config', ws.config, '--user', 'alovelace', '--dry-run', '--json');
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
-    // a different rule set would plan to take the department group away again
-    expect(plan.sources).toEqual([{ source: 'hr', status: 'unchanged' }]);
+    // only the title: planning without the daemon's department-groups rule would also take the
+    // department group away ("~ alovelace -group engineering")
+    expect(plan.sources).toEqual([{ source: 'hr', status: '~ alovelace title: Engineer -> Principal Engineer' }]);
   });
 });
 
