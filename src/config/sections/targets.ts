@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-// Owned by provisioning (issue 4).
-//
 // targets:
 //   - name: gitea                 # letters, digits, "-" and "_"
 //     kind: scim                  # scim | ldap | entra | okta | webhook | fake (kind-specific fields pass through
