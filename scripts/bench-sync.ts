@@ -72,7 +72,10 @@ async function main(): Promise<void> {
   writeFileSync(csvPath, hrFile(people, false));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'idsync.db') });
   try {
-    const cfg: SourceConfig = sourceSchema.parse({ name: 'hr', kind: 'csv', path: csvPath });
+    // the bench measures the sync itself: the file is whole before it is read (no settle wait), and
+    // the 1% run (1,000 title changes at 100,000 people) is applied, not held as a mass change
+    const safety = { maxAttributeChanges: people };
+    const cfg: SourceConfig = sourceSchema.parse({ name: 'hr', kind: 'csv', path: csvPath, settleSeconds: 0, safety });
     const connector = openSource(cfg, { baseDir: dir });
     const identity = { uidNumberStart: 10000, gidNumberStart: 20000, defaultGroup: 'staff', usernameMaxLength: 20 };
     const sync = new SyncService({ store, clock: systemClock, policy: departmentGroupsPolicy, planner: noTargetsPlanner, identity, log: silentLogger, sources: [cfg] });

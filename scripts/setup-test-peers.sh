@@ -7,6 +7,7 @@ need=()
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 /usr/bin/python3 -c 'import ldap3' >/dev/null 2>&1 || need+=(python3-ldap3)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_authnz_ldap.so ] || need+=(apache2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

@@ -52,7 +52,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     log: ctx.log,
     sources: config.sources,
   });
-  const sources = new Map(config.sources.map((cfg) => [cfg.name, { cfg, connector: openSource(cfg, { baseDir }) }]));
+  const sources = new Map(config.sources.map((cfg) => [cfg.name, { cfg, connector: openSource(cfg, { baseDir, clock: opts.clock }) }]));
   const keyPrefix = config.redis.prefix;
 
   async function runSource(name: string, o: { dryRun?: boolean } = {}): Promise<SourceRunOutcome> {

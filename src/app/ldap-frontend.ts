@@ -3,6 +3,9 @@
 import { startLdapServer } from '../ldap/server';
 import { StoreDirectoryView } from '../ldap/view';
 import { openCredentialStore } from '../storage/credentials';
+import { RedisFailureCounter } from '../redis/failure-counter';
+import { compileGroupNesting } from '../domain/roles/nesting';
+import { ensureDeclaredGroups } from '../services/policy/declared-groups';
 import type { DaemonParts } from './parts';
 
 export interface LdapFrontend {
@@ -16,11 +19,19 @@ export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend
   const ldap = config.ldap;
   const log = deps.log.child({ component: 'ldap' });
   // Our own commits reach the view in-process; other instances' through the change feed.
+  const nestedGroups = compileGroupNesting(config.groups);
+  const created = await ensureDeclaredGroups(deps.store, config.groups, {
+    gidNumberStart: config.identity.gidNumberStart,
+    now: new Date().toISOString(),
+    actor: { kind: 'system', id: 'declared-groups' },
+  });
+  if (created.length) log.info({ groups: created }, 'declared groups created');
   const view = new StoreDirectoryView(deps.store, {
     baseDN: ldap.baseDN,
     serviceAccounts: ldap.serviceAccounts.map((s) => s.name),
     defaultGroup: config.identity.defaultGroup,
     mailDomain: config.identity.mailDomain,
+    nestedGroups,
     changes: deps.changes,
     log,
   });
@@ -28,8 +39,10 @@ export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend
   deps.closer.add('directory view', () => view.close());
   const credentials = await openCredentialStore(config, baseDir);
   deps.closer.add('credential store', () => credentials.close());
+  // Lockouts live in Redis so every instance sees them and a restart does not reset them.
+  const failures = new RedisFailureCounter(deps.redis.client, config.redis.prefix);
   // the server logs 'LDAP frontend listening' with its addresses; the view logged its size
-  const server = await startLdapServer({ config: ldap, view, credentials, log });
+  const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
   return { addresses, reloadTls: () => server.reloadTls() };

@@ -2,6 +2,7 @@ import { registerConfigValidator } from './validators';
 import type { ConfigProblem } from './errors';
 import { validateTargetConfig } from '../connectors/targets';
 import { validateRoles } from '../domain/roles/compile';
+import { validateGroupNesting } from '../domain/roles/nesting';
 
 let registered = false;
 
@@ -20,6 +21,7 @@ export function registerBuiltInValidators(): void {
   registered = true;
   registerConfigValidator((config) => config.targets.flatMap((t, i) => validateTargetConfig(t, `targets[${i}]`).map(splitProblem)));
   registerConfigValidator((config) => validateRoles(config.roles, config.targets.map((t) => t.name)));
+  registerConfigValidator((config) => validateGroupNesting(config.groups));
   registerConfigValidator((config) => {
     const seen = new Set<string>();
     return config.targets.flatMap((t, i) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditSchema, identitySchema, loggingSchema, redisSchema, storeSchema } from './sections/core';
 import { ldapSchema } from './sections/ldap';
 import { sourceSchema } from './sections/sources';
-import { rolesSchema, targetSchema } from './sections/targets';
+import { groupDeclarationsSchema, rolesSchema, targetSchema } from './sections/targets';
 import { adminSchema } from '../admin/config';
 
 export const configSchema = z
@@ -16,6 +16,7 @@ export const configSchema = z
     ldap: ldapSchema.optional(),
     targets: z.array(targetSchema).default([]),
     roles: rolesSchema,
+    groups: groupDeclarationsSchema,
     admin: adminSchema.optional(),
   })
   .strict()

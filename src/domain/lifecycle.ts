@@ -20,6 +20,11 @@ export function removesAccess(before: LifecycleState, after: LifecycleState): bo
   return false;
 }
 
+/** Whether moving from `before` to `after` gives access back (what reactivation limits count). */
+export function restoresAccess(before: LifecycleState, after: LifecycleState): boolean {
+  return after === 'active' && (before === 'suspended' || before === 'terminated');
+}
+
 /** The audit action of a state change. */
 export function transitionAction(before: LifecycleState, after: LifecycleState): string {
   if (before === 'terminated') return 'identity.rehire';

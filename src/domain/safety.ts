@@ -3,6 +3,10 @@ export interface SafetyLimits {
   maxRemovals: number;
   maxRemovalPercent: number;
   minPopulationRatio: number;
+  /** per attribute; absent in runs staged before these limits existed */
+  maxAttributeChanges?: number;
+  maxAttributeChangePercent?: number;
+  attributeChangeFloor?: number;
 }
 
 /**
@@ -17,12 +21,41 @@ export function populationCollapse(previous: number, current: number, limits: Sa
 
 /** Why a run that removes access from `removals` of `population` people must wait for a person, or null. */
 export function holdReason(removals: number, population: number, limits: SafetyLimits): string | null {
-  if (removals > limits.maxRemovals) {
-    return `run would terminate or suspend ${removals} people, more than the limit of ${limits.maxRemovals}`;
-  }
-  const percent = population > 0 ? (removals * 100) / population : 0;
-  if (percent > limits.maxRemovalPercent) {
-    return `run would terminate or suspend ${removals} of ${population} people (${percent.toFixed(1)}%), more than the limit of ${limits.maxRemovalPercent}%`;
+  return beyondLimit('terminate or suspend', removals, population, limits.maxRemovals, limits.maxRemovalPercent);
+}
+
+/**
+ * Giving access back to many people at once (a lost status column, an export that says everyone
+ * is active) is as suspect as taking it away, so reactivations and rehires meet the same limits.
+ */
+export function reactivationHoldReason(reactivations: number, population: number, limits: SafetyLimits): string | null {
+  return beyondLimit('reactivate or rehire', reactivations, population, limits.maxRemovals, limits.maxRemovalPercent);
+}
+
+/** How many people one run changes one attribute for; `cleared` of them lose its value. */
+export interface AttributeChangeCount {
+  attribute: string;
+  changed: number;
+  cleared: number;
+}
+
+/**
+ * Why changing one attribute for this many people must wait for a person, or null. Only a value
+ * that existed counts (changed or cleared): filling in an attribute nobody had takes nothing away.
+ * The percentage applies above a floor, because a few changes in a small source are no mass change.
+ */
+export function attributeHoldReason(c: AttributeChangeCount, population: number, limits: SafetyLimits): string | null {
+  const max = limits.maxAttributeChanges ?? Infinity;
+  const percentLimit = c.changed > (limits.attributeChangeFloor ?? 0) ? (limits.maxAttributeChangePercent ?? 100) : 100;
+  const what = `change attribute "${c.attribute}"${c.cleared ? ` (clearing it for ${c.cleared})` : ''} for`;
+  return beyondLimit(what, c.changed, population, max, percentLimit);
+}
+
+function beyondLimit(what: string, n: number, population: number, max: number, maxPercent: number): string | null {
+  if (n > max) return `run would ${what} ${n} people, more than the limit of ${max}`;
+  const percent = population > 0 ? (n * 100) / population : 0;
+  if (percent > maxPercent) {
+    return `run would ${what} ${n} of ${population} people (${percent.toFixed(1)}%), more than the limit of ${maxPercent}%`;
   }
   return null;
 }

@@ -37,6 +37,20 @@ export interface SearchQuery {
   filter: DirFilter;
 }
 
+/**
+ * The answer to an attribute value assertion on one entry (the Compare operation, RFC 4511 4.10):
+ * the entry holds a matching value, holds the attribute without one, or cannot be asked.
+ */
+export type AssertionOutcome =
+  | 'true'
+  | 'false'
+  | 'noSuchObject'
+  | 'invalidDNSyntax'
+  | 'noSuchAttribute'
+  | 'undefinedAttributeType'
+  | 'inappropriateMatching'
+  | 'invalidAttributeSyntax';
+
 /** Who a bind DN belongs to, if anyone. The server checks passwords; the snapshot only knows who. */
 export type BindSubject =
   | { kind: 'service'; name: string; dn: string }
@@ -76,6 +90,8 @@ export interface DirectorySnapshot {
    */
   searchEncoded?(query: SearchQuery, selection: AttributeSelection): EncodedSearch | null;
   bindSubject(dn: string): BindSubject | undefined;
+  /** Does the entry at `dn` hold `value` for `attributeDesc`, by the attribute's equality rule? */
+  compare(dn: string, attributeDesc: string, value: string): AssertionOutcome;
   /** subschema entry (cn=Subschema) with attributeTypes and objectClasses */
   subschema(): LdapEntry;
 }

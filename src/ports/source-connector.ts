@@ -25,6 +25,8 @@ export interface SourceSnapshot {
   removed?: string[];
   problems: SourceProblem[];
   incompleteReason: string | null;
+  /** the completeness check an unusable export failed (e.g. "final-newline"), for logs */
+  failedCheck?: string;
   watermark: string | null;
 }
 

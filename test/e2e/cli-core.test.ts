@@ -140,6 +140,25 @@ describe('idsync CLI on an SQLite store', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['identity.create']));
   });
 
+  it('sync --once on a file cut inside its last line exits 1, changes nobody, and runs list names the failed check', async () => {
+    const ws = workspace();
+    const inBerlin = base.map((p) => ({ ...p, location: 'Berlin' }));
+    ws.writeCsv(inBerlin);
+    await idsync('sync', '--config', ws.config, '--once');
+    // E9 and E10 are gone (20%, not over the hold) and the copy stopped inside E8's last field: "Ber"
+    writeFileSync(ws.csv, hrCsv(inBerlin.slice(0, 8)).trimEnd().slice(0, -3));
+    const cut = await idsync('sync', '--config', ws.config, '--once');
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(/^hr: run \S+ incomplete \(0 seen, 0 created, 0 updated, 0 terminated, .*0 writes\): HR file \S+ is incomplete \(final-newline check\)/m);
+    expect((await showJson(ws.config, 'E10')).state).toBe('active');
+    expect((await showJson(ws.config, 'E8')).attributes.location).toBe('Berlin');
+
+    const list = await idsync('runs', 'list', '--config', ws.config);
+    expect(list.code).toBe(0);
+    const newest = list.stdout.split('\n')[1];
+    expect(newest).toMatch(/incomplete .*HR file .*hr\.csv is incomplete \(final-newline check\): it does not end with a line break/);
+  });
+
   it('rehire: the same employee id returns with the same username and uidNumber', async () => {
     const ws = workspace();
     ws.writeCsv(base);
@@ -171,7 +190,7 @@ describe('idsync disputes list', () => {
     const badgeCsv = join(ws.dir, 'badges.csv');
     const cfg = readFileSync(ws.config, 'utf8').replace(
       'audit:',
-      `  - { name: badges, kind: csv, path: ${badgeCsv}, authoritative: false, join: [mail], precedence: 200 }\naudit:`,
+      `  - { name: badges, kind: csv, path: ${badgeCsv}, authoritative: false, join: [mail], precedence: 200, settleSeconds: 0 }\naudit:`,
     );
     writeFileSync(ws.config, cfg);
     const shared = 'team@example.com';

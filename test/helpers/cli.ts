@@ -33,13 +33,14 @@ export interface Person {
   start?: string;
   end?: string;
   type?: string;
+  location?: string;
 }
 
 export function hrCsv(people: Person[]): string {
-  const header = 'employee_id,first_name,last_name,email,department,title,manager_id,status,start_date,end_date,employee_type';
+  const header = 'employee_id,first_name,last_name,email,department,title,manager_id,status,start_date,end_date,employee_type,location';
   const q = (v: string | undefined) => (v && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v ?? '');
   const rows = people.map((p) =>
-    [p.id, p.first, p.last, p.email ?? `${p.first}.${p.last}@example.com`.toLowerCase(), p.department ?? 'Engineering', p.title ?? 'Engineer', p.manager ?? '', p.status ?? 'active', p.start ?? '2020-01-01', p.end ?? '', p.type ?? 'employee']
+    [p.id, p.first, p.last, p.email ?? `${p.first}.${p.last}@example.com`.toLowerCase(), p.department ?? 'Engineering', p.title ?? 'Engineer', p.manager ?? '', p.status ?? 'active', p.start ?? '2020-01-01', p.end ?? '', p.type ?? 'employee', p.location ?? '']
       .map(q)
       .join(','),
   );
@@ -54,7 +55,10 @@ export interface Workspace {
   writeCsv(people: Person[]): void;
 }
 
-/** A temp dir with an SQLite-backed config whose Redis keys live under their own prefix. */
+/**
+ * A temp dir with an SQLite-backed config whose Redis keys live under their own prefix. Its HR
+ * file is written whole before each run, so the source does not wait for it to settle.
+ */
 export function workspace(extraYaml = '', sourceExtra = ''): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'idsync-e2e-'));
   const csv = join(dir, 'hr.csv');
@@ -66,7 +70,7 @@ export function workspace(extraYaml = '', sourceExtra = ''): Workspace {
       `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
       `redis: { url: redis://127.0.0.1:6379, prefix: ${prefix} }`,
       'sources:',
-      `  - { name: hr, kind: csv, path: ${csv}, schedule: "*/5 * * * *"${sourceExtra} }`,
+      `  - { name: hr, kind: csv, path: ${csv}, schedule: "*/5 * * * *", settleSeconds: 0${sourceExtra} }`,
       `audit: { sinks: [ { kind: file, path: ${join(dir, 'audit.jsonl')} } ] }`,
       extraYaml,
     ].join('\n'),

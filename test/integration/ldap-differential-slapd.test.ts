@@ -88,6 +88,41 @@ async function dnsOf(client: Client, base: string, filter: string, scope: 'sub' 
   return searchEntries.map((e) => e.dn.toLowerCase().replace(/\s*,\s*/g, ',')).sort();
 }
 
+/** ldapcompare's exit status, which is the compare's result code. */
+async function compareCode(url: string, bindDN: string, pw: string, dn: string, ava: string): Promise<number> {
+  return run('ldapcompare', ['-x', '-H', url, '-D', bindDN, '-w', pw, dn, ava]).then(() => 0, (e: { code: number }) => e.code);
+}
+
+const noManager = visible.find((i) => !i.attributes.manager)!;
+const sampleGroup = (sample.entitlements.find((e) => e.kind === 'group')?.name ?? 'staff');
+const compareCases: [string, string][] = [
+  [`uid=${sample.username},${PEOPLE}`, `uid:${sample.username.toUpperCase()}`],
+  [`uid=${sample.username},${PEOPLE}`, `cn:  ${String(sample.attributes.givenName).toLowerCase()}   ${sample.attributes.sn}`],
+  [`uid=${sample.username},${PEOPLE}`, `uidNumber:${sample.uidNumber}`],
+  [`uid=${sample.username},${PEOPLE}`, `uidNumber:${sample.uidNumber + 1}`],
+  [`uid=${sample.username},${PEOPLE}`, 'objectClass:posixAccount'],
+  [`uid=${sample.username},${PEOPLE}`, 'favouriteColour:blue'],
+  [`uid=${noManager.username},${PEOPLE}`, `manager:uid=${sample.username},${PEOPLE}`],
+  [`cn=${sampleGroup},${GROUPS}`, `member:UID=${sample.username.toUpperCase()},OU=People,${BASE}`],
+  [`cn=${sampleGroup},${GROUPS}`, `member:uid=nobody-at-all,${PEOPLE}`],
+  [`cn=${sampleGroup},${GROUPS}`, `memberUid:${sample.username}`],
+  [`cn=${sampleGroup},${GROUPS}`, `memberUid:${sample.username.toUpperCase()}`],
+  [`uid=nobody-at-all,${PEOPLE}`, 'uid:nobody-at-all'],
+];
+
+describe('Compare answers like slapd', () => {
+  it.each(compareCases)('compare %s %s', async (dn, ava) => {
+    const [ours, theirs] = await Promise.all([compareCode(srv.url, APP_DN, APP_PW, dn, ava), compareCode(slapd.url, slapd.rootDN, slapd.rootPassword, dn, ava)]);
+    expect(ours).toBe(theirs);
+  });
+
+  it('is not trivial: the reference answers true, false and errors', async () => {
+    const codes = new Set<number>();
+    for (const [dn, ava] of compareCases) codes.add(await compareCode(slapd.url, slapd.rootDN, slapd.rootPassword, dn, ava));
+    expect([...codes].sort((a, b) => a - b)).toEqual(expect.arrayContaining([5, 6, 32]));
+  });
+});
+
 describe('idsync answers like slapd', () => {
   it('loaded the same number of people into both', async () => {
     const a = await dnsOf(idsync, PEOPLE, '(objectClass=*)', 'one');

@@ -138,13 +138,12 @@ describe('protocol features ldapjs gets wrong', () => {
     c.send(msg(3, octets(dn, 0x4a))); // delete
     c.send(msg(4, tlv(0x66, [octets(dn), tlv(0x30, [])]))); // modify
     c.send(msg(5, tlv(0x6c, [octets(dn), octets('uid=x'), tlv(0x01, Buffer.from([0xff]))]))); // modDN
-    c.send(msg(6, tlv(0x6e, [octets(dn), tlv(0x30, [octets('uid'), octets('user1')])]))); // compare
     c.send(extended(7, OID.passwordModify));
     c.send(extended(8, '1.2.3.4'));
     const answers = [];
-    for (let i = 0; i < 7; i++) answers.push(await c.next());
+    for (let i = 0; i < 6; i++) answers.push(await c.next());
     expect(answers.map((a) => [a!.messageId, a!.opTag, a!.code])).toEqual([
-      [2, 0x69, 53], [3, 0x6b, 53], [4, 0x67, 53], [5, 0x6d, 53], [6, 0x6f, 53], [7, 0x78, 53], [8, 0x78, 53],
+      [2, 0x69, 53], [3, 0x6b, 53], [4, 0x67, 53], [5, 0x6d, 53], [7, 0x78, 53], [8, 0x78, 53],
     ]);
     c.close();
   });

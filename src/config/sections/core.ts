@@ -61,6 +61,12 @@ export const safetySchema = z
     maxRemovalPercent: z.number().min(0).max(100).default(20),
     /** a full export smaller than this share of the last population is incomplete (collapse) */
     minPopulationRatio: z.number().min(0).max(1).default(0.5),
+    /** hold a run that changes or clears one attribute for more than this many people */
+    maxAttributeChanges: z.number().int().nonnegative().default(500),
+    /** ... or for more than this percentage of the population, */
+    maxAttributeChangePercent: z.number().min(0).max(100).default(20),
+    /** ... once more than this many people change it (a few changes in a small source are no mass change) */
+    attributeChangeFloor: z.number().int().nonnegative().default(10),
   })
   .strict();
 

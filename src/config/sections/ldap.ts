@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from '../../util/cidr';
 
 // The LDAP frontend's section. Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4, so a config with
 // only baseDN + listen is a safe server.
@@ -16,6 +17,11 @@ const serviceAccountSchema = z
     passwordFile: z.string().min(1).optional(),
     /** argon2id PHC string ($argon2id$v=19$...) */
     passwordHash: z.string().startsWith('$argon2id$', 'passwordHash must be an argon2id PHC string').optional(),
+    /** client networks that may bind as this account (CIDRs or addresses); binds from elsewhere get 49 */
+    allowFrom: z
+      .array(z.string().refine((c) => parseCidr(c) !== null, { message: 'use an IP address or a CIDR range such as 10.0.0.0/8 or 2001:db8::/32' }))
+      .min(1, 'allowFrom needs at least one address or range (omit it to allow every address)')
+      .optional(),
   })
   .strict()
   .refine((a) => [a.password, a.passwordFile, a.passwordHash].filter((v) => v !== undefined).length === 1, {
@@ -78,7 +84,9 @@ const mfaSchema = z
 
 const lockoutSchema = z
   .object({
+    /** failures that lock a person's DN, or a service account for one client address (none with allowFrom) */
     maxFailures: z.number().int().positive().default(10),
+    /** how long a lock lasts after the last failure; failures further apart than this are forgotten */
     lockMinutes: z.number().positive().default(30),
     /** failures from one client address per minute before its binds are refused for a minute */
     maxFailuresPerAddressPerMinute: z.number().int().positive().default(30),

@@ -24,6 +24,12 @@ import { z } from 'zod';
 //     include: [engineering]                         # everything engineering grants, too
 //     groups: [eng-leads]
 // A role without `when` is granted only through `include`. A target no role names gets every active person.
+//
+// groups:                                          # nesting of the groups roles (or departments) grant
+//   - name: all-staff
+//     include: [eng, sales]                        # cn=all-staff has member: cn=eng,... and cn=sales,...
+//   - name: eng
+//     include: [eng-leads]                         # two levels: eng-leads -> eng -> all-staff
 
 const nameRe = /^[a-z][a-z0-9_-]*$/i;
 
@@ -100,6 +106,19 @@ const _parsedRoleFitsDomain = (r: RoleConfig): DomainRoleConfig => r;
 void _parsedRoleFitsDomain;
 
 export const rolesSchema = z.array(roleSchema).default([]);
+
+export const groupDeclarationSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** groups nested inside this one: their members are this group's members, transitively */
+    include: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export type GroupDeclarationConfig = z.infer<typeof groupDeclarationSchema>;
+
+export const groupDeclarationsSchema = z.array(groupDeclarationSchema).default([]);
 
 /** Parses one target entry with defaults; throws a ZodError naming the bad field. */
 export function parseTarget(input: unknown): TargetConfig {

@@ -1,11 +1,15 @@
 import type { LdapConfig } from '../../config/sections/ldap';
 import type { Clock } from '../../ports/clock';
 import type { CredentialStore } from '../../ports/credential-store';
+import type { FailureCounter } from '../../ports/failure-counter';
+import { canonicalAddress } from '../../util/cidr';
 import type { BindSubject, DirectorySnapshot } from '../contract';
 import { delegatedBind } from './delegate';
 import { normalizeDN } from './dn';
-import { LockoutTracker } from './lockout';
-import { samePassword, type PasswordHasher } from './passwords';
+import { LockoutTracker, type LockScope } from './lockout';
+import { MemoryFailureCounter } from './memory-failure-counter';
+import type { PasswordHasher } from './passwords';
+import { ServiceAccounts, type ServiceAccount } from './service-accounts';
 import { splitPasswordAndCode, totpTimeStep } from './totp';
 
 export const LDAP_SUCCESS = 0;
@@ -25,7 +29,12 @@ export interface BindAttempt {
   snapshot: DirectorySnapshot;
 }
 
-type ServiceSecret = { password: string } | { passwordHash: string };
+export interface AuthenticatorOptions {
+  /** where failed binds are counted; in memory (per process, on `clock`) when omitted */
+  failures?: FailureCounter;
+  /** the failure counter could not be read or written (the bind is still checked) */
+  onLockoutError?: (err: Error) => void;
+}
 
 const INVALID = (reason: string): BindOutcome => ({
   ok: false,
@@ -36,7 +45,7 @@ const INVALID = (reason: string): BindOutcome => ({
 
 /** Checks simple binds: service accounts from config, people locally (argon2id) or by delegation. */
 export class Authenticator {
-  private services = new Map<string, { name: string; dn: string; secret: ServiceSecret }>();
+  private services: ServiceAccounts;
   private lockout: LockoutTracker;
   private dummyHash: Promise<string>;
 
@@ -45,41 +54,51 @@ export class Authenticator {
     private credentials: CredentialStore,
     private hasher: PasswordHasher,
     private clock: Clock,
+    options: AuthenticatorOptions = {},
   ) {
-    for (const sa of config.serviceAccounts) {
-      const dn = `cn=${sa.name},ou=services,${config.baseDN}`;
-      const secret: ServiceSecret = sa.passwordHash ? { passwordHash: sa.passwordHash } : { password: sa.password ?? '' };
-      this.services.set(normalizeDN(dn), { name: sa.name, dn, secret });
-    }
-    this.lockout = new LockoutTracker(config.lockout, clock);
+    this.services = new ServiceAccounts(config, hasher);
+    this.lockout = new LockoutTracker(config.lockout, options.failures ?? new MemoryFailureCounter(clock), options.onLockoutError);
     // Unknown DNs pay for one argon2 verify too, so response time does not tell which DNs exist.
     this.dummyHash = hasher.hash('idsync-timing-equaliser');
   }
 
   async authenticate(attempt: BindAttempt): Promise<BindOutcome> {
     const ndn = normalizeDN(attempt.dn);
+    const address = canonicalAddress(attempt.address);
     if (attempt.password === '') {
       // RFC 4513 5.1.2: an unauthenticated bind (DN, no password) must not look like success.
       return { ok: false, code: LDAP_UNWILLING_TO_PERFORM, message: 'unauthenticated bind (DN with empty password) is not allowed', reason: 'empty password' };
     }
-    if (this.lockout.isThrottled(attempt.address)) {
+    if (await this.lockout.isThrottled(address)) {
       await this.burnDummy(attempt.password);
       return INVALID('client address throttled after repeated failures');
     }
-    if (this.lockout.isLocked(ndn)) {
+    const service = this.services.find(ndn);
+    if (service?.allows && !service.allows(address)) {
       await this.burnDummy(attempt.password);
-      return INVALID('DN locked after repeated failures');
+      await this.lockout.recordFailure({ kind: 'none' }, address);
+      return INVALID(`service account bind from ${address}, outside its allowFrom`);
     }
-    const outcome = await this.check(ndn, attempt);
-    if (outcome.ok) this.lockout.recordSuccess(ndn);
-    else if (outcome.code === LDAP_INVALID_CREDENTIALS) this.lockout.recordFailure(ndn, attempt.address);
+    const scope = this.lockScope(ndn, address, service);
+    if (await this.lockout.isLocked(scope)) {
+      await this.burnDummy(attempt.password);
+      return INVALID(scope.kind === 'dn-address' ? 'DN locked for this client address after repeated failures' : 'DN locked after repeated failures');
+    }
+    const outcome = await this.check(ndn, attempt, service);
+    if (outcome.ok) await this.lockout.recordSuccess(scope);
+    else if (outcome.code === LDAP_INVALID_CREDENTIALS) await this.lockout.recordFailure(scope, address);
     return outcome;
   }
 
-  private async check(ndn: string, attempt: BindAttempt): Promise<BindOutcome> {
-    const service = this.services.get(ndn);
+  /** Why service accounts are not locked per DN: see LockScope. */
+  private lockScope(ndn: string, address: string, service: ServiceAccount | undefined): LockScope {
+    if (!service) return { kind: 'dn', ndn };
+    return service.allows ? { kind: 'none' } : { kind: 'dn-address', ndn, address };
+  }
+
+  private async check(ndn: string, attempt: BindAttempt, service: ServiceAccount | undefined): Promise<BindOutcome> {
     if (service) {
-      const ok = await this.checkServiceSecret(service.secret, attempt.password);
+      const ok = await this.services.verify(service, attempt.password);
       return ok ? { ok: true, dn: service.dn, ndn, subject: { kind: 'service', name: service.name, dn: service.dn } } : INVALID('wrong service account password');
     }
     const subject = attempt.snapshot.bindSubject(attempt.dn) ?? attempt.snapshot.bindSubject(ndn);
@@ -136,11 +155,6 @@ export class Authenticator {
     const step = await totpTimeStep(enrolment.secret, code, this.clock.now());
     if (step === null) return false;
     return this.credentials.consumeTotpStep(username, step);
-  }
-
-  private async checkServiceSecret(secret: ServiceSecret, password: string): Promise<boolean> {
-    if ('password' in secret) return samePassword(secret.password, password);
-    return this.hasher.verify(secret.passwordHash, password);
   }
 
   private async burnDummy(password: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports/clock';
+import type { FailureCounter } from '../../ports/failure-counter';
 
 export interface LockoutPolicy {
   maxFailures: number;
@@ -6,62 +6,79 @@ export interface LockoutPolicy {
   maxFailuresPerAddressPerMinute: number;
 }
 
-interface Failures {
-  count: number;
-  lockedUntil: number;
-  lastAt: number;
+/**
+ * What a failed bind counts against:
+ * - `dn`: the account itself (people; PCI DSS 8.3.4 locks the user ID, whoever guesses).
+ * - `dn-address`: the account as seen from one client address (service accounts without
+ *   `allowFrom`), so a stranger's guesses lock out only the stranger, never the application.
+ * - `none`: no account lock (service accounts with `allowFrom`: only listed networks may try, and
+ *   the per-address throttle still slows each of them).
+ */
+export type LockScope = { kind: 'dn'; ndn: string } | { kind: 'dn-address'; ndn: string; address: string } | { kind: 'none' };
+
+const ADDRESS_WINDOW_MS = 60_000;
+
+function keyOf(scope: LockScope): string | null {
+  if (scope.kind === 'dn') return `dn:${scope.ndn}`;
+  if (scope.kind === 'dn-address') return `dn-address:${scope.address}|${scope.ndn}`;
+  return null;
 }
 
 /**
- * Failed-bind bookkeeping: a DN is locked after `maxFailures` consecutive failures (PCI DSS 8.3.4),
- * a client address is throttled after too many failures in a minute (password spraying across
- * many DNs never locks any single one). In memory per instance: a restart forgets, which errs on
- * the side of availability.
+ * Failed-bind bookkeeping on a FailureCounter: a scope is locked after `maxFailures` failures, each
+ * within `lockMinutes` of the previous one, for `lockMinutes` after the last; a client address is
+ * throttled after too many failures in a minute (password spraying across many DNs never locks
+ * any single one). A counter that fails or hangs (Redis down) counts as "not locked": the password is still
+ * checked at full argon2 cost, and `onError` reports it.
  */
 export class LockoutTracker {
-  private byDn = new Map<string, Failures>();
-  private byAddress = new Map<string, { windowStart: number; count: number }>();
+  constructor(
+    private policy: LockoutPolicy,
+    private counter: FailureCounter,
+    private onError: (err: Error) => void = () => undefined,
+    /** a counter that does not answer in time (the daemon's Redis client waits for a reconnect) counts as failed */
+    private timeoutMs = 1000,
+  ) {}
 
-  constructor(private policy: LockoutPolicy, private clock: Clock) {}
-
-  isLocked(ndn: string): boolean {
-    const f = this.byDn.get(ndn);
-    return !!f && f.lockedUntil > this.clock.now().getTime();
+  async isLocked(scope: LockScope): Promise<boolean> {
+    const key = keyOf(scope);
+    return key !== null && (await this.read(key)) >= this.policy.maxFailures;
   }
 
-  isThrottled(address: string): boolean {
-    const w = this.byAddress.get(address);
-    return !!w && this.inWindow(w.windowStart) && w.count >= this.policy.maxFailuresPerAddressPerMinute;
+  async isThrottled(address: string): Promise<boolean> {
+    return (await this.read(`address:${address}`)) >= this.policy.maxFailuresPerAddressPerMinute;
   }
 
-  recordFailure(ndn: string, address: string): void {
-    const now = this.clock.now().getTime();
-    const f = this.byDn.get(ndn) ?? { count: 0, lockedUntil: 0, lastAt: now };
-    // A lock that ran out starts a fresh count rather than re-locking on the next single failure.
-    if (f.lockedUntil && f.lockedUntil <= now) Object.assign(f, { count: 0, lockedUntil: 0 });
-    f.count += 1;
-    f.lastAt = now;
-    if (f.count >= this.policy.maxFailures) f.lockedUntil = now + this.policy.lockMinutes * 60_000;
-    this.byDn.set(ndn, f);
-
-    const w = this.byAddress.get(address);
-    if (!w || !this.inWindow(w.windowStart)) this.byAddress.set(address, { windowStart: now, count: 1 });
-    else w.count += 1;
-    this.prune(now);
+  async recordFailure(scope: LockScope, address: string): Promise<void> {
+    const key = keyOf(scope);
+    await Promise.all([
+      this.guard(this.counter.increment(`address:${address}`, ADDRESS_WINDOW_MS, 'fixed')),
+      key === null ? undefined : this.guard(this.counter.increment(key, this.policy.lockMinutes * 60_000, 'sliding')),
+    ]);
   }
 
-  recordSuccess(ndn: string): void {
-    this.byDn.delete(ndn);
+  async recordSuccess(scope: LockScope): Promise<void> {
+    const key = keyOf(scope);
+    if (key !== null) await this.guard(this.counter.reset(key));
   }
 
-  private inWindow(start: number): boolean {
-    return this.clock.now().getTime() - start < 60_000;
+  private async read(key: string): Promise<number> {
+    return (await this.guard(this.counter.count(key))) ?? 0;
   }
 
-  // Bounded memory under a spray of random DNs: drop entries that can no longer matter.
-  private prune(now: number): void {
-    if (this.byDn.size < 100_000) return;
-    for (const [k, f] of this.byDn) if (f.lockedUntil < now && now - f.lastAt > 3_600_000) this.byDn.delete(k);
-    for (const [k, w] of this.byAddress) if (now - w.windowStart >= 60_000) this.byAddress.delete(k);
+  private async guard<T>(op: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`failure counter did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([op, timeout]);
+    } catch (err) {
+      this.onError(err as Error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

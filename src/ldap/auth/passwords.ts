@@ -1,5 +1,4 @@
 import { hash, verify } from '@node-rs/argon2';
-import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** What the server needs to check a password; injectable so tests can count or slow calls. */
 export interface PasswordHasher {
@@ -24,9 +23,3 @@ export const argon2Hasher: PasswordHasher = {
   hash: (password) => hash(password, ARGON2_OPTIONS),
 };
 
-/** Constant-time comparison for plain passwords from configuration (service accounts). */
-export function samePassword(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
-}

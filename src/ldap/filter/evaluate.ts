@@ -34,6 +34,8 @@ export interface EvalContext<R> {
   dnValues?(rec: R, attr: string): readonly string[] | undefined;
   /** equality through an index for huge multi-valued attributes; undefined = no shortcut */
   eqShortcut?(rec: R, attr: string, normalized: string): boolean | undefined;
+  /** whether the entry holds `attr` at all, without reading its values; undefined = read them */
+  present?(rec: R, attr: string): boolean | undefined;
   /** IN_CHAIN over `attr` towards the entry `targetNdn`; undefined = not supported for attr */
   inChain?(rec: R, attr: string, targetNdn: string): boolean | undefined;
 }

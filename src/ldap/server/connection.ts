@@ -6,6 +6,7 @@ import { BerError, checkStructure, readEnvelope, readInt, type Envelope } from '
 import { OP, RESPONSE_OP, result, type ResultFields, type ResponseControl } from './ber-write';
 import type { LogLike, ServerDeps } from './deps';
 import { handleBind } from './bind';
+import { handleCompare } from './compare';
 import { handleExtended } from './extended';
 import { OID, SUPPORTED_CONTROLS } from './root-dse';
 import { handleSearch, SEARCH_DONE, type PagedSearch } from './search';
@@ -28,7 +29,7 @@ export interface OpContext {
   startedAt: number;
 }
 
-const WRITE_OPS = new Set([0x66, 0x68, 0x4a, 0x6c, 0x6e]);
+const WRITE_OPS = new Set([0x66, 0x68, 0x4a, 0x6c]);
 /** bytes of responses queued in user space per connection before a search waits for the client */
 const SEND_BUFFER_BYTES = 256 * 1024;
 /** requests a client may pipeline behind a bind in progress (they wait for its result) */
@@ -149,7 +150,7 @@ export class LdapConnection {
       startedAt: performance.now(),
     };
     this.running.set(env.messageId, ctx);
-    const run = tag === 0x60 ? handleBind : tag === 0x63 ? handleSearch : handleExtended;
+    const run = tag === 0x60 ? handleBind : tag === 0x63 ? handleSearch : tag === 0x6e ? handleCompare : handleExtended;
     if (tag === 0x60) this.bindPending = true;
     let pending: Promise<void>;
     try {

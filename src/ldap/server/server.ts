@@ -4,6 +4,7 @@ import type { LdapConfig } from '../../config/sections/ldap';
 import { systemClock, type Clock } from '../../ports/clock';
 import { packageVersion } from '../../util/version';
 import type { CredentialStore } from '../../ports/credential-store';
+import type { FailureCounter } from '../../ports/failure-counter';
 import type { DirectoryView } from '../contract';
 import { Authenticator } from '../auth/authenticator';
 import { argon2Hasher, type PasswordHasher } from '../auth/passwords';
@@ -21,6 +22,8 @@ export interface LdapServerOptions {
   log: LogLike;
   clock?: Clock;
   passwords?: PasswordHasher;
+  /** failed-bind counts for lockouts (Redis in the daemon, so they are shared and survive restarts); in memory when omitted */
+  failures?: FailureCounter;
   /** the directory model's filter compiler and attribute selection; defaults to src/ldap/filter + src/ldap/view */
   model?: ModelFunctions;
 }
@@ -65,7 +68,10 @@ export async function startLdapServer(opts: LdapServerOptions): Promise<LdapServ
     view,
     log,
     clock,
-    auth: new Authenticator(config, opts.credentials, opts.passwords ?? argon2Hasher, clock),
+    auth: new Authenticator(config, opts.credentials, opts.passwords ?? argon2Hasher, clock, {
+      failures: opts.failures,
+      onLockoutError: (err) => log.warn({ err: err.message }, 'bind lockout counter unavailable; checking the password without it'),
+    }),
     model: opts.model ?? defaultModel(),
     tlsContext: () => tlsContext,
     vendorVersion: packageVersion(),

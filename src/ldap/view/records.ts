@@ -19,6 +19,8 @@ export interface ViewOptions {
   loginShell?: string;
   /** domain of userPrincipalName; default: the dc= components of the base DN joined with dots */
   mailDomain?: string;
+  /** configured nesting (`groups:` section): lower-cased parent name -> names of groups nested in it */
+  nestedGroups?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A flat copy of a built-up string (a template literal leaves a tree of cons strings behind). */
@@ -39,6 +41,7 @@ export interface ResolvedOptions {
   homeDirectoryTemplate: string;
   loginShell: string;
   upnDomain: string;
+  nestedGroups: ReadonlyMap<string, readonly string[]>;
 }
 
 export function resolveOptions(o: ViewOptions): ResolvedOptions {
@@ -63,6 +66,7 @@ export function resolveOptions(o: ViewOptions): ResolvedOptions {
     homeDirectoryTemplate: o.homeDirectoryTemplate ?? '/home/{uid}',
     loginShell: o.loginShell ?? '/bin/bash',
     upnDomain: o.mailDomain ?? (dcs.join('.') || 'localdomain'),
+    nestedGroups: o.nestedGroups ?? new Map(),
   };
 }
 

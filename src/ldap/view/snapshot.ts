@@ -1,7 +1,8 @@
 // An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
 // in stable id order), entry lookup, bind subjects and the subschema entry.
 import type { Group, Identity } from '../../domain/types';
-import type { AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
+import type { AssertionOutcome, AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
+import { evaluateAssertion, renderedEntryContext } from '../filter/assertion';
 import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
 import { normalizeDN } from '../schema/dn';
 import { subschemaEntry } from '../schema/subschema';
@@ -102,6 +103,16 @@ export class Snapshot implements DirectorySnapshot {
     return rec ? renderEntry(this.state, rec) : undefined;
   }
 
+  compare(dn: string, attributeDesc: string, value: string): AssertionOutcome {
+    const ndn = normalizeDN(dn);
+    if (ndn === null) return 'invalidDNSyntax';
+    if (ndn === 'cn=subschema') return evaluateAssertion(renderedEntryContext, subschemaEntry(), attributeDesc, value);
+    const id = this.state.byDn.get(ndn);
+    const rec = id === undefined ? undefined : this.state.recs.get(id);
+    // Straight on the record: a member assertion on a 10,000-member group is one index probe.
+    return rec ? evaluateAssertion(evalContext(this.state), rec, attributeDesc, value) : 'noSuchObject';
+  }
+
   bindSubject(dn: string): BindSubject | undefined {
     const ndn = normalizeDN(dn);
     const id = ndn ? this.state.byDn.get(ndn) : undefined;
@@ -180,6 +191,12 @@ export function evalContext(s: ViewState): EvalContext<Rec> {
         const id = s.byDn.get(norm);
         return id !== undefined && containsSorted(rec.groupIds, id);
       }
+      return undefined;
+    },
+    present: (rec, attr) => {
+      // A big group's member list is rendered only when someone reads it.
+      if (rec.kind === 'group' && attr === 'member') return rec.memberIds.length + rec.nestedIds.length > 0;
+      if (rec.kind === 'group' && attr === 'memberuid') return rec.memberIds.length > 0;
       return undefined;
     },
     inChain: (rec, attr, targetNdn) => {

@@ -127,7 +127,7 @@ function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions):
   };
 }
 
-/** Group records sorted by id, the primary group synthesised when the store has none; nesting resolved. */
+/** Group records sorted by id, the primary group synthesised when the store has none; nesting (stored and configured) resolved. */
 function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
   const all = [...groups];
   if (!all.some((g) => g.name.toLowerCase() === o.defaultGroup.toLowerCase())) {
@@ -169,7 +169,7 @@ function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
   }
   for (const g of all) {
     const parent = recs.get(g.name.toLowerCase())!;
-    for (const childName of g.memberGroups ?? []) {
+    for (const childName of [...(g.memberGroups ?? []), ...(o.nestedGroups.get(g.name.toLowerCase()) ?? [])]) {
       const child = recs.get(childName.toLowerCase());
       if (!child || child === parent) continue;
       parent.nestedIds = insertSorted(parent.nestedIds, child.id);

@@ -2,13 +2,14 @@ import { correlate, type JoinRule } from '../../domain/correlation';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
 import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { isoDay } from '../../domain/normalize';
-import { holdReason, populationCollapse } from '../../domain/safety';
+import { populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
 import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 import type { RunState } from './load-state';
 import type { PreparedRecord, PreparedSnapshot } from './prepare';
+import { massChanges, partOf } from './mass-changes';
 import { evolveIdentity, linksWith, mergeFor, type SourceRanking } from './person';
 import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
 
@@ -48,6 +49,8 @@ export interface RunPlan {
   incompleteReason: string | null;
   /** why the run must wait for a person, or null */
   holdReason: string | null;
+  /** why an incomplete run also deferred changes beyond the mass-change limits, or null */
+  massDeferredReason: string | null;
   deferred: PersonChange[];
 }
 
@@ -76,6 +79,7 @@ class Planner {
       problems: [...input.snapshot.problems],
       incompleteReason: null,
       holdReason: null,
+      massDeferredReason: null,
       deferred: [],
     };
   }
@@ -89,8 +93,10 @@ class Planner {
     this.result.counts.errors = this.result.problems.length;
     this.result.incompleteReason = this.incompleteReason(prepared.validCount);
     if (!this.result.incompleteReason && !this.input.partial) this.planAbsences(prepared.seen, snapshot.removed ?? []);
-    if (this.result.incompleteReason) this.deferRemovals();
-    else if (!this.input.partial && !this.input.bypassHold) this.checkHold(state);
+    if (this.result.incompleteReason) {
+      this.deferRemovals();
+      if (!this.input.partial) this.deferMassChanges(state);
+    } else if (!this.input.partial && !this.input.bypassHold) this.checkHold(state);
     return this.result;
   }
 
@@ -245,10 +251,25 @@ class Planner {
     });
   }
 
+  /**
+   * An incomplete run cannot be held (allowing it would apply doubtful data), so what a complete
+   * run would hold for (a mass attribute change or reactivation) waits for a complete run instead.
+   */
+  private deferMassChanges(state: RunState): void {
+    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety);
+    if (!mass.reasons.length) return;
+    this.result.massDeferredReason = mass.reasons.join('; ');
+    this.result.steps = this.result.steps.filter((step) => {
+      if (!partOf(mass, step)) return true;
+      if (step.change) this.result.deferred.push({ ...step.change, deferred: true });
+      return false;
+    });
+  }
+
+  /** Removals, reactivations and changes of one attribute beyond the limits hold the whole run. */
   private checkHold(state: RunState): void {
-    const removals = this.result.steps.filter((s) => s.change?.diff.state && removesAccess(s.change.diff.state.before, s.change.diff.state.after)).length;
-    const population = previousPopulation(state) || this.result.counts.seen;
-    this.result.holdReason = holdReason(removals, population, this.input.settings.safety);
+    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety);
+    this.result.holdReason = mass.reasons.length ? mass.reasons.join('; ') : null;
   }
 }
 

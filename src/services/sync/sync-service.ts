@@ -201,7 +201,10 @@ export class SyncService {
     } catch (err) {
       return this.failedRun(x.runId, x.startedAt, x.settings.name, err, false, run);
     }
-    this.deps.log.info({ runId: run.id, source: run.source, status: run.status, counts: run.counts, reason: run.reason }, 'source run finished');
+    const summary = { runId: run.id, source: run.source, status: run.status, counts: run.counts, reason: run.reason };
+    // an incomplete run is something an operator must look at: which check failed is in the reason
+    if (run.status === 'incomplete') this.deps.log.warn({ ...summary, failedCheck: x.snapshot.failedCheck ?? null }, 'source run incomplete');
+    else this.deps.log.info(summary, 'source run finished');
     return this.report(run, plan, changes, false);
   }
 
@@ -212,7 +215,8 @@ export class SyncService {
     let reason: string | null = null;
     if (plan.incompleteReason) {
       status = 'incomplete';
-      reason = `${plan.incompleteReason}; access removals skipped${plan.deferred.length ? ` (${plan.deferred.length} deferred)` : ''}`;
+      const massDeferred = plan.massDeferredReason ? ` and mass changes held back (${plan.massDeferredReason})` : '';
+      reason = `${plan.incompleteReason}; access removals skipped${massDeferred}${plan.deferred.length ? ` (${plan.deferred.length} deferred)` : ''}`;
     } else if (plan.holdReason) {
       status = 'held';
       reason = plan.holdReason;

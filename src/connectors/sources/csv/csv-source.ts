@@ -1,15 +1,15 @@
-import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parse, type CsvError } from 'csv-parse';
 import type { CsvSourceConfig } from '../../../config/sections/sources';
-import type { Attributes } from '../../../domain/types';
+import { systemClock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
-import { planColumns, type ColumnPlan } from './columns';
-import { detectDelimiter, readHeaderLine } from './delimiter';
-import { ColumnInterner, forEachPlainRow } from './plain-csv';
+import { REQUIRED_ATTRIBUTES, type MissingColumn } from './columns';
+import { detectDelimiter, headerLineOf } from './delimiter';
+import { checkRowCounts, takeIn, type FailedCheck } from './intake';
+import { parseCsvData } from './parse-csv';
+import { realTiming, type FileTiming } from './settle';
 
-/** The HR file named in config does not exist or cannot be read. */
+/** The HR file named in config does not exist or cannot be read, or a resync found it incomplete. */
 export class SourceFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -18,9 +18,11 @@ export class SourceFileError extends Error {
 }
 
 /**
- * An HR export as a CSV file. Every read parses the whole file as a stream; a malformed row is
- * reported with its line and skipped, and makes the snapshot incomplete so nobody is removed
- * because of a broken export.
+ * An HR export as a CSV file. A file that does not show it is whole (see intake.ts) or lacks a
+ * mapped column is not used at all: the snapshot is incomplete and holds no record, because a cut
+ * or shifted file makes every row doubtful, not only the ones that look broken. A malformed row in
+ * an otherwise whole file is reported with its line and skipped, and makes the snapshot incomplete
+ * so nobody is removed because of it.
  */
 export class CsvSource implements SourceConnector {
   readonly kind = 'csv';
@@ -28,7 +30,11 @@ export class CsvSource implements SourceConnector {
   readonly authoritative: boolean;
   readonly path: string;
 
-  constructor(private readonly cfg: CsvSourceConfig, baseDir: string) {
+  constructor(
+    private readonly cfg: CsvSourceConfig,
+    baseDir: string,
+    private readonly timing: FileTiming = realTiming(systemClock),
+  ) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     this.path = isAbsolute(cfg.path) ? cfg.path : resolve(baseDir, cfg.path);
@@ -38,103 +44,42 @@ export class CsvSource implements SourceConnector {
     await access(this.path).catch(() => {
       throw new SourceFileError(`source "${this.name}": HR file ${this.path} does not exist or cannot be read`);
     });
-    const delimiter = this.cfg.delimiter === 'auto' ? detectDelimiter(await readHeaderLine(this.path)) : this.cfg.delimiter;
-    return parseCsvFile(this.path, delimiter, this.cfg.columns);
+    const intake = await takeIn(this.path, this.cfg, this.timing);
+    if (!intake.ok) return this.unusable(intake);
+    const delimiter = this.cfg.delimiter === 'auto' ? detectDelimiter(headerLineOf(intake.data)) : this.cfg.delimiter;
+    const parsed = await parseCsvData(intake.data, { path: this.path, delimiter, columns: this.cfg.columns });
+    if (parsed.kind === 'empty') return incomplete([], [], `HR file ${this.path} is empty: no header line`);
+    if (parsed.kind === 'missing-columns') return this.missingColumns(parsed.missing);
+    if (parsed.kind === 'unclosed-quote') return this.unusable({ check: 'unclosed-quote', detail: `it ends inside a quoted field opened at ${parsed.location}, so its last row is cut` });
+    const wrongCount = checkRowCounts(parsed.dataRows, intake.expected);
+    if (wrongCount) return this.unusable(wrongCount);
+    const { records, problems } = parsed;
+    if (!problems.length) return { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
+    return incomplete(records, problems, `${problems.length} malformed row(s) in ${this.path}, first at ${problems[0].location}`);
   }
 
+  /** The person's row of a file that passes every check; a file in doubt is an error, not "gone". */
   async readOne(externalId: string): Promise<RawRecord | null> {
     const snapshot = await this.read();
+    if (snapshot.failedCheck) throw new SourceFileError(`source "${this.name}": ${snapshot.incompleteReason}`);
     return snapshot.records.find((r) => r.externalId === externalId) ?? null;
   }
-}
 
-async function parseCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot> {
-  const plain = await parsePlainCsvFile(path, delimiter, overrides);
-  return plain ?? parseWithCsvParse(path, delimiter, overrides);
-}
-
-/** A quote-free file split line by line (see plain-csv.ts); null when it needs the full parser. */
-async function parsePlainCsvFile(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot | null> {
-  const data = await readFile(path);
-  const records: RawRecord[] = [];
-  const interner = new ColumnInterner();
-  const problems: SourceProblem[] = [];
-  let columns: ColumnPlan | null = null;
-  let missing: string[] | null = null;
-  const plain = forEachPlainRow(data, delimiter, (fields, line) => {
-    if (missing) return;
-    if (!columns) {
-      columns = planColumns(fields, overrides);
-      if (columns.missingRequired.length) missing = columns.missingRequired;
-      return;
-    }
-    const row = rowToRecord(fields, columns, `${path}:${line}`, interner);
-    if ('problem' in row) problems.push(row.problem);
-    else records.push(row);
-  });
-  if (!plain) return null;
-  if (missing) return missingHeader(path, missing);
-  if (!columns) return incomplete(records, problems, `HR file ${path} is empty: no header line`);
-  const reason = problems.length ? `${problems.length} malformed row(s) in ${path}, first at ${problems[0].location}` : null;
-  return reason ? incomplete(records, problems, reason) : { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
-}
-
-async function parseWithCsvParse(path: string, delimiter: string, overrides: Record<string, string>): Promise<SourceSnapshot> {
-  const records: RawRecord[] = [];
-  const problems: SourceProblem[] = [];
-  // no `info` option: it builds an info object per row. The parser's running line count is read in
-  // the 'data' handler instead; in flowing mode rows arrive synchronously as they are parsed, so the
-  // count is still the line the row ended on (checked against `info.lines` on multi-line rows).
-  const input = createReadStream(path);
-  const parser = input.pipe(
-    parse({ bom: true, delimiter, relax_column_count: false, skip_empty_lines: true, skip_records_with_error: true }),
-  );
-  parser.on('skip', (err: CsvError) => {
-    problems.push({ location: `${path}:${err.lines ?? '?'}`, message: `malformed row: ${err.message}` });
-  });
-  let columns: ColumnPlan | null = null;
-  let missing: string[] | null = null;
-  const interner = new ColumnInterner();
-  await new Promise<void>((resolvePromise, reject) => {
-    parser.on('data', (record: string[]) => {
-      if (missing) return;
-      if (!columns) {
-        columns = planColumns(record, overrides);
-        if (columns.missingRequired.length) {
-          missing = columns.missingRequired;
-          parser.destroy();
-          resolvePromise();
-        }
-        return;
-      }
-      const row = rowToRecord(record, columns, `${path}:${parser.info.lines}`, interner);
-      if ('problem' in row) problems.push(row.problem);
-      else records.push(row);
-    });
-    parser.on('end', () => resolvePromise());
-    parser.on('error', reject);
-    input.on('error', reject);
-  });
-  if (missing) return missingHeader(path, missing);
-  if (!columns) return incomplete(records, problems, `HR file ${path} is empty: no header line`);
-  const reason = problems.length ? `${problems.length} malformed row(s) in ${path}, first at ${problems[0].location}` : null;
-  return reason ? incomplete(records, problems, reason) : { mode: 'full', complete: true, records, problems, incompleteReason: null, watermark: null };
-}
-
-function rowToRecord(row: string[], columns: ColumnPlan, location: string, interner: ColumnInterner): RawRecord | { problem: SourceProblem } {
-  const attributes: Attributes = {};
-  for (const [attribute, index] of columns.indexOf) {
-    const value = row[index];
-    attributes[attribute] = value === undefined ? null : interner.intern(index, value);
+  private unusable(failure: FailedCheck): SourceSnapshot {
+    const reason = `HR file ${this.path} is incomplete (${failure.check} check): ${failure.detail}; none of its rows were used`;
+    return { ...incomplete([], [{ location: this.path, message: reason }], reason), failedCheck: failure.check };
   }
-  const externalId = (attributes.employeeId ?? '').trim();
-  if (!externalId) return { problem: { location, message: 'the employee id is empty' } };
-  return { externalId, attributes, location };
-}
 
-function missingHeader(path: string, missing: string[]): SourceSnapshot {
-  const list = missing.map((c) => `"${c}"`).join(', ');
-  return incomplete([], [{ location: `${path}:1`, message: `missing required column(s) ${list}` }], `HR file ${path} has no column ${list} in its header line`);
+  private missingColumns(missing: MissingColumn[]): SourceSnapshot {
+    const required = missing.filter((m) => REQUIRED_ATTRIBUTES.includes(m.attribute));
+    // without a required column the file is unusable whatever else it lacks, so only those are named
+    const named = required.length ? required : missing;
+    const list = named.map((m) => `"${m.column}"`).join(', ');
+    const hint = required.length ? '' : `; map ${named.map((m) => `${m.attribute}: null`).join(', ')} under columns: if the file deliberately lacks it`;
+    const reason = `HR file ${this.path} has no column ${list} in its header line${hint}`;
+    const problems: SourceProblem[] = [{ location: `${this.path}:1`, message: `missing ${required.length ? 'required ' : 'mapped '}column(s) ${list}` }];
+    return { ...incomplete([], problems, reason), failedCheck: 'columns' };
+  }
 }
 
 function incomplete(records: RawRecord[], problems: SourceProblem[], reason: string): SourceSnapshot {

@@ -1,5 +1,3 @@
-import { open } from 'node:fs/promises';
-
 /**
  * Guesses ',' or ';' from the header line: whichever occurs more often outside quotes. European
  * spreadsheet exports use ';' because ',' is their decimal separator.
@@ -16,15 +14,8 @@ export function detectDelimiter(headerLine: string): ',' | ';' {
   return semicolons > commas ? ';' : ',';
 }
 
-/** The first line of a file (BOM stripped), read without loading the whole file. */
-export async function readHeaderLine(path: string): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    return text.split(/\r?\n/, 1)[0] ?? '';
-  } finally {
-    await handle.close();
-  }
+/** The first line of a file's bytes (BOM stripped), decoding no more than its first 64 KiB. */
+export function headerLineOf(data: Buffer): string {
+  const text = data.subarray(0, 64 * 1024).toString('utf8').replace(/^\uFEFF/, '');
+  return text.split(/\r?\n/, 1)[0] ?? '';
 }
