@@ -1,4 +1,4 @@
-// Provisioning benchmark (issue 4): changes applied per second against a local SCIM service provider
+// Provisioning benchmark: changes applied per second against a local SCIM service provider
 // (scimmy + express), through the whole engine: outbox intents -> BullMQ (real Redis) -> workers ->
 // SCIM connector, SQLite store. Measures creates, then updates (a title change for everyone), then disables.
 //

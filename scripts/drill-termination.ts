@@ -1,4 +1,4 @@
-// Termination drill (issue 4): N people provisioned into a SCIM target (scimmy), an LDAP target
+// Termination drill: N people provisioned into a SCIM target (scimmy), an LDAP target
 // (a private slapd) and a webhook target; K terminated in HR. For each leaver, the time from the
 // moment idsync records the change to (a) the idsync LDAP frontend refusing their bind and (b) each
 // target disabling them. Prints p50/p95/max and how many still hold access afterwards (must be 0).
