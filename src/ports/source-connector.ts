@@ -8,6 +8,25 @@ export interface RawRecord {
   location?: string;
 }
 
+/**
+ * One group as a source reports it. `externalId` is the vendor's immutable id; members name other
+ * records of the same source by their externalId. A full read gives `members`/`memberGroups` whole;
+ * a delta read of a vendor that only reports membership changes gives `memberChanges` instead.
+ */
+export interface RawGroup {
+  externalId: string;
+  /** display name as the vendor shows it (before any configured prefix) */
+  name: string;
+  description?: string;
+  /** externalIds of the people in the group (full read) */
+  members?: string[];
+  /** externalIds of groups nested directly inside this one (full read) */
+  memberGroups?: string[];
+  /** membership changes since the watermark (delta read) */
+  memberChanges?: { added: string[]; removed: string[]; addedGroups?: string[]; removedGroups?: string[] };
+  location?: string;
+}
+
 export interface SourceProblem {
   location: string;
   message: string;
@@ -23,6 +42,13 @@ export interface SourceSnapshot {
   records: RawRecord[];
   /** externalIds a delta source reports as deleted */
   removed?: string[];
+  /**
+   * Groups the source brings, when it brings any: a full read lists every group; a delta read lists
+   * only changed groups. Absent (undefined) means the source says nothing about groups.
+   */
+  groups?: RawGroup[];
+  /** group externalIds a delta read reports as deleted */
+  removedGroups?: string[];
   problems: SourceProblem[];
   incompleteReason: string | null;
   /** the completeness check an unusable export failed (e.g. "final-newline"), for logs */
