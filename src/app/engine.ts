@@ -59,12 +59,12 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     const entry = sources.get(name);
     if (!entry) throw new Error(`no source named "${name}" in the configuration`);
     const dryRun = !!o.dryRun;
-    const run = (c: SourceConnector, cfg: SourceConfig, ro: { dryRun: boolean }) => sync.runSource(c, cfg, ro);
+    const run = (c: SourceConnector, cfg: SourceConfig, ro: { dryRun: boolean; beforeCommit?: () => Promise<void> }) => sync.runSource(c, cfg, ro);
     if (!opts.redis) {
       if (!dryRun) throw new Error('a sync run needs Redis for its cross-instance lock');
       return { source: name, ran: true, report: await run(entry.connector, entry.cfg, { dryRun }) };
     }
-    const res = await runSourceLocked({ locks: redisLocks(opts.redis), keyPrefix, run }, entry.connector, entry.cfg, { dryRun });
+    const res = await runSourceLocked({ locks: redisLocks(opts.redis), keyPrefix, run, onTakeover: (m) => ctx.log.warn({ source: name }, m) }, entry.connector, entry.cfg, { dryRun });
     return { source: name, ...res };
   }
 

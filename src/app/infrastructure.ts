@@ -5,31 +5,40 @@ import type { LoadedConfig } from '../config/loader';
 import type { IdentityStore } from '../ports/identity-store';
 import { openStore } from '../storage';
 import { withAuditExport } from '../storage/audit-exporting-store';
-import { WinstonAuditSink } from '../observability/audit-export';
-import { connectRedis, type RedisHandle } from '../redis/connection';
+import { openAuditSinks } from '../observability/audit-export';
+import { AuditExporter } from '../observability/audit-exporter';
+import { createLogger } from '../observability/logger';
 import type { Logger } from '../ports/logger';
+import { connectRedis, type RedisHandle } from '../redis/connection';
 
 export interface AuditedStore {
   /** the store, decorated so committed audit records reach the configured sinks */
   store: IdentityStore;
-  /** closes the store, then flushes the sinks */
+  /** exports what was committed (bounded wait for a sink that is down), closes the sinks, then the store */
   close(): Promise<void>;
 }
 
-export async function openAuditedStore({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>, log?: Logger): Promise<AuditedStore> {
-  const sink = new WinstonAuditSink(config.audit.sinks, baseDir, (err) => log?.error({ component: 'audit-export', err: err.message }, 'audit sink failed'));
-  let raw: IdentityStore;
+export async function openAuditedStore(
+  { config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>,
+  log: Logger = createLogger('warn', process.stderr),
+): Promise<AuditedStore> {
+  const raw = await openStore(config.store, { baseDir });
+  let exporter: AuditExporter;
   try {
-    raw = await openStore(config.store, { baseDir });
+    exporter = new AuditExporter(raw, openAuditSinks(config.audit, baseDir, raw), {
+      onError: (sink, err, retryInMs) => log.warn({ sink, err: err.message, retryInMs }, 'audit export failed; retrying'),
+    });
   } catch (err) {
-    await sink.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the audit sinks failed'));
+    await raw.close().catch((e: Error) => log.warn({ err: e.message }, 'closing the store failed'));
     throw err;
   }
+  // a backlog left by a crash or an outage is exported at once, not at the next commit
+  exporter.start();
   return {
-    store: withAuditExport(raw, sink),
+    store: withAuditExport(raw, exporter),
     async close() {
-      await raw.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the store failed'));
-      await sink.close().catch((e: Error) => log?.warn({ err: e.message }, 'closing the audit sinks failed'));
+      await exporter.close(5000).catch((e: Error) => log.warn({ err: e.message }, 'closing the audit export failed'));
+      await raw.close().catch((e: Error) => log.warn({ err: e.message }, 'closing the store failed'));
     },
   };
 }

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config/errors';
 import { CliFailure } from './errors';
 import type { Output } from './output';
+import { redactCredentials } from '../util/redact';
 
 export function exitCodeOf(err: unknown, o: Output): number {
   if (err instanceof CommanderError) {
@@ -12,16 +13,16 @@ export function exitCodeOf(err: unknown, o: Output): number {
     return 2;
   }
   if (err instanceof CliFailure) {
-    o.err(`idsync: ${err.message}`);
+    o.err(`idsync: ${redactCredentials(err.message)}`);
     return err.exitCode;
   }
   if (err instanceof ConfigError) {
-    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${redactCredentials(p.message)}`);
     o.err(`idsync: ${err.file} is not a valid configuration (${err.problems.length} problem(s)).`);
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
-  o.err(`idsync: ${message.replace(/\n[\s\S]*/, '')}`);
+  o.err(`idsync: ${redactCredentials(message.replace(/\n[\s\S]*/, ''))}`);
   return 1;
 }
 

@@ -76,6 +76,16 @@ export interface EncodedSearch<T = unknown> {
   encode(entry: T, messageId: number): Buffer;
 }
 
+/** Yielded by a sliced search between candidates, matching or not, so a long scan can pause there. */
+export const SEARCH_CHECKPOINT: unique symbol = Symbol('search checkpoint');
+export type SearchCheckpoint = typeof SEARCH_CHECKPOINT;
+
+/** searchEncoded whose entries are interleaved with checkpoints (see DirectorySnapshot.searchSliced). */
+export interface SlicedSearch<T = unknown> {
+  entries: Iterable<T | SearchCheckpoint>;
+  encode(entry: T, messageId: number): Buffer;
+}
+
 /** An immutable view of the whole directory at one moment. Searches never see half a change. */
 export interface DirectorySnapshot {
   readonly version: number;
@@ -89,6 +99,11 @@ export interface DirectorySnapshot {
    * selected attributes, without rendering whole entries first. null when the base does not exist.
    */
   searchEncoded?(query: SearchQuery, selection: AttributeSelection): EncodedSearch | null;
+  /**
+   * searchEncoded that yields SEARCH_CHECKPOINT after every `checkpointEvery` candidates examined,
+   * so the server can give other connections a turn during a scan that matches little or nothing.
+   */
+  searchSliced?(query: SearchQuery, selection: AttributeSelection, checkpointEvery: number): SlicedSearch | null;
   bindSubject(dn: string): BindSubject | undefined;
   /** Does the entry at `dn` hold `value` for `attributeDesc`, by the attribute's equality rule? */
   compare(dn: string, attributeDesc: string, value: string): AssertionOutcome;

@@ -1,59 +1,48 @@
-// Carries committed audit records out to the sinks an operator chose, through winston: a JSON-lines
-// file and/or syslog. The store stays the record; sinks are copies for SIEMs and log shippers.
-import winston from 'winston';
-import type Transport from 'winston-transport';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { AuditRecord } from '../domain/types';
-import type { AuditSink } from '../ports/audit-sink';
+// Builds the audit copies an operator chose (JSON-lines file, syslog, signed checkpoints) and reads
+// back the anchors they give `audit verify`: the store stays the record, sinks are copies kept
+// outside it for SIEMs, log shippers and tamper evidence.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveSecretPath } from '../config/expand';
+import type { AuditAnchor } from '../domain/audit-chain';
+import type { AuditCursorStore, AuditSink } from '../ports/audit-sink';
 import type { Config } from '../config/schema';
-import { within } from '../util/time';
+import { anchorOfLine, FileAuditSink } from './audit-sinks/file-sink';
+import { SyslogAuditSink } from './audit-sinks/syslog-sink';
+import { CheckpointAuditSink, readCheckpointKey, readCheckpoints } from './audit-sinks/checkpoint';
+import { readTail } from './audit-sinks/tail';
 
-type SinkConfig = Config['audit']['sinks'][number];
+type AuditConfig = Config['audit'];
 
-function transportFor(sink: SinkConfig, baseDir: string): Transport {
-  if (sink.kind === 'file') {
-    const filename = resolve(baseDir, sink.path);
-    mkdirSync(dirname(filename), { recursive: true });
-    return new winston.transports.File({ filename, format: winston.format.printf((i) => String(i.message)) });
-  }
-  // winston-syslog registers itself on winston.transports when required.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Syslog } = require('winston-syslog') as { Syslog: new (o: object) => Transport };
-  return new Syslog({
-    host: sink.host,
-    port: sink.port,
-    protocol: sink.protocol,
-    path: sink.path,
-    app_name: sink.appName,
-    facility: 'auth',
-    format: winston.format.printf((i) => String(i.message)),
-  });
+/** the key file is a secret: systemd's $CREDENTIALS_DIRECTORY (LoadCredential=) first, then baseDir */
+function checkpointKey(keyFile: string, baseDir: string): Buffer {
+  const candidates = resolveSecretPath(keyFile, { env: process.env, baseDir });
+  return readCheckpointKey(candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1]);
 }
 
-export class WinstonAuditSink implements AuditSink {
-  private logger: winston.Logger;
+export function openAuditSinks(audit: AuditConfig, baseDir: string, cursors: AuditCursorStore): AuditSink[] {
+  const sinks: AuditSink[] = audit.sinks.map((s) =>
+    s.kind === 'file' ? new FileAuditSink(resolve(baseDir, s.path)) : new SyslogAuditSink(s, cursors),
+  );
+  const cp = audit.checkpoint;
+  if (cp) sinks.push(new CheckpointAuditSink(resolve(baseDir, cp.path), checkpointKey(cp.keyFile, baseDir), cp.every));
+  return sinks;
+}
 
-  constructor(sinks: SinkConfig[], baseDir: string, onError: (err: Error) => void = () => undefined) {
-    this.logger = winston.createLogger({
-      level: 'info',
-      transports: sinks.map((s) => transportFor(s, baseDir)),
-      exitOnError: false,
-    });
-    // A sink that fails (disk full, syslog down) must not take provisioning down with it: it is
-    // reported to the operational log, and the store keeps the record.
-    this.logger.on('error', (err: Error) => onError(err));
+/**
+ * What the copies outside the store say the trail holds: the last line of each file sink and every
+ * signed checkpoint. `problem` names a copy that cannot be trusted (a forged checkpoint).
+ */
+export async function readAuditAnchors(audit: AuditConfig, baseDir: string): Promise<{ anchors: AuditAnchor[]; problem: string | null }> {
+  const anchors: AuditAnchor[] = [];
+  for (const s of audit.sinks) {
+    if (s.kind !== 'file') continue;
+    const path = resolve(baseDir, s.path);
+    const { lastLine } = await readTail(path);
+    if (lastLine) anchors.push({ source: `audit file ${path}`, ...anchorOfLine(lastLine, path) });
   }
-
-  write(record: AuditRecord): void {
-    if (this.logger.transports.length === 0) return;
-    this.logger.info(JSON.stringify(record));
-  }
-
-  async close(): Promise<void> {
-    if (this.logger.transports.length === 0) return;
-    const done = new Promise<void>((r) => this.logger.on('finish', () => r()));
-    this.logger.end();
-    await within(done, 2000);
-  }
+  const cp = audit.checkpoint;
+  if (!cp) return { anchors, problem: null };
+  const signed = await readCheckpoints(resolve(baseDir, cp.path), checkpointKey(cp.keyFile, baseDir));
+  return { anchors: [...anchors, ...signed.anchors], problem: signed.problem };
 }

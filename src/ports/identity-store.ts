@@ -28,6 +28,21 @@ export class UniqueViolationError extends Error {
 }
 
 /**
+ * The audit head marker does not match the last stored record (the marker was deleted or reset, or
+ * records were written around the store): appending would fork or collide with the trail, so the
+ * commit is refused with the way out named.
+ */
+export class AuditHeadError extends Error {
+  constructor(readonly headSeq: number | null, readonly lastSeq: number) {
+    super(
+      `audit head marker ${headSeq === null ? 'is missing' : `says seq ${headSeq}`} but the last audit record is seq ${lastSeq}; ` +
+        'nothing can be committed until it is repaired: run `idsync audit verify` and then `idsync audit repair-head`',
+    );
+    this.name = 'AuditHeadError';
+  }
+}
+
+/**
  * `expectedRevision: null` inserts (fails if the id exists); a number updates only if the stored
  * revision still equals it. The store writes `revision = expectedRevision + 1` (1 on insert).
  */
@@ -197,6 +212,16 @@ export interface IdentityStore extends DirectoryReader {
    * { seq: 0, hash: GENESIS_HASH } when empty.
    */
   auditHead(): Promise<{ seq: number; hash: string }>;
+  /**
+   * Sets the head marker to the last record of the trail (after `audit verify` found the records
+   * intact but the marker missing or behind) and returns the marker before (null when there was none,
+   * or it stood at 0) and after.
+   */
+  repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }>;
+  /** The last audit seq the named export sink is known to hold (0 when it has none yet). */
+  exportCursor(sink: string): Promise<number>;
+  /** Records that the named export sink now holds every audit record up to `seq`. */
+  saveExportCursor(sink: string, seq: number): Promise<void>;
 
   close(): Promise<void>;
 }

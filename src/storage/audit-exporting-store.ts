@@ -1,15 +1,15 @@
-import type { AuditSink } from '../ports/audit-sink';
 import type { ChangeSet, CommitResult, IdentityStore } from '../ports/identity-store';
 import { updateWithRetry } from './cas';
 
 /**
- * Decorates a store so every audit record is handed to the sinks after its transaction committed
- * (never before: a rolled-back change must not appear in a SIEM).
+ * Decorates a store so every commit that appended audit records wakes the exporter, which copies
+ * them from the audit table to the sinks (after the transaction committed, never before: a
+ * rolled-back change must not appear in a SIEM).
  */
-export function withAuditExport(store: IdentityStore, sink: AuditSink): IdentityStore {
+export function withAuditExport(store: IdentityStore, exporter: { wake(): void }): IdentityStore {
   const commit = async (changes: ChangeSet): Promise<CommitResult> => {
     const result = await store.commit(changes);
-    for (const rec of result.audit) sink.write(rec);
+    if (result.audit.length > 0) exporter.wake();
     return result;
   };
   const proxy: IdentityStore = new Proxy(store, {

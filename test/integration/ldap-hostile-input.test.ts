@@ -15,7 +15,8 @@ beforeAll(async () => {
   srv = await startTestServer({
     identities: people,
     groups: [group('engineering', 20000)],
-    config: { limits: { idleTimeoutMs: 1500, maxConnectionsPerAddress: 3000, maxOutstandingPerConnection: 4 } },
+    // filterMaxBytes raised: the bound-PDU case below sends a 300 KiB filter to test the PDU cap alone
+    config: { limits: { idleTimeoutMs: 1500, maxConnectionsPerAddress: 3000, maxOutstandingPerConnection: 4, filterMaxBytes: 1024 * 1024 } },
   });
 });
 afterAll(async () => srv.close());

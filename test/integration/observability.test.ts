@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger';
-import { WinstonAuditSink } from '../../src/observability/audit-export';
+import { SyslogAuditSink } from '../../src/observability/audit-sinks/syslog-sink';
+import { MemoryStore } from '../../src/storage/memory/memory-store';
 import { chainAudit } from '../../src/domain/audit-chain';
 
 describe('operational log', () => {
@@ -24,7 +25,7 @@ describe('audit export to syslog', () => {
     const received = new Promise<string>((resolve) => server.once('message', (m) => resolve(String(m))));
     await new Promise<void>((r) => server.bind(0, '127.0.0.1', () => r()));
     const port = server.address().port;
-    const sink = new WinstonAuditSink([{ kind: 'syslog', host: '127.0.0.1', port, protocol: 'udp4', appName: 'idsync' }], process.cwd());
+    const sink = new SyslogAuditSink({ host: '127.0.0.1', port, protocol: 'udp4', appName: 'idsync' }, new MemoryStore());
     const record = chainAudit(null, {
       time: '2026-01-15T09:00:00.000Z',
       actor: { kind: 'source-run', id: 'run-1', source: 'hr' },
@@ -35,7 +36,7 @@ describe('audit export to syslog', () => {
       correlationId: 'run-1:E1',
     });
     try {
-      sink.write(record);
+      await sink.write([record]);
       const message = await received;
       expect(message).toMatch(/^<\d+>/); // syslog priority header
       expect(message).toContain('idsync');

@@ -37,11 +37,15 @@ export function registerSyncCommand(program: Command, o: Output): void {
           try {
             const outcomes = await engine.runSources({ only: opts.source, dryRun });
             let failed = 0;
+            const skipped: string[] = [];
             for (const out of outcomes) {
               if (dryRun && out.ran) for (const line of out.report.plan ?? []) o.out(line);
               o.out(describeOutcome(out, dryRun));
               if (out.ran && (out.report.status === 'failed' || out.report.status === 'incomplete')) failed++;
+              if (!out.ran) skipped.push(out.reason);
             }
+            // a skipped run did not run: a cron job or timer must not count it as done
+            if (skipped.length > 0) throw new CliFailure(`not run: ${skipped.join('; ')}.`);
             if (failed > 0) throw new CliFailure(`${failed} source run(s) did not complete; access was not removed from anyone.`);
           } finally {
             stopPublishing();

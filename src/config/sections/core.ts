@@ -26,7 +26,7 @@ export const redisSchema = z
 
 export const auditSchema = z
   .object({
-    /** winston sinks that receive each committed audit record */
+    /** copies that receive each committed audit record, driven from the store's audit table */
     sinks: z
       .array(
         z.discriminatedUnion('kind', [
@@ -44,6 +44,15 @@ export const auditSchema = z
         ]),
       )
       .default([]),
+    /** signed checkpoints: every `every` records one HMAC-SHA256 line over seq and hash, keyed by keyFile */
+    checkpoint: z
+      .object({
+        keyFile: z.string().min(1),
+        path: z.string().min(1),
+        every: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

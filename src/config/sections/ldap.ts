@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseCidr } from '../../util/cidr';
 
@@ -39,6 +40,24 @@ const tlsSchema = z
   })
   .strict();
 
+/** `10.0.0.0/8`, `192.0.2.7` (a single address), `2001:db8::/32` */
+function isAddressOrCidr(text: string): boolean {
+  const [addr, bits, extra] = text.split('/');
+  const version = isIP(addr);
+  if (version === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+const cidr = z.string().refine(isAddressOrCidr, 'use an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32');
+
+const addressOverrideSchema = z
+  .object({
+    cidr,
+    /** connections at once from each address in `cidr`; 0 = unlimited */
+    max: z.number().int().nonnegative(),
+  })
+  .strict();
+
 const limitsSchema = z
   .object({
     /** PDU cap before a successful bind (OpenLDAP sockbuf_max_incoming: 256 KiB) */
@@ -46,7 +65,13 @@ const limitsSchema = z
     /** PDU cap once bound (OpenLDAP sockbuf_max_incoming_auth: 16 MiB) */
     maxPduBytesBound: z.number().int().positive().default(16 * 1024 * 1024),
     idleTimeoutMs: z.number().int().positive().default(15 * 60 * 1000),
+    /** a PDU whose first byte arrived must be complete within this time (slowloris), however slowly bytes trickle */
+    pduDeadlineMs: z.number().int().positive().default(10_000),
+    /** a connection must bind within this time of connecting (any bind when anonymous is `read`) */
+    preBindTimeoutMs: z.number().int().positive().default(30_000),
     maxConnectionsPerAddress: z.number().int().positive().default(256),
+    /** per-address caps for some addresses (most specific CIDR wins), e.g. a NAT gateway or the local host */
+    maxConnectionsPerAddressOverrides: z.array(addressOverrideSchema).default([]),
     maxConnections: z.number().int().positive().default(10000),
     maxOutstandingPerConnection: z.number().int().positive().default(32),
     /** answered with sizeLimitExceeded (4) when a search would return more and the client asked for no lower limit */
@@ -56,7 +81,10 @@ const limitsSchema = z
     /** BER nesting cap applied before decoding (a filter nested 20,000 deep must not reach the parser) */
     maxBerDepth: z.number().int().min(8).max(1000).default(64),
     filterMaxDepth: z.number().int().positive().default(40),
+    /** filter items (and/or/not and assertions) allowed in one search, checked on the BER before decoding */
     filterMaxNodes: z.number().int().positive().default(1000),
+    /** encoded size of a search filter; 64 KiB is far beyond any real client's filter */
+    filterMaxBytes: z.number().int().positive().default(64 * 1024),
     maxPagedSearchesPerConnection: z.number().int().positive().default(16),
   })
   .strict();
@@ -110,7 +138,7 @@ export const ldapSchema = z
     /** CredentialStore SQLite file when the store is not SQLite (defaults to the store's file) */
     credentialsPath: z.string().min(1).optional(),
   })
-  .passthrough()
+  .strict()
   .superRefine((cfg, ctx) => {
     const needsTls = cfg.listen.some((u) => u.toLowerCase().startsWith('ldaps:'));
     const hasTls = cfg.tls && (cfg.tls.cert || cfg.tls.certFile) && (cfg.tls.key || cfg.tls.keyFile);

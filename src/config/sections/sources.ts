@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 import { safetySchema } from './core';
+
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
 
 export const joinRuleSchema = z.enum(['employeeId', 'mail']);
 
 const baseSource = {
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_", starting with a letter'),
-  schedule: z.string().default('*/5 * * * *'),
+  schedule: cronExpression().default('*/5 * * * *'),
   /** whether a person missing from a complete export is a leaver */
   authoritative: z.boolean().default(true),
   /** ordered join rules: the first rule with exactly one candidate joins */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronExpression } from './sources';
 
 // targets:
 //   - name: gitea                 # letters, digits, "-" and "_"
@@ -66,7 +67,7 @@ export const targetSchema = z
       .prefault({}),
     deleteAfterDays: z.number().int().nonnegative().nullable().default(null),
     reconcile: z
-      .object({ schedule: z.string().min(1).nullable().default(null), deleteOrphans: z.boolean().default(false) })
+      .object({ schedule: cronExpression().nullable().default(null), deleteOrphans: z.boolean().default(false) })
       .strict()
       .prefault({}),
     quarantine: z

@@ -6,6 +6,8 @@ import type { Logger } from '../../ports/logger';
 import type { TargetConnector } from '../../ports/target-connector';
 import { withCallLog } from './call-log';
 import { fakeTargetSchema, openFakeTarget } from './fake/fake-config';
+import { targetSchema } from '../../config/sections/targets';
+import { closestKey, knownKeysAt } from '../../config/schema-walk';
 import { entraTargetSchema } from './entra/config';
 import { EntraTargetConnector } from './entra/connector';
 import { ldapTargetSchema } from './ldap/config';
@@ -59,9 +61,24 @@ export function validateTargetConfig(cfg: unknown, path: string): string[] {
   if (!c || typeof c !== 'object') return [`${path}: must be an object`];
   const kind = kinds.get(String(c.kind));
   if (!kind) return [`${path}.kind: unknown target kind "${String(c.kind)}" (known: ${targetKinds().join(', ')})`];
+  const unknown = unknownTargetKeys(c as Record<string, unknown>, kind.schema as z.ZodType).map((m) => `${path}.${m}`);
   const parsed = kind.schema.safeParse(cfg);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => `${[path, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+  if (parsed.success) return unknown;
+  return [...unknown, ...parsed.error.issues.map((issue) => `${[path, ...issue.path.map(String)].join('.')}: ${issue.message}`)];
+}
+
+/**
+ * A target's keys are the common ones (targetSchema) plus its kind's own; both schemas let the
+ * other's keys through, so a misspelt key is caught here, against their union.
+ */
+function unknownTargetKeys(cfg: Record<string, unknown>, kindSchema: z.ZodType): string[] {
+  const known = [...new Set([...knownKeysAt(targetSchema, [], cfg), ...knownKeysAt(kindSchema, [], cfg)])];
+  return Object.keys(cfg)
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const near = closestKey(k, known);
+      return `${k}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+    });
 }
 
 /** Validates and opens one target; throws an Error listing every configuration problem. */

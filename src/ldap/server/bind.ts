@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
+import { boundedText } from './log-text';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
@@ -60,8 +61,9 @@ export async function handleBind(conn: LdapConnection, ctx: OpContext, pdu: Buff
 
 function finish(conn: LdapConnection, ctx: OpContext, dn: string, code: number, msg: string, reason?: string): void {
   conn.respond(ctx.messageId, OP.bindResponse, { code, message: msg });
+  if (code === 0) conn.noteBindSucceeded();
   ctx.log.info(
-    { req: ctx.requestId, op: 'bind', msgid: ctx.messageId, bindDN: dn, code, reason, ms: +(performance.now() - ctx.startedAt).toFixed(2) },
+    { req: ctx.requestId, op: 'bind', msgid: ctx.messageId, bindDN: boundedText(dn), code, reason, ms: +(performance.now() - ctx.startedAt).toFixed(2) },
     'bind',
   );
 }

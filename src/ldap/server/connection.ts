@@ -52,6 +52,10 @@ export class LdapConnection {
   private backlog: Buffer[] = [];
   private bindPending = false;
   private corked = false;
+  /** closes a connection whose PDU, once started, is not complete in time (idle resets on every byte) */
+  private pduTimer: NodeJS.Timeout | null = null;
+  /** closes a connection that has not bound in time */
+  private preBindTimer: NodeJS.Timeout | null = null;
   readonly log: LogLike;
 
   constructor(
@@ -69,7 +73,39 @@ export class LdapConnection {
     socket.setTimeout(limits.idleTimeoutMs);
     socket.on('timeout', () => this.destroy('idle timeout'));
     socket.on('close', () => this.cleanup());
+    this.preBindTimer = setTimeout(() => this.destroy('no bind within ldap.limits.preBindTimeoutMs'), limits.preBindTimeoutMs);
+    this.preBindTimer.unref();
     this.listen(socket);
+  }
+
+  /** A bind answered with success: a bound session (or any bind where anonymous may read) keeps the connection. */
+  noteBindSucceeded(): void {
+    if (this.preBindTimer && (this.session || this.deps.config.anonymous === 'read')) {
+      clearTimeout(this.preBindTimer);
+      this.preBindTimer = null;
+    }
+  }
+
+  /** Starts the deadline when a PDU is begun, restarts it when one completes and a next one is begun. */
+  private trackPduDeadline(completed: number): void {
+    if (this.pduTimer && (completed > 0 || this.framer.pendingBytes === 0)) {
+      clearTimeout(this.pduTimer);
+      this.pduTimer = null;
+    }
+    if (!this.pduTimer && this.framer.pendingBytes > 0 && !this.closed) {
+      const ms = this.deps.config.limits.pduDeadlineMs;
+      this.pduTimer = setTimeout(() => {
+        this.log.warn({ pendingBytes: this.framer.pendingBytes, ms }, 'request not completed in time, closing connection');
+        this.destroy('PDU deadline');
+      }, ms);
+      this.pduTimer.unref();
+    }
+  }
+
+  private clearTimers(): void {
+    if (this.pduTimer) clearTimeout(this.pduTimer);
+    if (this.preBindTimer) clearTimeout(this.preBindTimer);
+    this.pduTimer = this.preBindTimer = null;
   }
 
   private listen(stream: Socket | TLSSocket): void {
@@ -90,6 +126,7 @@ export class LdapConnection {
       this.protocolViolation(err as Error);
       return;
     }
+    this.trackPduDeadline(pdus.length);
     this.backlog.push(...pdus);
     if (this.bindPending && this.backlog.length > MAX_BACKLOG) {
       this.protocolViolation(new BerError(`more than ${MAX_BACKLOG} requests queued behind a bind`));
@@ -273,6 +310,7 @@ export class LdapConnection {
     if (this.closed) return;
     this.log.debug({ reason }, 'closing connection');
     this.closed = true;
+    this.clearTimers();
     for (const op of this.running.values()) op.abandoned = true;
     this.stream.end();
     // A client that never reads must not keep the socket: end() waits for the peer, destroy does not.
@@ -282,6 +320,7 @@ export class LdapConnection {
 
   private cleanup(): void {
     this.closed = true;
+    this.clearTimers();
     for (const op of this.running.values()) op.abandoned = true;
     this.paged.clear();
     this.flushDrainWaiters();

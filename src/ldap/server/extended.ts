@@ -1,6 +1,7 @@
 import { children, readString, type Envelope } from './ber-read';
 import { OP } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
+import { boundedText } from './log-text';
 import { OID } from './root-dse';
 
 /** Who am I?, StartTLS; every other extended operation (password modify included) is refused with 53. */
@@ -11,7 +12,7 @@ export async function handleExtended(conn: LdapConnection, ctx: OpContext, pdu: 
   const done = (code: number, message: string, responseValue?: Buffer, responseName?: string): void => {
     conn.respond(ctx.messageId, OP.extendedResponse, { code, message, responseValue, responseName });
     ctx.log.info(
-      { req: ctx.requestId, op: 'extended', name, msgid: ctx.messageId, bindDN: conn.session?.dn ?? '', code, ms: +(performance.now() - ctx.startedAt).toFixed(2) },
+      { req: ctx.requestId, op: 'extended', name: boundedText(name), msgid: ctx.messageId, bindDN: conn.session?.dn ?? '', code, ms: +(performance.now() - ctx.startedAt).toFixed(2) },
       'extended',
     );
   };
@@ -27,5 +28,5 @@ export async function handleExtended(conn: LdapConnection, ctx: OpContext, pdu: 
     return;
   }
   if (name === OID.passwordModify) return done(53, 'passwords are managed by idsync, not over LDAP');
-  return done(53, `extended operation ${name || '(none)'} is not supported`);
+  return done(53, `extended operation ${boundedText(name) || '(none)'} is not supported`);
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { normalizeDN } from '../auth/dn';
-import { FilterTooComplexError, type DirectorySnapshot, type LdapEntry, type Scope, type SearchQuery } from '../contract';
+import { FilterTooComplexError, SEARCH_CHECKPOINT, type DirectorySnapshot, type LdapEntry, type Scope, type SearchQuery } from '../contract';
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP, pagedControlValue, searchEntry, type ResponseControl } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
 import { equalityFromBer } from './filter-fast';
+import { checkFilterCaps } from './filter-guard';
+import { boundedText, describeBytes } from './log-text';
 import { OID, rootDse, SUBSCHEMA_DN } from './root-dse';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,6 +17,14 @@ const { parseBer } = require('@ldapjs/filter') as { parseBer: (r: unknown) => { 
 
 const SCOPES: Scope[] = ['base', 'one', 'sub'];
 const YIELD_EVERY = 256;
+/** candidates a sliced scan examines between two looks at the clock */
+const CHECKPOINT_EVERY = 16;
+/**
+ * Longest run of one search before it yields to the event loop: other connections wait at most
+ * about this long for one expensive search (an unsliced 100,000-entry scan with a 1,000-item filter
+ * held every client for seconds).
+ */
+const SLICE_MS = 5;
 
 interface SearchRequest {
   base: string;
@@ -34,23 +44,28 @@ export interface PagedSearch {
 }
 
 /**
- * An entry iterator that can tell whether another entry follows (for size limits and paging), with
- * the encoder of its entries: the snapshot's own (straight from records) or select + searchEntry.
+ * An entry iterator, possibly interleaved with SEARCH_CHECKPOINTs, that can put one entry back (to
+ * tell whether another follows, for size limits and paging), with the encoder of its entries: the
+ * snapshot's own (straight from records) or select + searchEntry.
  */
 class Cursor {
-  private peeked: IteratorResult<unknown> | null = null;
+  private held: unknown = undefined;
   constructor(
     private it: Iterator<unknown>,
     readonly encode: (entry: unknown, messageId: number) => Buffer,
   ) {}
+  /** the next entry or SEARCH_CHECKPOINT; undefined at the end */
   next(): unknown {
-    const r = this.peeked ?? this.it.next();
-    this.peeked = null;
+    if (this.held !== undefined) {
+      const e = this.held;
+      this.held = undefined;
+      return e;
+    }
+    const r = this.it.next();
     return r.done ? undefined : r.value;
   }
-  hasMore(): boolean {
-    this.peeked ??= this.it.next();
-    return !this.peeked.done;
+  putBack(entry: unknown): void {
+    this.held = entry;
   }
 }
 
@@ -123,9 +138,9 @@ function finishSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest |
       op: 'search',
       msgid: ctx.messageId,
       bindDN: conn.session?.dn ?? '',
-      base: req?.base,
+      base: boundedText(req?.base),
       scope: req?.scope,
-      filter: outcome.filter,
+      filter: boundedText(outcome.filter),
       code: outcome.code === -1 ? 'abandoned' : outcome.code,
       entries: outcome.entries,
       ms: +(performance.now() - ctx.startedAt).toFixed(2),
@@ -136,20 +151,27 @@ function finishSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest |
 
 function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): MaybeAsync<Outcome> {
   const { config, model, view } = conn.deps;
-  const fast = equalityFromBer(req.filterBer);
-  const ldapFilter = fast ? null : parseBer(new BerReader(req.filterBer));
-  const filterText = fast ? fast.text : ldapFilter!.toString();
   const snapshot = view.current();
   conn.recheckSession(snapshot);
   const nbase = normalizeDN(req.base);
-  if (req.scope === 'base' && (nbase === '' || nbase === SUBSCHEMA_DN.toLowerCase())) {
+  const rootOrSchema = req.scope === 'base' && (nbase === '' || nbase === SUBSCHEMA_DN.toLowerCase());
+  // Refused before the filter is decoded: what an anonymous client may not ask costs it nothing to parse.
+  if (!rootOrSchema && !conn.session && config.anonymous !== 'read') {
+    return { code: 50, message: 'bind first: anonymous sessions may read only the rootDSE', entries: 0, filter: describeBytes(req.filterBer) };
+  }
+  try {
+    checkFilterCaps(req.filterBer, { maxBytes: config.limits.filterMaxBytes, maxNodes: config.limits.filterMaxNodes });
+  } catch (err) {
+    return { code: 11, message: (err as Error).message, entries: 0, filter: describeBytes(req.filterBer) };
+  }
+  const fast = equalityFromBer(req.filterBer);
+  const ldapFilter = fast ? null : parseBer(new BerReader(req.filterBer));
+  const filterText = fast ? fast.text : ldapFilter!.toString();
+  if (rootOrSchema) {
     const startTls = !!conn.deps.tlsContext() && config.tls?.startTls !== false && !conn.secure;
     const entry = nbase === '' ? rootDse(config.baseDN, startTls, conn.deps.vendorVersion) : snapshot.subschema();
     const cursor = new Cursor([entry][Symbol.iterator](), renderedEncoder(conn, req));
     return then(sendEntries(conn, ctx, cursor, 1, Infinity), () => ({ code: 0, entries: 1, filter: filterText }));
-  }
-  if (!conn.session && config.anonymous !== 'read') {
-    return { code: 50, message: 'bind first: anonymous sessions may read only the rootDSE', entries: 0, filter: filterText };
   }
   let filter;
   try {
@@ -162,7 +184,7 @@ function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): Ma
   const paging = ctx.controls.find((c) => c.oid === OID.pagedResults);
   if (paging) return then(pagedSearch(conn, ctx, req, snapshot, query, paging.value), (o) => ({ ...o, filter: filterText }));
   const cursor = openCursor(conn, snapshot, query, req);
-  if (!cursor) return { code: 32, message: `no such object: ${req.base}`, entries: 0, filter: filterText };
+  if (!cursor) return { code: 32, message: `no such object: ${boundedText(req.base)}`, entries: 0, filter: filterText };
   const limit = effectiveSizeLimit(req.sizeLimit, config.limits.sizeLimit);
   return then(sendEntries(conn, ctx, cursor, limit, deadlineOf(req, config.limits.timeLimitSeconds, ctx)), (r) => ({ ...r, filter: filterText }));
 }
@@ -170,6 +192,10 @@ function runSearch(conn: LdapConnection, ctx: OpContext, req: SearchRequest): Ma
 /** The snapshot's own encoder when it has one (only the selected attributes are computed), else render + select. */
 function openCursor(conn: LdapConnection, snapshot: DirectorySnapshot, query: SearchQuery, req: SearchRequest): Cursor | null {
   const selection = conn.deps.model.selection;
+  if (snapshot.searchSliced && selection) {
+    const found = snapshot.searchSliced(query, selection(req.attributes, req.typesOnly), CHECKPOINT_EVERY);
+    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode as Cursor['encode']) : null;
+  }
   if (snapshot.searchEncoded && selection) {
     const found = snapshot.searchEncoded(query, selection(req.attributes, req.typesOnly));
     return found ? new Cursor(found.entries[Symbol.iterator](), found.encode) : null;
@@ -219,7 +245,7 @@ function pagedSearch(
       return { code: 11, message: 'too many paged searches open on this connection', entries: 0 };
     }
     const cursor = openCursor(conn, snapshot, query, req);
-    if (!cursor) return { code: 32, message: `no such object: ${req.base}`, entries: 0 };
+    if (!cursor) return { code: 32, message: `no such object: ${boundedText(req.base)}`, entries: 0 };
     state = { key, cursor, sent: 0 };
     if (ctl.size === 0) return { code: 0, entries: 0, controls: [pagedResponse(Buffer.alloc(0))] };
   }
@@ -232,7 +258,7 @@ function pagedSearch(
     // sendEntries says 4 when the page is full and more follow; that is only a size limit when the
     // client's own sizeLimit, not the page size, cut the page short.
     const pageFull = r.code === 4 && pageSize === ctl.size;
-    if ((r.code === 0 || pageFull) && paged.cursor.hasMore()) {
+    if ((r.code === 0 || pageFull) && r.more) {
       // A fresh cookie per page: a replayed or guessed cookie finds nothing.
       const next = randomBytes(12);
       conn.paged.set(next.toString('hex'), paged);
@@ -250,13 +276,15 @@ interface SendResult {
   code: number;
   entries: number;
   message?: string;
+  /** another entry follows (the cursor holds it) */
+  more?: boolean;
 }
 
 /**
  * Streams up to `limit` entries. Answers 4 when more would follow, 3 past the deadline; waits for
- * the socket to drain when the client reads slowly and yields to the event loop now and then so an
- * abandon (or any other connection) gets its turn during a long listing. Synchronous until the
- * first such pause.
+ * the socket to drain when the client reads slowly and yields to the event loop every SLICE_MS of
+ * work (sending or scanning), so an abandon and every other connection get their turn during a long
+ * or expensive search. Synchronous until the first such pause.
  */
 function sendEntries(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, deadline: number): MaybeAsync<SendResult> {
   const first = sendRun(conn, ctx, cursor, limit, 0);
@@ -282,17 +310,24 @@ async function continueSending(
   }
 }
 
-/** Sends entries until the end, the limit, a full socket buffer or the next yield point. */
+/** Sends entries until the end, the limit, a full socket buffer or the end of this slice. */
 function sendRun(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, already: number): SendResult | { sent: number; ok: boolean } {
+  const sliceEnd = performance.now() + SLICE_MS;
   let sent = already;
-  while (sent < limit) {
+  for (;;) {
     if (ctx.abandoned) return { code: 0, entries: sent };
     const entry = cursor.next();
     if (entry === undefined) return { code: 0, entries: sent };
+    if (entry === SEARCH_CHECKPOINT) {
+      if (performance.now() > sliceEnd) return { sent, ok: true };
+      continue;
+    }
+    if (sent >= limit) {
+      cursor.putBack(entry);
+      return { code: 4, entries: sent, message: 'size limit exceeded', more: true };
+    }
     const ok = conn.send(cursor.encode(entry, ctx.messageId));
     sent++;
     if (!ok || sent % YIELD_EVERY === 0) return { sent, ok };
   }
-  if (cursor.hasMore()) return { code: 4, entries: sent, message: 'size limit exceeded' };
-  return { code: 0, entries: sent };
 }

@@ -11,6 +11,7 @@ import { argon2Hasher, type PasswordHasher } from '../auth/passwords';
 import { compileFilter } from '../filter/compile';
 import { selectAttributes } from '../view/select';
 import { selectionFor } from '../view/selection';
+import { canonicalAddress, connectionCapFor } from './address-limits';
 import { LdapConnection } from './connection';
 import type { LogLike, ModelFunctions, ServerDeps } from './deps';
 import { loadTlsMaterial, secureContextOf, type TlsMaterial } from './tls';
@@ -80,13 +81,16 @@ export async function startLdapServer(opts: LdapServerOptions): Promise<LdapServ
   const connections = new Set<LdapConnection>();
   const perAddress = new Map<string, number>();
   const listeners: Listener[] = [];
+  const capFor = connectionCapFor(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsPerAddressOverrides);
 
   // Counted on the raw TCP socket so a flood of unfinished TLS handshakes is capped too.
   const admit = (socket: Socket): boolean => {
-    const address = socket.remoteAddress ?? 'unknown';
+    // One client counts once, whether it reached an IPv4 or a dual-stack listener.
+    const address = canonicalAddress(socket.remoteAddress ?? 'unknown');
     const count = perAddress.get(address) ?? 0;
-    if (count >= config.limits.maxConnectionsPerAddress) {
-      log.warn({ client: address, count }, 'too many connections from one address; refusing');
+    const cap = capFor(address);
+    if (count >= cap) {
+      log.warn({ client: address, count, cap }, 'too many connections from one address; refusing (see ldap.limits.maxConnectionsPerAddressOverrides)');
       socket.destroy();
       return false;
     }

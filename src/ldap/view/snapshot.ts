@@ -1,7 +1,7 @@
 // An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
 // in stable id order), entry lookup, bind subjects and the subschema entry.
 import type { Group, Identity } from '../../domain/types';
-import type { AssertionOutcome, AttributeSelection, BindSubject, DirectorySnapshot, DirFilter, EncodedSearch, LdapEntry, SearchQuery } from '../contract';
+import { SEARCH_CHECKPOINT, type AssertionOutcome, type AttributeSelection, type BindSubject, type DirectorySnapshot, type DirFilter, type EncodedSearch, type LdapEntry, type SearchCheckpoint, type SearchQuery, type SlicedSearch } from '../contract';
 import { evaluateAssertion, renderedEntryContext } from '../filter/assertion';
 import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
 import { normalizeDN } from '../schema/dn';
@@ -56,8 +56,17 @@ export class Snapshot implements DirectorySnapshot {
     return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
   }
 
+  searchSliced(query: SearchQuery, selection: AttributeSelection, checkpointEvery: number): SlicedSearch<Rec> | null {
+    const entries = this.matchingRecords(query, checkpointEvery);
+    if (entries === null) return null;
+    const s = this.state;
+    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+  }
+
   /** The records a search returns, in search order; null when the base does not exist. */
-  private matchingRecords(query: SearchQuery): Iterable<Rec> | null {
+  private matchingRecords(query: SearchQuery): Iterable<Rec> | null;
+  private matchingRecords(query: SearchQuery, checkpointEvery: number): Iterable<Rec | SearchCheckpoint> | null;
+  private matchingRecords(query: SearchQuery, checkpointEvery = Infinity): Iterable<Rec | SearchCheckpoint> | null {
     const nbase = normalizeBase(query.base);
     if (nbase === null) return null;
     const s = this.state;
@@ -82,9 +91,14 @@ export class Snapshot implements DirectorySnapshot {
     // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
     const usePlan = planned !== null && planned.length < universeSize;
     const segments = usePlan ? [planned] : universe;
-    return (function* (): Generator<Rec> {
+    return (function* (): Generator<Rec | SearchCheckpoint> {
+      let examined = 0;
       for (const segment of segments) {
         for (const id of segment) {
+          if (++examined >= checkpointEvery) {
+            examined = 0;
+            yield SEARCH_CHECKPOINT;
+          }
           const rec = s.recs.get(id);
           if (!rec) continue;
           if (usePlan && !inScope(rec, nbase, query.scope)) continue;

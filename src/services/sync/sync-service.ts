@@ -6,6 +6,7 @@ import type { AccessPolicy, IntentPlanner } from '../../ports/access-policy';
 import type { Clock } from '../../ports/clock';
 import type { IdentityStore } from '../../ports/identity-store';
 import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/source-connector';
+import { guardCommits } from './guarded-store';
 import { applyPlan, closingChanges, countWrites } from './apply-plan';
 import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
@@ -66,7 +67,12 @@ export class SyncService {
     this.batchSize = deps.batchSize ?? 5000;
   }
 
-  async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean } = {}): Promise<RunReport> {
+  /** `beforeCommit` runs before every store write of this run and refuses it by throwing (lock fencing). */
+  async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean; beforeCommit?: () => Promise<void> } = {}): Promise<RunReport> {
+    if (opts.beforeCommit) {
+      const guarded = new SyncService({ ...this.deps, store: guardCommits(this.deps.store, opts.beforeCommit) });
+      return guarded.runSource(connector, cfg, { dryRun: opts.dryRun });
+    }
     const runId = newRunId(cfg.name, this.deps.clock.now());
     const startedAt = this.nowIso();
     const actor: AuditActor = { kind: 'source-run', id: runId, source: cfg.name };

@@ -12,6 +12,7 @@ import type {
   TargetAccount,
 } from '../../domain/types';
 import {
+  AuditHeadError,
   RevisionConflictError,
   UniqueViolationError,
   type ChangeEvent,
@@ -67,6 +68,7 @@ export class MemoryStore implements IdentityStore {
     head: { seq: 0, hash: GENESIS_HASH },
   };
   private notifier = new ChangeNotifier();
+  private cursors = new Map<string, number>();
 
   async getIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = [...this.t.identities.values()].find((i) => matchesKey(i, key));
@@ -113,6 +115,8 @@ export class MemoryStore implements IdentityStore {
     for (const d of changes.disputes ?? []) draft.disputes.set(d.id, clone(d));
     for (const r of changes.runs ?? []) draft.runs.set(r.id, clone(r));
     for (const a of changes.targetAccounts ?? []) draft.targetAccounts.set(`${a.target}\u0000${a.identityId}`, clone(a));
+    const lastSeq = draft.audit.at(-1)?.seq ?? 0;
+    if (changes.audit?.length && draft.head.seq !== lastSeq) throw new AuditHeadError(draft.head.seq, lastSeq);
     const audit = (changes.audit ?? []).map((d) => {
       const rec = chainAudit(draft.head.seq ? draft.head : null, normalizeAuditDraft(d));
       draft.audit.push(rec);
@@ -228,6 +232,21 @@ export class MemoryStore implements IdentityStore {
     return { ...this.t.head };
   }
 
+  async repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }> {
+    const before = this.t.head.seq ? { ...this.t.head } : null;
+    const last = this.t.audit.at(-1);
+    this.t.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    return { before, after: { ...this.t.head } };
+  }
+
+  async exportCursor(sink: string): Promise<number> {
+    return this.cursors.get(sink) ?? 0;
+  }
+
+  async saveExportCursor(sink: string, seq: number): Promise<void> {
+    this.cursors.set(sink, seq);
+  }
+
   async latestChangeSeq(): Promise<number> {
     return this.t.changes.at(-1)?.seq ?? 0;
   }
@@ -247,6 +266,11 @@ export class MemoryStore implements IdentityStore {
   /** test hook: the raw audit array, so tamper tests can edit it like an attacker would */
   get rawAudit(): AuditRecord[] {
     return this.t.audit;
+  }
+
+  /** test hook: overwrite the head marker as an attacker with write access could */
+  set rawHead(head: { seq: number; hash: string }) {
+    this.t.head = head;
   }
 }
 

@@ -16,6 +16,7 @@
  *   meta           _id 'auditHead' {seq, hash}; _id 'changeSeq' {seq}. Every commit that appends audit
  *                  or changes writes these documents first, so concurrent committers conflict there
  *                  and one of them is retried: the audit chain and the change feed stay linear.
+ *                  _id 'exportCursor:<sink>' {seq}: the last seq a syslog sink was sent.
  *   counters       _id = sequence name, {next}
  */
 import type mongoose from 'mongoose';

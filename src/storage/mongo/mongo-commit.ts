@@ -5,6 +5,7 @@ import type mongoose from 'mongoose';
 import { chainAudit, GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditRecord, Identity } from '../../domain/types';
 import {
+  AuditHeadError,
   RevisionConflictError,
   UniqueViolationError,
   type ChangeEvent,
@@ -129,6 +130,9 @@ async function appendAudit(db: Db, session: Session, changes: ChangeSet): Promis
   // Writing the head first makes a concurrent committer conflict here, before any record is inserted.
   const stored = await meta.findOneAndUpdate({ _id: 'auditHead' }, { $inc: { writes: 1 } }, { session, upsert: true, returnDocument: 'before' });
   let head = stored && typeof stored.seq === 'number' && stored.seq > 0 ? { seq: stored.seq, hash: stored.hash as string } : { seq: 0, hash: GENESIS_HASH };
+  const last = await db.collection<AnyDoc>('audit').findOne({}, { session, sort: { _id: -1 }, projection: { _id: 1 } });
+  const lastSeq = last ? Number(last._id) : 0;
+  if (lastSeq !== head.seq) throw new AuditHeadError(stored && typeof stored.seq === 'number' && stored.hash ? head.seq : null, lastSeq);
   const records = drafts.map((draft) => {
     const rec = chainAudit(head.seq ? head : null, normalizeAuditDraft(draft));
     head = { seq: rec.seq, hash: rec.hash };

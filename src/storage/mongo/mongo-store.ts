@@ -2,6 +2,7 @@
 // mongoose connection. Commits run in a transaction with w: majority and snapshot reads; reads
 // outside transactions go to the primary, so an instance always sees its own acknowledged commits.
 import mongoose from 'mongoose';
+import { redactCredentials } from '../../util/redact';
 import { GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditRecord, Dispute, Group, Identity, Intent, SourceRecord, SyncRun, TargetAccount } from '../../domain/types';
 import type {
@@ -69,7 +70,7 @@ export class MongoStore implements IdentityStore {
       return new MongoStore(conn, db);
     } catch (err) {
       await conn.close().catch(() => undefined);
-      throw new Error(`cannot open the MongoDB store (store.uri): ${(err as Error).message}`);
+      throw new Error(`cannot open the MongoDB store (store.uri): ${redactCredentials((err as Error).message)}`);
     }
   }
 
@@ -243,6 +244,22 @@ export class MongoStore implements IdentityStore {
   async auditHead(): Promise<{ seq: number; hash: string }> {
     const head = await this.one<{ seq?: number; hash?: string | null }>('meta', { _id: 'auditHead' });
     return head?.seq && head.hash ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }> {
+    const head = await this.one<{ seq?: number; hash?: string | null }>('meta', { _id: 'auditHead' });
+    const [last] = await this.many<AuditRecord>('audit', {}, { _id: -1 }, 1);
+    const after = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    await this.col('meta').updateOne({ _id: 'auditHead' } as never, { $set: { seq: after.seq, hash: last ? after.hash : null } }, { upsert: true });
+    return { before: head?.seq && head.hash ? { seq: head.seq, hash: head.hash } : null, after };
+  }
+
+  async exportCursor(sink: string): Promise<number> {
+    return (await this.one<{ seq?: number }>('meta', { _id: `exportCursor:${sink}` }))?.seq ?? 0;
+  }
+
+  async saveExportCursor(sink: string, seq: number): Promise<void> {
+    await this.col('meta').updateOne({ _id: `exportCursor:${sink}` } as never, { $set: { seq } }, { upsert: true });
   }
 
   async latestChangeSeq(): Promise<number> {

@@ -58,7 +58,9 @@ export function auditFromRow(row: AuditRow): AuditRecord {
     time: row.time,
     actor: JSON.parse(row.actor),
     action: row.action,
-    subject: JSON.parse(row.subject),
+    // subjectId is the column `audit show` queries by; reading the id from it puts that column
+    // under the hash too, so an edited subjectId shows as a changed record
+    subject: { ...JSON.parse(row.subject), id: row.subjectId },
     before: JSON.parse(row.before),
     after: JSON.parse(row.after),
     correlationId: row.correlationId,

@@ -19,7 +19,8 @@
  *                  subject (JSON), before (JSON), after (JSON), correlationId
  *   changes        seq PK, identityIds (JSON array), groupNames (JSON array), at
  *   meta           key PK, value (JSON); key 'auditHead' holds {seq, hash} of the last audit record,
- *                  written in the same transaction as the records so a cut tail shows as a mismatch
+ *                  written in the same transaction as the records so a cut tail shows as a mismatch;
+ *                  'exportCursor:<sink>' holds the last seq a syslog sink was sent
  *   sequences      name PK, next (the next value reserveSequence hands out)
  *
  * Nested data lives in JSON text columns; only what a query filters or sorts on is a real column.

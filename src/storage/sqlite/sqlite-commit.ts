@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { chainAuditWithJson, GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditRecord, Identity } from '../../domain/types';
 import {
+  AuditHeadError,
   RevisionConflictError,
   UniqueViolationError,
   type ChangeEvent,
@@ -27,6 +28,7 @@ export interface CommitStatements {
   upsertTargetAccount: Stmt;
   insertAudit: Stmt;
   readHead: Stmt;
+  lastAudit: Stmt;
   writeHead: Stmt;
   lastChangeSeq: Stmt;
   insertChange: Stmt;
@@ -77,6 +79,7 @@ export function prepareCommitStatements(db: Database.Database): CommitStatements
        VALUES (@seq, @prevHash, @hash, @time, @actor, @action, @subjectId, @subject, @before, @after, @correlationId)`,
     ),
     readHead: db.prepare("SELECT value FROM meta WHERE key = 'auditHead'").pluck(),
+    lastAudit: db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
     writeHead: db.prepare(
       "INSERT INTO meta (key, value) VALUES ('auditHead', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ),
@@ -157,6 +160,9 @@ function appendAudit(st: CommitStatements, changes: ChangeSet): AuditRecord[] {
   if (drafts.length === 0) return [];
   const stored = st.readHead.get() as string | undefined;
   let head: { seq: number; hash: string } = stored ? JSON.parse(stored) : { seq: 0, hash: GENESIS_HASH };
+  // one primary-key lookup per commit: a deleted or stale marker is named, not a UNIQUE error
+  const last = st.lastAudit.get() as { seq: number } | undefined;
+  if ((last?.seq ?? 0) !== head.seq) throw new AuditHeadError(stored ? head.seq : null, last?.seq ?? 0);
   const records = drafts.map((draft) => {
     const { record: rec, json } = chainAuditWithJson(head.seq ? head : null, normalizeAuditDraft(draft));
     st.insertAudit.run(auditRowWithJson(rec, json));

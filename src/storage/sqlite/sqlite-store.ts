@@ -210,6 +210,27 @@ export class SqliteStore implements IdentityStore {
     return text ? JSON.parse(text) : { seq: 0, hash: GENESIS_HASH };
   }
 
+  async repairAuditHead(): Promise<{ before: { seq: number; hash: string } | null; after: { seq: number; hash: string } }> {
+    const repair = this.db.transaction(() => {
+      const text = this.commitStatements.readHead.get() as string | undefined;
+      const last = this.commitStatements.lastAudit.get() as { seq: number; hash: string } | undefined;
+      const after = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+      this.commitStatements.writeHead.run(JSON.stringify(after));
+      const before = text ? (JSON.parse(text) as { seq: number; hash: string }) : null;
+      return { before: before?.seq ? before : null, after };
+    });
+    return repair.immediate();
+  }
+
+  async exportCursor(sink: string): Promise<number> {
+    const text = this.q.readMeta.get(`exportCursor:${sink}`) as string | undefined;
+    return text ? Number(JSON.parse(text)) : 0;
+  }
+
+  async saveExportCursor(sink: string, seq: number): Promise<void> {
+    this.q.writeMeta.run(`exportCursor:${sink}`, JSON.stringify(seq));
+  }
+
   async latestChangeSeq(): Promise<number> {
     return this.commitStatements.lastChangeSeq.get() as number;
   }
@@ -298,6 +319,8 @@ function prepareQueries(db: Database.Database) {
     allDisputes: data('SELECT data FROM disputes ORDER BY rowid'),
     auditFrom: db.prepare('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?'),
     auditOfSubject: db.prepare('SELECT * FROM audit WHERE subjectId = ? ORDER BY seq'),
+    readMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+    writeMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     changesSince: db.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?'),
     readSequence: data('SELECT next FROM sequences WHERE name = ?'),
     writeSequence: db.prepare(

@@ -75,5 +75,27 @@ export function auditCases(ctx: SuiteContext): void {
       expect(first.after).toEqual({ when: '1970-01-01T00:00:00.000Z', list: [1, 'x', null] });
       expect(await verifyTrail(store)).toEqual({ count: 2, fault: null });
     });
+
+    it('keeps a cursor per export sink, 0 until saved, across close and reopen', async () => {
+      const store = ctx.store();
+      expect(await store.exportCursor('syslog:tcp4://siem:514')).toBe(0);
+      await store.saveExportCursor('syslog:tcp4://siem:514', 41);
+      await store.saveExportCursor('syslog:udp4://other:514', 7);
+      await store.saveExportCursor('syslog:tcp4://siem:514', 42);
+      const reopened = await ctx.reopen();
+      expect(await reopened.exportCursor('syslog:tcp4://siem:514')).toBe(42);
+      expect(await reopened.exportCursor('syslog:udp4://other:514')).toBe(7);
+    });
+
+    it('repairAuditHead sets the head to the last record and reports the marker before', async () => {
+      const store = ctx.store();
+      expect(await store.repairAuditHead()).toEqual({ before: null, after: { seq: 0, hash: GENESIS_HASH } });
+      const { audit } = await store.commit({ audit: [auditDraft('id-1', 'a'), auditDraft('id-1', 'b')] });
+      const head = { seq: 2, hash: audit[1].hash };
+      expect(await store.repairAuditHead()).toEqual({ before: head, after: head });
+      const next = await store.commit({ audit: [auditDraft('id-1', 'c')] });
+      expect(next.audit[0]).toMatchObject({ seq: 3, prevHash: audit[1].hash });
+      expect(await verifyTrail(store)).toEqual({ count: 3, fault: null });
+    });
   });
 }
