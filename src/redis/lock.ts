@@ -33,8 +33,12 @@ local v = cjson.encode(h)
 redis.call('set', KEYS[1], v, 'PX', ARGV[2])
 return v`;
 
+/**
+ * The fence counter outlives every holder (fences only grow), so it sits beside the lock's namespace
+ * rather than in it: `<prefix>:lock:*` then lists only locks someone holds.
+ */
 export function fenceKey(key: string): string {
-  return `${key}:fence`;
+  return key.includes(':lock:') ? key.replace(':lock:', ':lock-fence:') : `${key}:fence`;
 }
 
 /** Reads the current holder of a lock, or null when it is free (or held by an unreadable value). */

@@ -13,7 +13,7 @@ function recorder(): { lines: { level: string; obj: Record<string, unknown>; msg
 describe('target call log', () => {
   it('logs each call at debug with the operation, user name and duration, never attributes', async () => {
     const { lines, log } = recorder();
-    const target = openTarget({ name: 'wiki', kind: 'fake', token: 'not-a-real-secret' }, { log });
+    const target = openTarget({ name: 'wiki', kind: 'fake' }, { log });
     const desired = { identityId: 'i1', userName: 'ada', active: true, attributes: { mail: 'ada.secret-mail@example.com', title: 'Engineer' }, groups: [] };
     const created = await target.create(desired);
     expect(await target.lookup('ada', created.externalId)).not.toBeNull();
@@ -28,7 +28,6 @@ describe('target call log', () => {
     );
     const text = JSON.stringify(lines);
     expect(text).not.toContain('secret-mail');
-    expect(text).not.toContain('not-a-real-secret');
   });
 
   it('logs a failing call with its error and rethrows it', async () => {
