@@ -6,6 +6,7 @@ import { openCredentialStore } from '../storage/credentials';
 import { RedisFailureCounter } from '../redis/failure-counter';
 import { compileGroupNesting } from '../domain/roles/nesting';
 import { ensureDeclaredGroups } from '../services/policy/declared-groups';
+import { ldapListenersCheck } from '../observability/listener-checks';
 import type { DaemonParts } from './parts';
 
 export interface LdapFrontend {
@@ -45,5 +46,6 @@ export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend
   const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
+  deps.health.add(ldapListenersCheck(addresses));
   return { addresses, reloadTls: () => server.reloadTls() };
 }

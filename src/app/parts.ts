@@ -5,6 +5,7 @@ import type { IdentityStore } from '../ports/identity-store';
 import type { Logger } from '../ports/logger';
 import type { RedisHandle } from '../redis/connection';
 import type { Closer } from './closer';
+import type { Readiness } from '../observability/readiness';
 
 export interface DaemonParts {
   loaded: LoadedConfig;
@@ -14,4 +15,6 @@ export interface DaemonParts {
   closer: Closer;
   /** commits of every instance, one subscription per process */
   changes: ChangeNotifications;
+  /** readiness checks the admin API reports; components add theirs as they start */
+  health: Readiness;
 }

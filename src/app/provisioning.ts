@@ -16,6 +16,8 @@ import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
 import { startAdminServer, type AdminServer } from '../admin/server';
 import { adminSchema, parseListen } from '../admin/config';
+import type { Readiness } from '../observability/readiness';
+import { targetQueueCheck } from '../observability/target-checks';
 import type { Engine } from './engine';
 import type { DaemonParts } from './parts';
 import { parseTargets, wantsProvisioning } from './rules';
@@ -36,6 +38,8 @@ export interface ProvisioningDaemonDeps {
   /** source-run allowance for `POST /v1/runs/:id/allow`; target runs are handled here */
   allowSourceRun?(runId: string, actor: string): Promise<unknown>;
   clock?: Clock;
+  /** readiness checks: each target's queue is added here; the admin API reports them all */
+  health?: Readiness;
 }
 
 export interface ProvisioningDaemon {
@@ -50,6 +54,8 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
   const connectors = openTargetConnectors(targets, d.log);
   const service = new ProvisioningService({ store: d.store, transport: bullTransport(d.redis, d.config.redis.prefix, d.log), cron: nodeCron, targets, connectors, clock, log: d.log });
   await service.start();
+  const queues = { quarantined: (t: string) => !!service.health.get(t)?.quarantined, depth: (t: string) => service.queue.depth(t) };
+  for (const t of targets) d.health?.add(targetQueueCheck(d.store, queues, t.name, () => clock.now()));
   let admin: AdminServer | null = null;
   if (d.config.admin) {
     const cfg = adminSchema.parse(d.config.admin);
@@ -67,8 +73,9 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
         if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
         return d.allowSourceRun(runId, actor);
       },
-      health: async () => health(service),
-      metrics: () => service.metricsText(),
+      health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
+      ready: d.health ? () => d.health!.report() : undefined,
+      metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),
     });
     d.log.info({ address: admin.address }, 'admin API listening');
   }
@@ -103,6 +110,7 @@ export async function startProvisioning(deps: DaemonParts, engine: Engine): Prom
     sync: engine.sync,
     sources: [...engine.sources.values()],
     allowSourceRun: (runId, actor) => engine.allowRun(runId, actor),
+    health: deps.health,
   });
   deps.closer.add('provisioning', () => daemon.close());
   // Intents committed by another process (`idsync sync --once`, another instance) are sent at once.
