@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CIDR_HINT, isCidr } from '../../util/cidr';
 
-// Owned by the LDAP frontend (issue 3). Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4
-// (see /work/shared/LDAP-NOTES.md), so a config with only baseDN + listen is a safe server.
+// The LDAP frontend's section. Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4, so a config with
+// only baseDN + listen is a safe server.
 
 const listenUrl = z
   .string()
@@ -130,7 +130,7 @@ export const ldapSchema = z
     /** CredentialStore SQLite file when the store is not SQLite (defaults to the store's file) */
     credentialsPath: z.string().min(1).optional(),
   })
-  .passthrough()
+  .strict()
   .superRefine((cfg, ctx) => {
     const needsTls = cfg.listen.some((u) => u.toLowerCase().startsWith('ldaps:'));
     const hasTls = cfg.tls && (cfg.tls.cert || cfg.tls.certFile) && (cfg.tls.key || cfg.tls.keyFile);
