@@ -3,7 +3,8 @@ import { LockoutTracker, type LockScope } from '../../src/ldap/auth/lockout';
 import { MemoryFailureCounter } from '../../src/ldap/auth/memory-failure-counter';
 import { normalizeDN } from '../../src/ldap/auth/dn';
 import { escapeDnValue } from '../../src/ldap/auth/delegate';
-import { canonicalAddress, cidrMatcher, parseCidr } from '../../src/util/cidr';
+import { canonicalAddress, cidrLookup, cidrMatcher, parseCidr } from '../../src/util/cidr';
+import { connectionCapFor } from '../../src/ldap/server/address-limits';
 
 const policy = { maxFailures: 10, lockMinutes: 30, maxFailuresPerAddressPerMinute: 5 };
 const dnA: LockScope = { kind: 'dn', ndn: 'uid=a' };
@@ -94,6 +95,19 @@ describe('client addresses and CIDRs', () => {
     for (const bad of ['10.0.0.0/33', '10.0.0/8', 'example.com', '10.0.0.0/8/1', '::/129', '10.0.0.0/x']) expect(parseCidr(bad)).toBeNull();
     expect(parseCidr('::ffff:10.0.0.0/8')).toBeNull();
     expect(parseCidr('::ffff:10.0.0.0/104')).toEqual({ network: '10.0.0.0', prefix: 8, family: 'ipv4' });
+  });
+
+  it('looks up the most specific range whatever the order, IPv4 ranges written as IPv6 included', () => {
+    const lookup = cidrLookup([
+      { cidr: '127.0.0.0/8', value: 'wide' },
+      { cidr: '::ffff:127.0.0.1/128', value: 'host' },
+    ]);
+    expect(lookup('127.0.0.1')).toBe('host');
+    expect(lookup('::ffff:127.0.0.2')).toBe('wide');
+    expect(lookup('10.0.0.1')).toBeUndefined();
+    const capFor = connectionCapFor(2, [{ cidr: '::ffff:127.0.0.0/104', max: 7 }, { cidr: '127.0.0.9', max: 0 }]);
+    expect([capFor('127.0.0.1'), capFor('127.0.0.9'), capFor('10.0.0.1')]).toEqual([7, Infinity, 2]);
+    expect(() => connectionCapFor(2, [{ cidr: '10.0.0.0/33', max: 1 }])).toThrow(/maxConnectionsPerAddressOverrides: "10.0.0.0\/33" is not an IP address or CIDR range/);
   });
 });
 

@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseCidr } from '../../util/cidr';
+import { CIDR_HINT, isCidr } from '../../util/cidr';
 
 // The LDAP frontend's section. Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4, so a config with
 // only baseDN + listen is a safe server.
@@ -9,6 +8,9 @@ const listenUrl = z
   .string()
   .min(1)
   .regex(/^ldaps?:\/\/([^/:[\]]+|\[[0-9a-f:.]+\]):\d+\/?$/i, 'use ldap://host:port or ldaps://host:port (port 0 picks a free port)');
+
+/** `10.0.0.0/8`, `192.0.2.7` (a single address), `2001:db8::/32` */
+const cidr = z.string().refine(isCidr, CIDR_HINT);
 
 const serviceAccountSchema = z
   .object({
@@ -20,7 +22,7 @@ const serviceAccountSchema = z
     passwordHash: z.string().startsWith('$argon2id$', 'passwordHash must be an argon2id PHC string').optional(),
     /** client networks that may bind as this account (CIDRs or addresses); binds from elsewhere get 49 */
     allowFrom: z
-      .array(z.string().refine((c) => parseCidr(c) !== null, { message: 'use an IP address or a CIDR range such as 10.0.0.0/8 or 2001:db8::/32' }))
+      .array(cidr)
       .min(1, 'allowFrom needs at least one address or range (omit it to allow every address)')
       .optional(),
   })
@@ -39,16 +41,6 @@ const tlsSchema = z
     startTls: z.boolean().default(true),
   })
   .strict();
-
-/** `10.0.0.0/8`, `192.0.2.7` (a single address), `2001:db8::/32` */
-function isAddressOrCidr(text: string): boolean {
-  const [addr, bits, extra] = text.split('/');
-  const version = isIP(addr);
-  if (version === 0 || extra !== undefined) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
-}
-
-const cidr = z.string().refine(isAddressOrCidr, 'use an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32');
 
 const addressOverrideSchema = z
   .object({
