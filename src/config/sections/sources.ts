@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 import { safetySchema } from './core';
+
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
 
 export const joinRuleSchema = z.enum(['employeeId', 'mail']);
 
 const baseSource = {
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_", starting with a letter'),
-  schedule: z.string().default('*/5 * * * *'),
+  schedule: cronExpression().default('*/5 * * * *'),
   /** whether a person missing from a complete export is a leaver */
   authoritative: z.boolean().default(true),
   /** ordered join rules: the first rule with exactly one candidate joins */
@@ -23,7 +29,7 @@ export const REQUIRED_CSV_ATTRIBUTES = ['employeeId', 'givenName', 'sn'] as cons
 const regexSource = z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
 
 /** A completion marker next to the HR file: its presence says the copy is finished. */
-const doneMarkerSchema = z.union([
+const doneFileSchema = z.union([
   z.string().min(1).transform((path) => ({ path, rowCount: false })),
   z
     .object({
@@ -47,7 +53,7 @@ export const csvSourceSchema = z
     /** a file still changing after this long makes the run incomplete */
     settleTimeoutSeconds: z.number().min(0).default(60),
     /** completion marker, relative to the HR file's directory */
-    doneMarker: doneMarkerSchema.optional(),
+    doneFile: doneFileSchema.optional(),
     /** last line of the file; its first capture group, if any, is the number of data rows */
     trailer: z.object({ pattern: regexSource }).strict().optional(),
   })
