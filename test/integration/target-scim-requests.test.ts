@@ -23,7 +23,7 @@ describe('SCIM requests per change for an account idsync knows', () => {
   });
   afterEach(async () => srv.close());
 
-  const apply = (identityId: string) => applyPair(deps, { target: 'app', identityId, correlationId: randomUUID() });
+  const apply = (identityId: string) => applyPair(deps, { target: 'app', identityId, priority: 5, correlationId: randomUUID(), intentId: randomUUID() });
   const requestsDuring = async (work: () => Promise<unknown>): Promise<string[]> => {
     const mark = srv.log.length;
     await work();
