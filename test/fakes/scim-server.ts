@@ -42,6 +42,11 @@ export interface ScimServerOptions {
   patchSupported?: boolean;
   /** return meta.version and enforce If-Match with 412 */
   etags?: boolean;
+  /**
+   * return the read-only `groups` attribute on Users (RFC 7643 4.1.2), computed from Group
+   * membership; false imitates providers that leave it out, so clients must ask /Groups
+   */
+  userGroups?: boolean;
 }
 
 export interface ScimEffects {
@@ -93,6 +98,15 @@ function withMeta(state: ServerState, resource: Json): Json {
   return { ...rest, meta };
 }
 
+/** A User as the provider shows it: with the groups it belongs to when the provider says so. */
+function userOut(state: ServerState, user: Json): Json {
+  if (!state.options.userGroups) return withMeta(state, user);
+  const groups = [...state.groups.values()]
+    .filter((g) => (g.members ?? []).some((m: Json) => m.value === user.id))
+    .map((g) => ({ value: g.id, display: g.displayName, type: 'direct' }));
+  return withMeta(state, { ...user, groups });
+}
+
 /** `attr eq "value"` filters the connector sends on every lookup; answered without a full scan of JSON copies. */
 const SIMPLE_EQ = /^\s*(userName|displayName|members\.value)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i;
 
@@ -136,15 +150,16 @@ function declareHandlers(): void {
     if (resource.id) {
       const user = state.users.get(resource.id);
       if (!user) throw notFound(resource.id);
-      return withMeta(state, user) as any;
+      return userOut(state, user) as any;
     }
-    return applyFilter(state, resource, [...state.users.values()]).map((u) => withMeta(state, u)) as any;
+    return applyFilter(state, resource, [...state.users.values()]).map((u) => userOut(state, u)) as any;
   });
   SCIMMY.Resources.User.ingress((resource: any, instance: any, state: ServerState) => {
     const now = new Date().toISOString();
     const data = plain(instance);
     delete data.schemas;
     delete data.meta;
+    delete data.groups; // read-only: membership lives on the Groups
     const lower = String(data.userName ?? '').toLowerCase();
     for (const other of state.users.values()) {
       if (other.id !== resource.id && String(other.userName).toLowerCase() === lower) {
@@ -158,14 +173,14 @@ function declareHandlers(): void {
       state.users.set(resource.id, next);
       bump(state, resource.id);
       state.effects.usersReplaced += 1;
-      return withMeta(state, next) as any;
+      return userOut(state, next) as any;
     }
     const id = randomUUID();
     const created = { ...data, id, __created: now, __modified: now };
     state.users.set(id, created);
     bump(state, id);
     state.effects.usersCreated += 1;
-    return withMeta(state, created) as any;
+    return userOut(state, created) as any;
   });
   SCIMMY.Resources.User.degress((resource: any, state: ServerState) => {
     if (!state.users.delete(resource.id)) throw notFound(resource.id);
@@ -225,6 +240,7 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
     caseInsensitiveFilter: options.caseInsensitiveFilter ?? false,
     patchSupported: options.patchSupported ?? true,
     etags: options.etags ?? true,
+    userGroups: options.userGroups ?? true,
   };
   const state: ServerState = {
     users: new Map(),
