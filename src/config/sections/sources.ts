@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safetySchema } from './core';
+import { checkEntraSecret, entraSourceFields } from '../../connectors/sources/entra/config';
 
 export const joinRuleSchema = z.enum(['employeeId', 'mail']);
 
@@ -80,6 +81,11 @@ export const fakeSourceSchema = z
   })
   .strict();
 
-export const sourceSchema = z.discriminatedUnion('kind', [csvSourceSchema, fakeSourceSchema]);
+export const entraSourceSchema = z
+  .object({ ...baseSource, ...entraSourceFields })
+  .strict()
+  .superRefine(checkEntraSecret);
+
+export const sourceSchema = z.discriminatedUnion('kind', [csvSourceSchema, fakeSourceSchema, entraSourceSchema]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type CsvSourceConfig = z.infer<typeof csvSourceSchema>;

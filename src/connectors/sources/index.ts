@@ -4,6 +4,7 @@ import type { SourceConnector } from '../../ports/source-connector';
 import { CsvSource } from './csv/csv-source';
 import { realTiming } from './csv/settle';
 import { FakeSource } from './fake/fake-source';
+import { EntraSource } from './entra/connector';
 
 export interface OpenSourceOptions {
   /** directory relative source paths resolve against (the config file's directory) */
@@ -20,6 +21,7 @@ type Factory = (cfg: SourceConfig, opts: OpenSourceOptions) => SourceConnector;
 const factories: Record<SourceConfig['kind'], Factory> = {
   csv: (cfg, opts) => new CsvSource(validated(cfg, 'csv'), opts.baseDir, fileTiming(opts)),
   fake: (cfg) => new FakeSource(validated(cfg, 'fake')),
+  entra: (cfg, opts) => new EntraSource(validated(cfg, 'entra'), { clock: opts.clock ?? systemClock, sleep: opts.sleep }),
 };
 
 export function openSource(cfg: SourceConfig, opts: OpenSourceOptions): SourceConnector {
@@ -46,3 +48,4 @@ function validated<K extends SourceConfig['kind']>(cfg: SourceConfig, kind: K): 
 
 export { CsvSource, SourceFileError } from './csv/csv-source';
 export { FakeSource } from './fake/fake-source';
+export { EntraSource } from './entra/connector';
