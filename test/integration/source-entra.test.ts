@@ -15,9 +15,8 @@ function source(extra: Record<string, unknown> = {}): EntraSource {
     name: 'entra', kind: 'entra', tenantId: fake.tenantId, clientId: fake.clientId, clientSecret: fake.clientSecret,
     authorityUrl: fake.authorityUrl, graphUrl: fake.graphUrl, groups: {}, ...extra,
   });
-  const s = openSource(cfg, { baseDir: '/', clock: systemClock, sleep: async (ms) => void sleeps.push(ms) }) as EntraSource;
-  (s as any).deps.log = { warn: (_o: unknown, m: string) => warnings.push(m), info: () => undefined };
-  return s;
+  const log = { warn: (_o: object, m?: string) => void warnings.push(m ?? '') };
+  return openSource(cfg, { baseDir: '/', clock: systemClock, log, sleep: async (ms) => void sleeps.push(ms) }) as EntraSource;
 }
 
 const byId = (records: { externalId: string; attributes: Record<string, string | null> }[]) => new Map(records.map((r) => [r.externalId, r.attributes]));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { baseSourceShape } from '../base-config';
 
 const regexSource = z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
 
@@ -16,8 +17,8 @@ export const DEFAULT_ENTRA_ATTRIBUTES: Record<string, string> = {
   location: 'officeLocation',
 };
 
-/** The fields of an entra source section; the source registry adds the shared ones (schedule, join...). */
-export const entraSourceFields = {
+/** The fields only an entra source section has. */
+const entraSourceFields = {
   kind: z.literal('entra'),
   tenantId: z.string().min(1),
   clientId: z.string().min(1),
@@ -42,13 +43,17 @@ export const entraSourceFields = {
   retries: z.number().int().min(0).max(10).default(3),
 };
 
-export const entraSourceObject = z.object(entraSourceFields);
+export const entraSourceSchema = z
+  .object({ ...baseSourceShape, ...entraSourceFields })
+  .strict()
+  // zod skips refinements once a field failed; config check must name a missing secret as well
+  .refine((cfg) => cfg.clientSecret !== undefined, {
+    message: 'clientSecret (or clientSecretFile) is required',
+    path: ['clientSecret'],
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  });
 
-export function checkEntraSecret(cfg: { clientSecret?: string }, ctx: z.RefinementCtx): void {
-  if (cfg.clientSecret === undefined) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'clientSecret (or clientSecretFile) is required' });
-}
-
-export type EntraSourceConfig = z.infer<typeof entraSourceObject> & { name: string; authoritative: boolean };
+export type EntraSourceConfig = z.infer<typeof entraSourceSchema>;
 
 function compiles(pattern: string): boolean {
   try {

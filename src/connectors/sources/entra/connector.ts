@@ -1,8 +1,8 @@
 // The entra source: users and groups through Graph delta queries. The watermark holds both delta
 // links; a run with one reads only changes, a run without one (or whose link expired) reads all.
-import type { Logger } from 'pino';
 import type { Clock } from '../../../ports/clock';
 import type { RawGroup, RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
+import type { SourceLogger } from '../registry';
 import type { EntraSourceConfig } from './config';
 import { GraphPages, DeltaExpiredError, PageError } from './graph-pages';
 import { GroupSlices } from './groups';
@@ -10,7 +10,7 @@ import { GraphToken } from './token';
 import { attributeMapping, managerDelta, userAttributes, userSelect } from './users';
 
 export interface EntraDeps {
-  log?: Pick<Logger, 'warn' | 'info'>;
+  log?: SourceLogger;
   clock: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,7 +57,7 @@ export class EntraSource implements SourceConnector {
 
   async read(ctx: SourceReadContext): Promise<SourceSnapshot> {
     const saved = parseWatermark(ctx.watermark);
-    if (ctx.watermark && !saved) this.deps.log?.warn({ source: this.name }, 'entra: the saved watermark is not a pair of delta links; reading everything');
+    if (ctx.watermark && !saved) this.deps.log?.warn?.({ source: this.name }, 'entra: the saved watermark is not a pair of delta links; reading everything');
     try {
       if (saved && (saved.groups || !this.cfg.groups)) {
         try {
@@ -65,7 +65,7 @@ export class EntraSource implements SourceConnector {
         } catch (err) {
           if (!(err instanceof DeltaExpiredError)) throw err;
           const note = `${err.message}; read everything instead`;
-          this.deps.log?.warn({ source: this.name }, `entra: ${note}`);
+          this.deps.log?.warn?.({ source: this.name }, `entra: ${note}`);
           return snapshot('full', await this.round(null), []);
         }
       }
