@@ -1,6 +1,7 @@
 // The keys every source has, whatever its kind. Each kind's schema spreads `baseSourceShape` into
 // its own strict object, so these keys mean the same everywhere and are validated in one place.
 import { z } from 'zod';
+import cron from 'node-cron';
 import { safetySchema } from '../../config/sections/core';
 
 /** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
@@ -20,11 +21,16 @@ export const joinRuleSchema = z.enum(['employeeId', 'mail']);
 void attributeJoinRuleSchema;
 export type JoinRule = z.infer<typeof joinRuleSchema>;
 
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
+
 export const sourceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_", starting with a letter');
 
 export const baseSourceShape = {
   name: sourceNameSchema,
-  schedule: z.string().default('*/5 * * * *'),
+  schedule: cronExpression().default('*/5 * * * *'),
   /** whether a person missing from a complete export is a leaver */
   authoritative: z.boolean().default(true),
   /** ordered join rules: the first rule with exactly one candidate joins */
