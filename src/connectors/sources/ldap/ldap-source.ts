@@ -62,7 +62,7 @@ export class LdapSource implements SourceConnector {
   async readOne(externalId: string): Promise<RawRecord | null> {
     const client = await connect(this.cfg, this.deps.baseDir);
     try {
-      const idFilter = this.cfg.flavor === 'ad' ? `(objectGUID=${objectGuidFilterValue(externalId)})` : `(entryUUID=${escapeFilter(externalId)})`;
+      const idFilter = this.cfg.flavor === 'ad' ? `(objectGUID=${objectGuidFilterValue(externalId)})` : escapeFilter`(entryUUID=${externalId})`;
       const { searchEntries } = await client.search(this.cfg.baseDN, { scope: 'sub', filter: `(&${this.userFilter()}${idFilter})`, attributes: this.userAttributes(), explicitBufferAttributes: this.binary() });
       const entry = searchEntries[0] as Entry | undefined;
       if (!entry) return null;
@@ -137,7 +137,8 @@ export class LdapSource implements SourceConnector {
 
   private changedSince(mark: string): string {
     if (this.cfg.flavor === 'ad') return `(uSNChanged>=${BigInt(mark) + 1n})`;
-    return `(modifyTimestamp>=${escapeFilter(mark)})`;
+    if (!/^\d{14}(\.\d+)?Z$/.test(mark)) throw new Error(`watermark time "${mark}" is not a generalized time`);
+    return `(modifyTimestamp>=${mark})`;
   }
 
   private nextWatermark(plan: Plan, entries: Entry[]): LdapWatermark {
