@@ -1,9 +1,9 @@
 // The ldap source (OpenLDAP flavor) against a private slapd: entryUUID ids, paging past pageSize,
 // manager and nested groups resolved to ids, modifyTimestamp increments, renames, a cut read.
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Attribute, Change, Client } from 'ldapts';
 import { ldapSourceSchema } from '../../src/connectors/sources/ldap/config';
 import { LdapSource } from '../../src/connectors/sources/ldap/ldap-source';
+import { startCuttingProxy, type CuttingProxy } from '../helpers/cutting-proxy';
 import { startSlapd, type Slapd } from '../helpers/slapd';
 
 const USERS = 12;
@@ -107,33 +107,19 @@ describe('ldap source against slapd (openldap flavor)', () => {
 describe('ldap source: a read cut short', () => {
   it('is incomplete, names the page, and keeps the previous watermark when slapd stops mid-read', async () => {
     const slapd = await startSlapd();
-    let proxy: Server | undefined;
+    let proxy: CuttingProxy | undefined;
     try {
       await seed(slapd);
-      let fromServer = 0;
-      const sockets: Socket[] = [];
-      proxy = createServer((client) => {
-        const upstream = connect(slapd.port, '127.0.0.1');
-        sockets.push(client, upstream);
-        client.pipe(upstream);
-        upstream.on('data', (d: Buffer) => {
-          fromServer += d.length;
-          client.write(d);
-          // past the bind and the first page of people: stop the server under the reader
-          if (fromServer > 1500) void slapd.stop().then(() => sockets.forEach((s) => s.destroy()));
-        });
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-      });
-      await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', () => r()));
-      const port = (proxy.address() as { port: number }).port;
+      // past the bind and the first page of people: stop the server under the reader
+      proxy = await startCuttingProxy(slapd.port, 1500, () => slapd.stop());
+      const port = proxy.port;
       const snap = await source(slapd, `ldap://127.0.0.1:${port}`, { pageSize: 2, timeoutMs: 3000 }).read({ watermark: 'previous' });
       expect(snap.complete).toBe(false);
       expect(snap.incompleteReason).toMatch(/people under ou=people,dc=example,dc=com: page ([2-9]|\d\d) failed/);
       expect(snap.watermark).toBe('previous');
       expect(snap.groups).toBeUndefined();
     } finally {
-      proxy?.close();
+      await proxy?.close();
       await slapd.stop();
     }
   }, 20000);
