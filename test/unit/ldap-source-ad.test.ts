@@ -1,4 +1,6 @@
 import { accountExpiresToEndDate, formatObjectGuid, isDisabled, objectGuidFilterValue } from '../../src/connectors/sources/ldap/ad';
+import { mappingOf } from '../../src/connectors/sources/ldap/defaults';
+import { normDN, toRecord } from '../../src/connectors/sources/ldap/entries';
 import { ldapSourceSchema } from '../../src/connectors/sources/ldap/config';
 
 describe('ldap source: Active Directory value formats', () => {
@@ -49,5 +51,25 @@ describe('ldap source: config', () => {
     const paths = r.success ? [] : r.error.issues.map((i) => i.path.join('.') || i.message);
     expect(paths).toEqual(expect.arrayContaining(['pageSize', 'url', 'flavor']));
     expect(JSON.stringify(r.error)).toMatch(/extra/);
+  });
+});
+
+describe('ldap source: an AD entry becomes a record', () => {
+  const cfg = ldapSourceSchema.parse({ name: 'ad', kind: 'ldap', flavor: 'ad', url: 'ldap://dc1', bindDN: 'cn=r,dc=x', bindPassword: 's', baseDN: 'dc=x' });
+  const entry = (uac: string, expires: string) => ({
+    dn: 'CN=Ann,OU=Staff,DC=x', objectGUID: Buffer.from('33221100554477668899aabbccddeeff', 'hex'), sAMAccountName: 'ann', givenName: 'Ann', sn: 'Lee',
+    employeeID: 'E7', department: 'Ops', userAccountControl: uac, accountExpires: expires, manager: 'CN=Bob, OU=Staff,DC=x',
+  });
+  const resolve = (dn: string) => (normDN(dn) === normDN('cn=bob,ou=staff,dc=x') ? 'bob-guid' : undefined);
+
+  it('takes objectGUID as the id, a disabled account as leave and accountExpires as endDate', () => {
+    const r = toRecord(cfg, mappingOf(cfg), entry('514', '133801632000000000'), resolve);
+    expect(r).toEqual({ ok: true, record: { externalId: '00112233-4455-6677-8899-aabbccddeeff', location: 'CN=Ann,OU=Staff,DC=x', attributes: expect.objectContaining({ login: 'ann', employeeId: 'E7', department: 'Ops', status: 'leave', endDate: '2024-12-31', manager: 'bob-guid' }) } });
+    const enabled = toRecord(cfg, mappingOf(cfg), entry('512', '0'), resolve);
+    expect(enabled.ok && enabled.record.attributes).toMatchObject({ status: 'active', endDate: null });
+  });
+
+  it('reports an entry without a readable userAccountControl instead of guessing its state', () => {
+    expect(toRecord(cfg, mappingOf(cfg), entry('', '0'), resolve)).toEqual({ ok: false, message: 'userAccountControl is missing or not a number' });
   });
 });
