@@ -14,6 +14,8 @@ import { entraSourceSchema, type EntraSourceConfig } from './entra/config';
 import { EntraSource } from './entra/connector';
 import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
 import { OktaSource } from './okta/connector';
+import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
+import { LdapSource } from './ldap/ldap-source';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -40,13 +42,14 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
   ['fake', { schema: fakeSourceSchema, open: (c: FakeSourceConfig) => new FakeSource(c) }],
   ['entra', { schema: entraSourceSchema, open: (c: EntraSourceConfig, deps) => new EntraSource(c, { clock: deps.clock ?? systemClock, log: deps.log, sleep: deps.sleep }) }],
   ['okta', { schema: oktaSourceSchema, open: (c: OktaSourceConfig, deps) => new OktaSource(c, deps) }],
+  ['ldap', { schema: ldapSourceSchema, open: (c: LdapSourceConfig, deps) => new LdapSource(c, deps) }],
 ]);
 
 export function sourceKinds(): string[] {
