@@ -1,6 +1,6 @@
 # idsync container image: the daemon with its CLI. Mount the configuration at /etc/idsync and a
 # volume at /var/lib/idsync (SQLite store, audit export); Redis runs beside it (REDIS_URL).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -11,7 +11,7 @@ COPY scripts ./scripts
 COPY test ./test
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 RUN groupadd --system idsync && useradd --system --gid idsync --home /var/lib/idsync idsync \
  && mkdir -p /var/lib/idsync /etc/idsync && chown idsync:idsync /var/lib/idsync
 WORKDIR /var/lib/idsync

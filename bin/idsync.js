@@ -9,5 +9,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 require('../dist/src/cli/index.js').main(process.argv).then(
   (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`idsync: ${err && err.message ? err.message : err}\n`); process.exitCode = 1; },
+  (err) => {
+    const { redactCredentials } = require('../dist/src/util/redact.js');
+    process.stderr.write(`idsync: ${redactCredentials(String(err && err.message ? err.message : err))}\n`);
+    process.exitCode = 1;
+  },
 );

@@ -1,16 +1,22 @@
-// Composition root: configuration -> adapters -> services. SIGTERM -> close() in reverse order.
+// The daemon's start: configuration -> adapters -> services, assembled from src/app (the composition
+// root the CLI commands use too). SIGTERM -> close() in reverse order.
 import { registerBuiltInValidators } from './config/built-in-validators';
 import { loadConfig, type LoadedConfig } from './config/loader';
-import { createLogger, type Logger } from './observability/logger';
+import { createLogger } from './observability/logger';
+import type { Logger } from './ports/logger';
 import type { RedisHandle } from './redis/connection';
 import { connectConfiguredRedis, openAuditedStore } from './app/infrastructure';
 import { buildEngine, type Engine } from './app/engine';
 import { Scheduler } from './services/scheduling/scheduler';
+import { nodeCron } from './cron/node-cron';
 import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
-import { accessRules, startProvisioning } from './app/provisioning';
-import { publishCommits } from './app/change-feed';
+import { startProvisioning } from './app/provisioning';
+import { changeChannel, publishCommits, redisChangeFeed } from './change-feed';
+import { openSystemdNotifier } from './observability/sd-notify';
+import { ActivityStatus } from './observability/activity-status';
+import { Readiness, registerCoreChecks } from './observability/readiness';
 
 export interface Daemon {
   loaded: LoadedConfig;
@@ -34,29 +40,44 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
   const { config } = loaded;
   const log = opts.log ?? createLogger(config.logging.level);
   const closer = new Closer();
+  const notifier = openSystemdNotifier(process.env, log);
+  notifier.status('starting');
+  const health = new Readiness();
   try {
     const audited = await openAuditedStore(loaded, log);
     closer.add('store and audit sinks', () => audited.close());
     const store = audited.store;
-    const redis = await connectConfiguredRedis(loaded);
+    const redis = await connectConfiguredRedis(loaded, log);
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
-    const unpublish = publishCommits(store, redis.client, config.redis.prefix, (err) => log.warn({ err: err.message }, 'change publish failed'));
+    const changes = redisChangeFeed(redis.client, changeChannel(config.redis.prefix), log.child({ component: 'change-feed' }));
+    closer.add('change feed', () => changes.close());
+    await changes.listen();
+    const unpublish = publishCommits(store, changes, log);
     closer.add('change publisher', () => unpublish());
-    const deps = { loaded, store, redis, log, closer };
-    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, ...accessRules(config) });
+    registerCoreChecks(health, { store, redis: redis.client, sources: config.sources.map((s) => s.name) });
+    const deps = { loaded, store, redis, log, closer, changes, health };
+    const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
     const optional = await startOptionalServices(deps);
-    const scheduler = new Scheduler(log);
+    const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
-    const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => runAndLog(engine, s.name, log) }));
+    const activity = new ActivityStatus(notifier);
+    const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => activity.syncing(s.name, () => runAndLog(engine, s.name, log)) }));
+    health.markStarted();
+    notifier.ready();
     for (const job of jobs) scheduler.add(job);
     if (opts.initialSync !== false) for (const job of jobs) void scheduler.tick(job);
     log.info({ sources: config.sources.map((s) => s.name), ldap: optional.ldapAddresses }, 'idsync started');
-    return { loaded, store, redis, engine, log, close: () => closer.close(), reload: optional.reload };
+    const close = async () => {
+      notifier.stopping();
+      return closer.close().finally(() => notifier.close());
+    };
+    return { loaded, store, redis, engine, log, close, reload: optional.reload };
   } catch (err) {
     await closer.close();
+    notifier.close();
     throw err;
   }
 }

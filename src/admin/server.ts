@@ -6,6 +6,8 @@ import { rmSync } from 'node:fs';
 import type { ListenAddress } from './config';
 import type { DeadLetter } from '../services/provisioning/dead-letters';
 import { ResyncError, type ResyncRequest, type ResyncResult } from '../services/provisioning/resync';
+import type { ReadinessReport } from '../observability/readiness';
+import { healthRoutes } from './health';
 
 export interface AdminHandlers {
   resync(req: ResyncRequest): Promise<ResyncResult>;
@@ -13,6 +15,8 @@ export interface AdminHandlers {
   retry(only: { target?: string; user?: string }): Promise<DeadLetter[]>;
   allowRun?(runId: string, actor: string): Promise<unknown>;
   health(): Promise<{ ok: boolean; [k: string]: unknown }>;
+  /** /v1/health/ready: store, Redis, listeners, sources, targets */
+  ready?(): Promise<ReadinessReport>;
   metrics(): Promise<string>;
 }
 
@@ -53,6 +57,7 @@ function routes(app: FastifyInstance, h: AdminHandlers): void {
     const health = await h.health();
     return reply.code(health.ok ? 200 : 503).send(health);
   });
+  healthRoutes(app, h.ready);
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await h.metrics()));
   app.get('/v1/queue/failed', async (req: FastifyRequest<{ Querystring: { target?: string } }>) => ({ failed: await h.failed(req.query.target) }));
   app.post('/v1/queue/retry', async (req: FastifyRequest<{ Body: { target?: string; user?: string } | undefined }>) => {

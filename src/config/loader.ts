@@ -6,6 +6,7 @@ import { ConfigError, formatPath, type ConfigProblem } from './errors';
 import { expandTree } from './expand';
 import { configSchema, type Config } from './schema';
 import { crossChecks } from './validators';
+import { closestKey, knownKeysAt, knownKindsAt } from './schema-walk';
 
 export interface LoadedConfig {
   config: Config;
@@ -27,7 +28,7 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const problems: ConfigProblem[] = [];
   const expanded = expandTree(raw, [], { env: opts.env ?? process.env, baseDir, problems });
   const parsed = configSchema.safeParse(expanded);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error));
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, expanded));
   else problems.push(...crossChecks(parsed.data));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return { config: parsed.data as Config, file: abs, baseDir };
@@ -55,15 +56,29 @@ function readYaml(file: string): unknown {
   return value;
 }
 
-function zodProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) }));
+function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return unknownKeyProblems(issue.path, issue.keys, input);
+    return [{ path: formatPath(issue.path), message: describeIssue(issue, input) }];
+  });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s): ${issue.keys.join(', ')}`;
+/** One problem per unknown key, at its own path, with the key the user most likely meant. */
+function unknownKeyProblems(path: PropertyKey[], keys: string[], input: unknown): ConfigProblem[] {
+  const known = knownKeysAt(configSchema, path, input);
+  return keys.map((key) => {
+    const near = closestKey(key, known);
+    const hint = near ? `did you mean "${near}"?` : known.length ? `known keys: ${known.join(', ')}` : '';
+    return { path: formatPath([...path, key]), message: `unknown key "${key}"${hint ? ` (${hint})` : ''}` };
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'invalid_type' && issue.message.includes('undefined')) return `is required (${issue.expected})`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return `unknown kind; expected one of the supported kinds`;
+    const at = issue.path[issue.path.length - 1] === issue.discriminator ? issue.path.slice(0, -1) : issue.path;
+    const kinds = knownKindsAt(configSchema, at, input);
+    return `unknown ${String(issue.discriminator ?? 'kind')}${kinds.length ? `; known: ${kinds.join(', ')}` : ''}`;
   }
   return issue.message;
 }

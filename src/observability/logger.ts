@@ -1,4 +1,6 @@
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
+import type { Logger } from '../ports/logger';
+import { redactCredentials, redactDeep } from '../util/redact';
 
 /** Keys whose values never reach the operational log, at any depth we know of. */
 export const REDACT_PATHS = [
@@ -22,8 +24,19 @@ export type { Logger };
 
 /** Operational log: pino JSON lines on stdout (or `destination`, for tests). */
 export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
-  const opts = { level, base: { svc: 'idsync' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const opts: pino.LoggerOptions = {
+    level,
+    base: { svc: 'idsync' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // a URL's password is redacted wherever it appears: in any field and in the message itself
+    formatters: { log: (obj) => redactDeep(obj) },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? redactCredentials(a) : a)) as Parameters<typeof method>);
+      },
+    },
+  };
   return destination ? pino(opts, destination as pino.DestinationStream) : pino(opts);
 }
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+export { silentLogger } from '../ports/logger';

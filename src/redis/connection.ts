@@ -1,10 +1,10 @@
 // Connects to the configured Redis, or starts a private redis-server when allowed, and refuses a
 // Redis that may evict keys: BullMQ state and locks silently vanishing would lose provisioning.
 import Redis, { type RedisOptions } from 'ioredis';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { within } from '../util/time';
+import type { ChildProcess } from 'node:child_process';
+import { startOrAdoptPrivateRedis, type PrivateServer } from './private-server';
+import { redactCredentials } from '../util/redact';
+import type { Logger } from '../ports/logger';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -18,6 +18,8 @@ export interface RedisConfig {
   autoStart: boolean;
   /** where a private redis-server keeps its socket and append-only file */
   dataDir: string;
+  /** errors of the connection once it is up (drops, reconnects) are logged here */
+  log?: Logger;
 }
 
 export interface RedisHandle {
@@ -35,6 +37,8 @@ const BASE_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyChec
 
 async function tryConnect(options: RedisOptions, timeoutMs = 1500): Promise<Redis | null> {
   const client = new Redis({ ...options, retryStrategy: () => null, connectTimeout: timeoutMs });
+  // While probing, a failure is this function's answer (null), which the caller reports; without a
+  // listener ioredis would raise it as an unhandled 'error' event. handle() replaces the listener.
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -76,75 +80,53 @@ function optionsFromUrl(url: string): RedisOptions {
   };
 }
 
-async function startPrivateRedis(dataDir: string): Promise<{ child: ChildProcess; socket: string }> {
-  const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true });
-  const socket = join(dir, 'redis.sock');
-  const args = [
-    '--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir,
-    '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
-  ];
-  let child: ChildProcess;
-  try {
-    child = spawn('redis-server', args, { stdio: 'ignore' });
-  } catch (err) {
-    throw new RedisUnavailableError(`cannot start redis-server: ${(err as Error).message}`);
-  }
-  const failed = new Promise<never>((_, reject) => {
-    child.once('error', () => reject(new RedisUnavailableError('redis-server is not installed: install it (e.g. apt-get install redis-server) or point redis.url at a running Redis.')));
-    child.once('exit', (code) => reject(new RedisUnavailableError(`the private redis-server exited at start (code ${code}); see ${dir}`)));
-  });
-  const ready = (async () => {
-    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-  })();
-  await Promise.race([ready, failed]);
-  if (!existsSync(socket)) throw new RedisUnavailableError(`the private redis-server did not create ${socket} within 5 s`);
-  return { child, socket };
-}
-
 export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
   const options = optionsFromUrl(cfg.url);
   const client = await tryConnect(options);
   if (client) {
-    await assertNoEviction(client, cfg.url).catch(async (err) => {
+    await assertNoEviction(client, redactCredentials(cfg.url)).catch(async (err) => {
       client.disconnect();
       throw err;
     });
-    return handle(client, options, null, cfg.url);
+    return handle(client, options, null, redactCredentials(cfg.url), cfg.log);
   }
   if (!cfg.autoStart) {
     throw new RedisUnavailableError(
-      `Redis does not answer at ${cfg.url}: start it (redis-server --daemonize yes) or set redis.autoStart: true to let idsync run a private one.`,
+      `Redis does not answer at ${redactCredentials(cfg.url)}: start it (redis-server --daemonize yes) or set redis.autoStart: true to let idsync run a private one.`,
     );
   }
-  const { child, socket } = await startPrivateRedis(cfg.dataDir);
-  const privOptions: RedisOptions = { ...BASE_OPTIONS, path: socket };
+  const server = await startOrAdoptPrivateRedis(cfg.dataDir, async (socket) => {
+    const probe = await tryConnect({ ...BASE_OPTIONS, path: socket }, 1000);
+    probe?.disconnect();
+    return probe !== null;
+  }).catch((err: Error) => {
+    throw new RedisUnavailableError(err.message);
+  });
+  const privOptions: RedisOptions = { ...BASE_OPTIONS, path: server.socket };
   const priv = await tryConnect(privOptions, 3000);
   if (!priv) {
-    child.kill('SIGTERM');
-    throw new RedisUnavailableError(`the private redis-server at ${socket} does not answer`);
+    await server.stop();
+    throw new RedisUnavailableError(`the private redis-server at ${server.socket} does not answer`);
   }
-  return handle(priv, privOptions, child, `unix:${socket}`);
+  return handle(priv, privOptions, server, `unix:${server.socket}`, cfg.log);
 }
 
-function handle(client: Redis, options: RedisOptions, child: ChildProcess | null, describe: string): RedisHandle {
-  // After a successful connect, reconnect on drops instead of giving up.
+function handle(client: Redis, options: RedisOptions, server: PrivateServer | null, describe: string, log?: Logger): RedisHandle {
+  // After a successful connect, reconnect on drops instead of giving up, and say so in the log.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
+  client.removeAllListeners('error');
+  client.on('error', (err: Error) => log?.warn({ component: 'redis', err: err.message }, 'redis connection error; reconnecting'));
   let closed = false;
   return {
     client,
     options,
-    child,
+    child: server?.child ?? null,
     describe,
     async close() {
       if (closed) return;
       closed = true;
       await client.quit().catch(() => client.disconnect());
-      if (child && child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await within(exited, 5000);
-      }
+      await server?.stop();
     },
   };
 }

@@ -65,6 +65,7 @@ describe('idsync CLI on an SQLite store', () => {
     expect(r.stderr).toContain('bogus');
     expect(r.stderr).toContain('identity.usernameMaxLength');
     const ok = workspace();
+    ok.writeCsv(base); // a missing HR file would be reported as a warning on stderr
     expect(await idsync('config', 'check', '--config', ok.config)).toMatchObject({ code: 0, stderr: '' });
   });
 

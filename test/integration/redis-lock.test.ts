@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { acquireLock } from '../../src/redis/lock';
+import { acquireLock, redisLocks } from '../../src/redis/lock';
 import { deletePrefix } from '../../src/redis/keys';
 import { runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
 import type { SourceConnector } from '../../src/ports/source-connector';
@@ -66,12 +66,13 @@ describe('cross-instance source lock', () => {
       return 'done';
     };
     const results = await Promise.all([
-      runSourceLocked({ redis: a, keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
-      runSourceLocked({ redis: b, keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
+      runSourceLocked({ locks: redisLocks(a), keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
+      runSourceLocked({ locks: redisLocks(b), keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
     ]);
     expect(max).toBe(1);
     expect(results.filter((r) => r.ran)).toHaveLength(1);
-    expect(results.find((r) => !r.ran)).toEqual({ ran: false, reason: 'source hr is already being synchronised by another run' });
+    const skipped = results.find((r) => !r.ran) as { ran: false; reason: string };
+    expect(skipped.reason).toMatch(/^source hr is already being synchronised by another run: pid \d+ on host \S+ \(fence \d+, since /);
     expect(await a.exists(sourceLockKey(prefix, 'hr'))).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { startDaemon } from '../../main';
 import type { Output } from '../output';
 
-/** `idsync run`: the daemon in the foreground, as systemd runs it (Type=simple, SIGTERM to stop). */
+/** `idsync run`: the daemon in the foreground, as systemd runs it (Type=notify, SIGTERM to stop). */
 export function registerDaemonCommand(program: Command, _o: Output): void {
   program
     .command('run')

@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseCidr } from '../../util/cidr';
 
-// Owned by the LDAP frontend (issue 3). Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4
-// (see /work/shared/LDAP-NOTES.md), so a config with only baseDN + listen is a safe server.
+// The LDAP frontend's section. Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4, so a config with
+// only baseDN + listen is a safe server.
 
 const listenUrl = z
   .string()
@@ -138,7 +138,7 @@ export const ldapSchema = z
     /** CredentialStore SQLite file when the store is not SQLite (defaults to the store's file) */
     credentialsPath: z.string().min(1).optional(),
   })
-  .passthrough()
+  .strict()
   .superRefine((cfg, ctx) => {
     const needsTls = cfg.listen.some((u) => u.toLowerCase().startsWith('ldaps:'));
     const hasTls = cfg.tls && (cfg.tls.cert || cfg.tls.certFile) && (cfg.tls.key || cfg.tls.keyFile);

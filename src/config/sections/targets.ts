@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { cronExpression } from './sources';
 
-// Owned by provisioning (issue 4).
-//
 // targets:
 //   - name: gitea                 # letters, digits, "-" and "_"
 //     kind: scim                  # scim | ldap | entra | okta | webhook | fake (kind-specific fields pass through
@@ -36,6 +35,7 @@ import { z } from 'zod';
 const nameRe = /^[a-z][a-z0-9_-]*$/i;
 
 import { DEFAULT_TARGET_ATTRIBUTES } from '../../domain/provisioning/desired';
+import type { RoleConfig as DomainRoleConfig } from '../../domain/roles/types';
 
 export { DEFAULT_TARGET_ATTRIBUTES };
 
@@ -67,7 +67,7 @@ export const targetSchema = z
       .prefault({}),
     deleteAfterDays: z.number().int().nonnegative().nullable().default(null),
     reconcile: z
-      .object({ schedule: z.string().min(1).nullable().default(null), deleteOrphans: z.boolean().default(false) })
+      .object({ schedule: cronExpression().nullable().default(null), deleteOrphans: z.boolean().default(false) })
       .strict()
       .prefault({}),
     quarantine: z
@@ -102,6 +102,9 @@ export const roleSchema = z
   .strict();
 
 export type RoleConfig = z.infer<typeof roleSchema>;
+// The domain declares the shape it compiles; this line fails to compile if the schema drifts from it.
+const _parsedRoleFitsDomain = (r: RoleConfig): DomainRoleConfig => r;
+void _parsedRoleFitsDomain;
 
 export const rolesSchema = z.array(roleSchema).default([]);
 

@@ -1,7 +1,13 @@
 // The keys every source has, whatever its kind. Each kind's schema spreads `baseSourceShape` into
 // its own strict object, so these keys mean the same everywhere and are validated in one place.
 import { z } from 'zod';
+import cron from 'node-cron';
 import { safetySchema } from '../../config/sections/core';
+
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
 
 /** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
 export const NAMED_JOIN_RULES = ['employeeId', 'mail', 'upn', 'login'] as const;
@@ -24,7 +30,7 @@ export const sourceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use let
 
 export const baseSourceShape = {
   name: sourceNameSchema,
-  schedule: z.string().default('*/5 * * * *'),
+  schedule: cronExpression().default('*/5 * * * *'),
   /** whether a person missing from a complete export is a leaver */
   authoritative: z.boolean().default(true),
   /** ordered join rules: the first rule with exactly one candidate joins */

@@ -6,13 +6,15 @@ import type { AccessPolicy, IntentPlanner } from '../../ports/access-policy';
 import type { Clock } from '../../ports/clock';
 import type { IdentityStore } from '../../ports/identity-store';
 import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/source-connector';
+import { guardCommits } from './guarded-store';
 import { applyPlan, closingChanges, countWrites } from './apply-plan';
 import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { isoDay } from '../../domain/normalize';
-import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
+import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
+import type { Logger } from '../../ports/logger';
 
 export interface SyncServiceDeps {
   store: IdentityStore;
@@ -20,7 +22,7 @@ export interface SyncServiceDeps {
   policy: AccessPolicy;
   planner: IntentPlanner;
   identity: Config['identity'];
-  log: SyncLogger;
+  log: Logger;
   /**
    * people per store commit (default 5,000). Every commit rewrites the index pages it touched, so
    * fewer, larger commits write far less: a 100,000-person first sync measured 14.8 s at 5,000
@@ -65,7 +67,12 @@ export class SyncService {
     this.batchSize = deps.batchSize ?? 5000;
   }
 
-  async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean } = {}): Promise<RunReport> {
+  /** `beforeCommit` runs before every store write of this run and refuses it by throwing (lock fencing). */
+  async runSource(connector: SourceConnector, cfg: SourceConfig, opts: { dryRun?: boolean; beforeCommit?: () => Promise<void> } = {}): Promise<RunReport> {
+    if (opts.beforeCommit) {
+      const guarded = new SyncService({ ...this.deps, store: guardCommits(this.deps.store, opts.beforeCommit) });
+      return guarded.runSource(connector, cfg, { dryRun: opts.dryRun });
+    }
     const runId = newRunId(cfg.name, this.deps.clock.now());
     const startedAt = this.nowIso();
     const actor: AuditActor = { kind: 'source-run', id: runId, source: cfg.name };

@@ -2,6 +2,7 @@
 // mongoose connection. Commits run in a transaction with w: majority and snapshot reads; reads
 // outside transactions go to the primary, so an instance always sees its own acknowledged commits.
 import mongoose from 'mongoose';
+import { redactCredentials } from '../../util/redact';
 import { GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditRecord, Dispute, Group, Identity, Intent, SourceRecord, SyncRun, TargetAccount } from '../../domain/types';
 import type {
@@ -69,7 +70,7 @@ export class MongoStore implements IdentityStore {
       return new MongoStore(conn, db);
     } catch (err) {
       await conn.close().catch(() => undefined);
-      throw new Error(`cannot open the MongoDB store (store.uri): ${(err as Error).message}`);
+      throw new Error(`cannot open the MongoDB store (store.uri): ${redactCredentials((err as Error).message)}`);
     }
   }
 
