@@ -64,8 +64,8 @@ export function validateSourceConfig(value: unknown): SourceValidation {
   const rawKind = (value as { kind?: unknown }).kind;
   const kind = kinds.get(String(rawKind));
   if (!kind) {
-    const what = rawKind === undefined ? 'is required' : `unknown source kind "${String(rawKind)}"`;
-    return { ok: false, issues: [{ path: ['kind'], message: `${what} (known: ${sourceKinds().join(', ')})` }] };
+    const what = rawKind === undefined ? 'is required' : 'unknown kind';
+    return { ok: false, issues: [{ path: ['kind'], message: `${what}; known: ${sourceKinds().join(', ')}` }] };
   }
   const parsed = kind.schema.safeParse(value);
   if (parsed.success) return { ok: true, config: parsed.data as SourceConfig };
