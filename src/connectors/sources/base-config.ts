@@ -4,6 +4,11 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { safetySchema } from '../../config/sections/core';
 
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
+
 /** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
 export const NAMED_JOIN_RULES = ['employeeId', 'mail', 'upn', 'login'] as const;
 
