@@ -9,27 +9,8 @@ export function cronExpression() {
   return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
 }
 
-/** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
-export const NAMED_JOIN_RULES = ['employeeId', 'mail', 'upn', 'login'] as const;
-
-const attributeJoinRuleSchema = z
-  .object({
-    /** the canonical attribute whose value must match exactly one person */
-    attribute: z.string().min(1),
-    /** compare lower-cased values, for attributes such as mail whose case carries no meaning */
-    caseInsensitive: z.boolean().default(false),
-  })
-  .strict();
-
-/** `employeeId` | `mail` | `upn` | `login` | `{ attribute: <canonical name>, caseInsensitive?: boolean }` */
 export const joinRuleSchema = z.enum(['employeeId', 'mail']);
-void attributeJoinRuleSchema;
 export type JoinRule = z.infer<typeof joinRuleSchema>;
-
-/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
-export function cronExpression() {
-  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
-}
 
 export const sourceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_", starting with a letter');
 
@@ -47,5 +28,4 @@ export const baseSourceShape = {
   safety: safetySchema.prefault({}),
 };
 
-const baseSourceSchema = z.object(baseSourceShape);
-export type BaseSourceConfig = z.infer<typeof baseSourceSchema>;
+export type BaseSourceConfig = z.infer<z.ZodObject<typeof baseSourceShape>>;
