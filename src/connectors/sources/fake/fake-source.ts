@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../../../config/sections/sources';
+import type { FakeSourceConfig } from './config';
 import type { Attributes } from '../../../domain/types';
 import type { RawRecord, SourceConnector, SourceSnapshot } from '../../../ports/source-connector';
 
@@ -14,7 +14,7 @@ export class FakeSource implements SourceConnector {
   /** when set, the next reads say they are incomplete for this reason */
   incompleteReason: string | null = null;
 
-  constructor(cfg: Pick<Extract<SourceConfig, { kind: 'fake' }>, 'name' | 'authoritative' | 'records'>) {
+  constructor(cfg: Pick<FakeSourceConfig, 'name' | 'authoritative' | 'records'>) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     this.records = toRawRecords(cfg.name, cfg.records);

@@ -1,0 +1,41 @@
+// The keys every source has, whatever its kind. Each kind's schema spreads `baseSourceShape` into
+// its own strict object, so these keys mean the same everywhere and are validated in one place.
+import { z } from 'zod';
+import { safetySchema } from '../../config/sections/core';
+import { cronExpression } from '../../config/sections/cron';
+
+/** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
+export const NAMED_JOIN_RULES = ['employeeId', 'mail', 'upn', 'login'] as const;
+
+const attributeJoinRuleSchema = z
+  .object({
+    /** the canonical attribute whose value must match exactly one person */
+    attribute: z.string().min(1),
+    /** compare lower-cased values, for attributes such as mail whose case carries no meaning */
+    caseInsensitive: z.boolean().default(false),
+  })
+  .strict();
+
+/** `employeeId` | `mail` | `upn` | `login` | `{ attribute: <canonical name>, caseInsensitive?: boolean }` */
+export const joinRuleSchema = z.enum(['employeeId', 'mail']);
+void attributeJoinRuleSchema;
+export type JoinRule = z.infer<typeof joinRuleSchema>;
+
+export const sourceNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_", starting with a letter');
+
+export const baseSourceShape = {
+  name: sourceNameSchema,
+  schedule: cronExpression().default('*/5 * * * *'),
+  /** whether a person missing from a complete export is a leaver */
+  authoritative: z.boolean().default(true),
+  /** ordered join rules: the first rule with exactly one candidate joins */
+  join: z.array(joinRuleSchema).min(1).default(['employeeId', 'mail']),
+  /** attribute precedence: lower wins when two sources give the same attribute */
+  precedence: z.number().int().default(100),
+  /** per-attribute precedence override: { title: 10 } */
+  attributePrecedence: z.record(z.string(), z.number().int()).default({}),
+  safety: safetySchema.prefault({}),
+};
+
+const baseSourceSchema = z.object(baseSourceShape);
+export type BaseSourceConfig = z.infer<typeof baseSourceSchema>;
