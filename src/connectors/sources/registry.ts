@@ -10,6 +10,8 @@ import { CsvSource } from './csv/csv-source';
 import { realTiming } from './csv/settle';
 import { fakeSourceSchema, type FakeSourceConfig } from './fake/config';
 import { FakeSource } from './fake/fake-source';
+import { googleSourceSchema, type GoogleSourceConfig } from './google/config';
+import { GoogleSource } from './google/connector';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -36,11 +38,12 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | GoogleSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
   ['fake', { schema: fakeSourceSchema, open: (c: FakeSourceConfig) => new FakeSource(c) }],
+  ['google', { schema: googleSourceSchema, open: (c: GoogleSourceConfig, deps) => new GoogleSource(c, deps) }],
 ]);
 
 export function sourceKinds(): string[] {
