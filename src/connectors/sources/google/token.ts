@@ -78,7 +78,7 @@ export class ServiceAccountToken {
     }
     const json = parseJson(text);
     if (res.status !== 200) {
-      const detail = json?.error ? `${json.error}${json.error_description ? `: ${json.error_description}` : ''}` : text.slice(0, 200);
+      const detail = typeof json?.error === 'string' ? `${json.error}${json.error_description ? `: ${json.error_description}` : ''}` : json?.error?.message ?? text.slice(0, 200);
       // unauthorized_client is what Google answers when domain-wide delegation is not granted
       const hint = json?.error === 'unauthorized_client' ? ' (is domain-wide delegation granted to this client id with both directory scopes?)' : '';
       throw new TokenError(`${where} answered ${res.status}: ${detail || 'no detail'}${hint}`, res.status);
