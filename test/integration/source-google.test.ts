@@ -1,3 +1,4 @@
+import { ManualClock } from '../../src/ports/clock';
 import { GoogleSource } from '../../src/connectors/sources/google/connector';
 import { validateSourceConfig } from '../../src/connectors/sources/registry';
 import type { GoogleSourceConfig } from '../../src/connectors/sources/google/config';
@@ -82,6 +83,20 @@ describe('google source against the Directory fake', () => {
     const other = validateSourceConfig({ name: 'gws', kind: 'google', subject: ADMIN, credentials: stranger.json, apiUrl: fake.url });
     const snap2 = await new GoogleSource((other as any).config).read();
     expect(snap2.incompleteReason).toMatch(/invalid_grant: Invalid JWT Signature/);
+  });
+
+  it('caches the token until a minute before it expires, then signs a new assertion', async () => {
+    fake.users.push(user('1', 'a'));
+    const clock = new ManualClock(new Date());
+    const checked = validateSourceConfig({ name: 'gws', kind: 'google', subject: ADMIN, credentials, apiUrl: fake.url, groups: { enabled: false } });
+    const src = new GoogleSource((checked as any).config, { clock });
+    await src.read();
+    clock.advance(3500 * 1000);
+    await src.read();
+    expect(fake.tokensIssued).toBe(1);
+    clock.advance(60 * 1000);
+    await src.read();
+    expect(fake.tokensIssued).toBe(2);
   });
 
   it('honours Retry-After on 429 and 503, then completes', async () => {
