@@ -1,4 +1,4 @@
-// Provisioning benchmark (issue 4): changes applied per second against a local SCIM service provider
+// Provisioning benchmark: changes applied per second against a local SCIM service provider
 // (scimmy + express), through the whole engine: outbox intents -> BullMQ (real Redis) -> workers ->
 // SCIM connector, SQLite store. Measures creates, then updates (a title change for everyone), then disables.
 //
@@ -17,6 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deletePrefix } from '../src/redis/keys';
+import { bullTransport } from '../src/queue/transport';
+import { silentLogger } from '../src/ports/logger';
 
 /** The SCIM provider runs in its own process, as a real one would: it must not share our event loop. */
 async function serveScim(): Promise<void> {
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const store = new SqliteStore(join(dir, 'idsync.db'));
   const planner = createIntentPlanner([target]);
   let applied = 0;
-  const service = new ProvisioningService({ store, redis, prefix, targets: [target], connectors: new Map([['app', connector]]), onApplied: (o) => void (o.plan.action !== 'none' && applied++) });
+  const service = new ProvisioningService({ store, transport: bullTransport(redis, prefix, silentLogger), targets: [target], connectors: new Map([['app', connector]]), onApplied: (o) => void (o.plan.action !== 'none' && applied++) });
   await service.start();
   const results: { phase: string; changes: number; seconds: number }[] = [];
   try {

@@ -1,4 +1,4 @@
-// Termination drill (issue 4): N people provisioned into a SCIM target (scimmy), an LDAP target
+// Termination drill: N people provisioned into a SCIM target (scimmy), an LDAP target
 // (a private slapd) and a webhook target; K terminated in HR. For each leaver, the time from the
 // moment idsync records the change to (a) the idsync LDAP frontend refusing their bind and (b) each
 // target disabling them. Prints p50/p95/max and how many still hold access afterwards (must be 0).
@@ -17,7 +17,7 @@ import { FakeSource } from '../src/connectors/sources/fake/fake-source';
 import { openTarget } from '../src/connectors/targets';
 import { createRolePolicy } from '../src/domain/roles';
 import { createIntentPlanner } from '../src/domain/provisioning';
-import { passwordSetCommand } from '../src/ldap/auth/commands';
+import { passwordSetCommand } from '../src/cli/commands/credentials';
 import { startLdapServer } from '../src/ldap/server';
 import { StoreDirectoryView } from '../src/ldap/view';
 import { systemClock } from '../src/ports/clock';
@@ -34,6 +34,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { startScimServer } from '../test/fakes/scim-server';
 import { startWebhookReceiver } from '../test/fakes/webhook-receiver';
 import { deletePrefix } from '../src/redis/keys';
+import { bullTransport } from '../src/queue/transport';
 
 interface Peers {
   scim: { url: string; token: string };
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
     const disabledAt = new Map<string, Map<string, number>>(targets.map((t) => [t.name, new Map()]));
     const service = new ProvisioningService({
-      store, redis, prefix, targets, connectors, sweepIntervalMs: 5000, staleAfterMs: 10000,
+      store, transport: bullTransport(redis, prefix, silentLogger), targets, connectors, sweepIntervalMs: 5000, staleAfterMs: 10000,
       onApplied: (o) => {
         if (o.plan.action === 'disable') disabledAt.get(o.target)!.set(o.identityId, Date.now());
       },

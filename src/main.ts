@@ -1,16 +1,19 @@
-// Composition root: configuration -> adapters -> services. SIGTERM -> close() in reverse order.
+// The daemon's start: configuration -> adapters -> services, assembled from src/app (the composition
+// root the CLI commands use too). SIGTERM -> close() in reverse order.
 import { registerBuiltInValidators } from './config/built-in-validators';
 import { loadConfig, type LoadedConfig } from './config/loader';
-import { createLogger, type Logger } from './observability/logger';
+import { createLogger } from './observability/logger';
+import type { Logger } from './ports/logger';
 import type { RedisHandle } from './redis/connection';
 import { connectConfiguredRedis, openAuditedStore } from './app/infrastructure';
 import { buildEngine, type Engine } from './app/engine';
 import { Scheduler } from './services/scheduling/scheduler';
+import { nodeCron } from './cron/node-cron';
 import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
-import { accessRules, startProvisioning } from './app/provisioning';
-import { publishCommits } from './app/change-feed';
+import { startProvisioning } from './app/provisioning';
+import { changeChannel, publishCommits, redisChangeFeed } from './change-feed';
 import { openSystemdNotifier } from './observability/sd-notify';
 import { ActivityStatus } from './observability/activity-status';
 import { Readiness, registerCoreChecks } from './observability/readiness';
@@ -44,18 +47,21 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const audited = await openAuditedStore(loaded, log);
     closer.add('store and audit sinks', () => audited.close());
     const store = audited.store;
-    const redis = await connectConfiguredRedis(loaded);
+    const redis = await connectConfiguredRedis(loaded, log);
     closer.add('redis', () => redis.close());
     log.info({ redis: redis.describe, store: config.store.kind }, 'connected');
-    const unpublish = publishCommits(store, redis.client, config.redis.prefix, (err) => log.warn({ err: err.message }, 'change publish failed'));
+    const changes = redisChangeFeed(redis.client, changeChannel(config.redis.prefix), log.child({ component: 'change-feed' }));
+    closer.add('change feed', () => changes.close());
+    await changes.listen();
+    const unpublish = publishCommits(store, changes, log);
     closer.add('change publisher', () => unpublish());
     registerCoreChecks(health, { store, redis: redis.client, sources: config.sources.map((s) => s.name) });
-    const deps = { loaded, store, redis, log, closer, health };
-    const engine = buildEngine({ loaded, store, log }, { redis: redis.client, ...accessRules(config) });
+    const deps = { loaded, store, redis, log, closer, changes, health };
+    const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
     const optional = await startOptionalServices(deps);
-    const scheduler = new Scheduler(log);
+    const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
     const activity = new ActivityStatus(notifier);
     const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => activity.syncing(s.name, () => runAndLog(engine, s.name, log)) }));

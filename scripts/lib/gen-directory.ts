@@ -184,6 +184,8 @@ function entryToLdif(entry: LdapEntry): string | null {
 
 /** `name: value`, or `name:: base64` when the value is not a safe LDIF string (RFC 2849). */
 function line(name: string, value: string): string {
+  // LDIF SAFE-STRING (RFC 2849): control characters are the point of this check.
+  // eslint-disable-next-line no-control-regex
   const safe = /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(value) && !value.endsWith(' ');
   return safe || value === '' ? `${name}: ${value}` : `${name}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
 }

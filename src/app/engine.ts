@@ -1,18 +1,17 @@
-// Wires the sync use case from configuration: sources, policy, planner, and the cross-instance
-// lock. Shared by the daemon and the one-shot CLI commands so both behave the same way.
+// Wires the sync use case from configuration: sources, access rules, and the cross-instance lock.
+// The daemon and every CLI command that syncs, plans or allows a run build their engine here.
 import type Redis from 'ioredis';
 import type { Config } from '../config/schema';
 import type { SourceConfig } from '../config/sections/sources';
 import type { IdentityStore } from '../ports/identity-store';
-import type { AccessPolicy, IntentPlanner } from '../ports/access-policy';
-import { noTargetsPlanner } from '../ports/access-policy';
 import type { SourceConnector } from '../ports/source-connector';
 import { systemClock, type Clock } from '../ports/clock';
 import { openSource } from '../connectors/sources';
 import { SyncService, type RunReport } from '../services/sync';
-import { departmentGroupsPolicy } from '../services/policy/department-groups';
 import { runSourceLocked } from '../services/scheduling/source-runner';
-import type { Logger } from '../observability/logger';
+import { redisLocks } from '../redis/lock';
+import type { Logger } from '../ports/logger';
+import { accessRules, type AccessRules } from './rules';
 
 export type { RunReport };
 
@@ -25,14 +24,14 @@ export interface EngineContext {
 }
 
 export interface EngineOptions {
+  /** the cross-instance lock lives here; without it only dry runs are possible */
   redis?: Redis | null;
   clock?: Clock;
-  policy?: AccessPolicy;
-  planner?: IntentPlanner;
 }
 
 export interface Engine {
   sync: SyncService;
+  rules: AccessRules;
   sources: Map<string, { cfg: SourceConfig; connector: SourceConnector }>;
   runSource(name: string, opts?: { dryRun?: boolean }): Promise<SourceRunOutcome>;
   runSources(opts: { only?: string; dryRun: boolean }): Promise<SourceRunOutcome[]>;
@@ -42,11 +41,13 @@ export interface Engine {
 
 export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engine {
   const { config, baseDir } = ctx.loaded;
+  const clock = opts.clock ?? systemClock;
+  const rules = accessRules(config, clock);
   const sync = new SyncService({
     store: ctx.store,
-    clock: opts.clock ?? systemClock,
-    policy: opts.policy ?? departmentGroupsPolicy,
-    planner: opts.planner ?? noTargetsPlanner,
+    clock,
+    policy: rules.policy,
+    planner: rules.planner,
     identity: config.identity,
     log: ctx.log,
     sources: config.sources,
@@ -63,12 +64,13 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
       if (!dryRun) throw new Error('a sync run needs Redis for its cross-instance lock');
       return { source: name, ran: true, report: await run(entry.connector, entry.cfg, { dryRun }) };
     }
-    const res = await runSourceLocked({ redis: opts.redis, keyPrefix, run, onTakeover: (m) => ctx.log.warn({ source: name }, m) }, entry.connector, entry.cfg, { dryRun });
+    const res = await runSourceLocked({ locks: redisLocks(opts.redis), keyPrefix, run, onTakeover: (m) => ctx.log.warn({ source: name }, m) }, entry.connector, entry.cfg, { dryRun });
     return { source: name, ...res };
   }
 
   return {
     sync,
+    rules,
     sources,
     runSource,
     async runSources({ only, dryRun }) {
@@ -80,7 +82,7 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     },
     allowRun: (runId, actor) => sync.allowRun(runId, { kind: 'helpdesk', id: actor }),
     async close() {
-      for (const { connector } of sources.values()) await connector.close?.().catch(() => undefined);
+      for (const { cfg, connector } of sources.values()) await connector.close?.().catch((err: Error) => ctx.log.warn({ source: cfg.name, err: err.message }, 'closing a source failed'));
     },
   };
 }

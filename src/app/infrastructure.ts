@@ -7,7 +7,8 @@ import { openStore } from '../storage';
 import { withAuditExport } from '../storage/audit-exporting-store';
 import { openAuditSinks } from '../observability/audit-export';
 import { AuditExporter } from '../observability/audit-exporter';
-import { createLogger, type Logger } from '../observability/logger';
+import { createLogger } from '../observability/logger';
+import type { Logger } from '../ports/logger';
 import { connectRedis, type RedisHandle } from '../redis/connection';
 
 export interface AuditedStore {
@@ -28,7 +29,7 @@ export async function openAuditedStore(
       onError: (sink, err, retryInMs) => log.warn({ sink, err: err.message, retryInMs }, 'audit export failed; retrying'),
     });
   } catch (err) {
-    await raw.close().catch(() => undefined);
+    await raw.close().catch((e: Error) => log.warn({ err: e.message }, 'closing the store failed'));
     throw err;
   }
   // a backlog left by a crash or an outage is exported at once, not at the next commit
@@ -36,13 +37,13 @@ export async function openAuditedStore(
   return {
     store: withAuditExport(raw, exporter),
     async close() {
-      await exporter.close(5000).catch(() => undefined);
-      await raw.close().catch(() => undefined);
+      await exporter.close(5000).catch((e: Error) => log.warn({ err: e.message }, 'closing the audit export failed'));
+      await raw.close().catch((e: Error) => log.warn({ err: e.message }, 'closing the store failed'));
     },
   };
 }
 
-export function connectConfiguredRedis({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>): Promise<RedisHandle> {
+export function connectConfiguredRedis({ config, baseDir }: Pick<LoadedConfig, 'config' | 'baseDir'>, log?: Logger): Promise<RedisHandle> {
   const { url, autoStart, dataDir } = config.redis;
-  return connectRedis({ url, autoStart, dataDir: resolve(baseDir, dataDir) });
+  return connectRedis({ url, autoStart, dataDir: resolve(baseDir, dataDir), log });
 }

@@ -2,26 +2,24 @@
 // section: the in-memory directory fed by the change feed, and the hardened protocol server.
 import { startLdapServer } from '../ldap/server';
 import { StoreDirectoryView } from '../ldap/view';
-import { changeChannel } from './change-feed';
-import { openCredentialStore } from '../ldap/auth/commands';
+import { openCredentialStore } from '../storage/credentials';
 import { RedisFailureCounter } from '../redis/failure-counter';
-import type { OptionalServiceDeps } from './optional-services';
 import { compileGroupNesting } from '../domain/roles/nesting';
 import { ensureDeclaredGroups } from '../services/policy/declared-groups';
 import { ldapListenersCheck } from '../observability/listener-checks';
+import type { DaemonParts } from './parts';
 
 export interface LdapFrontend {
   addresses: string[];
   reloadTls(): Promise<void>;
 }
 
-export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<LdapFrontend | null> {
-  const { config } = deps.loaded;
+export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend | null> {
+  const { config, baseDir } = deps.loaded;
   if (!config.ldap) return null;
   const ldap = config.ldap;
   const log = deps.log.child({ component: 'ldap' });
-  // Our own commits reach the view in-process; other instances' through Redis (see change-feed.ts).
-  const channel = changeChannel(config.redis.prefix);
+  // Our own commits reach the view in-process; other instances' through the change feed.
   const nestedGroups = compileGroupNesting(config.groups);
   const created = await ensureDeclaredGroups(deps.store, config.groups, {
     gidNumberStart: config.identity.gidNumberStart,
@@ -35,20 +33,19 @@ export async function startLdapFrontend(deps: OptionalServiceDeps): Promise<Ldap
     defaultGroup: config.identity.defaultGroup,
     mailDomain: config.identity.mailDomain,
     nestedGroups,
-    redis: deps.redis.client,
-    channel,
+    changes: deps.changes,
     log,
   });
   await view.start();
   deps.closer.add('directory view', () => view.close());
-  const credentials = openCredentialStore(config);
+  const credentials = await openCredentialStore(config, baseDir);
   deps.closer.add('credential store', () => credentials.close());
   // Lockouts live in Redis so every instance sees them and a restart does not reset them.
   const failures = new RedisFailureCounter(deps.redis.client, config.redis.prefix);
+  // the server logs 'LDAP frontend listening' with its addresses; the view logged its size
   const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
   deps.health.add(ldapListenersCheck(addresses));
-  log.info({ addresses, entries: view.current().entryCount }, 'LDAP frontend listening');
   return { addresses, reloadTls: () => server.reloadTls() };
 }

@@ -1,28 +1,13 @@
 // The LDAP frontend, which runs only when the configuration has an `ldap:` section.
-import type { LoadedConfig } from '../config/loader';
-import type { IdentityStore } from '../ports/identity-store';
-import type { RedisHandle } from '../redis/connection';
-import type { Logger } from '../observability/logger';
-import type { Closer } from './closer';
-import type { Readiness } from '../observability/readiness';
 import { startLdapFrontend } from './ldap-frontend';
-
-export interface OptionalServiceDeps {
-  loaded: LoadedConfig;
-  store: IdentityStore;
-  redis: RedisHandle;
-  log: Logger;
-  closer: Closer;
-  /** readiness checks the admin API reports; components add theirs as they start */
-  health: Readiness;
-}
+import type { DaemonParts } from './parts';
 
 export interface OptionalServices {
   ldapAddresses: string[];
   reload(): Promise<void>;
 }
 
-export async function startOptionalServices(deps: OptionalServiceDeps): Promise<OptionalServices> {
+export async function startOptionalServices(deps: DaemonParts): Promise<OptionalServices> {
   const ldap = await startLdapFrontend(deps);
   return {
     ldapAddresses: ldap?.addresses ?? [],

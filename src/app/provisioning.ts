@@ -1,31 +1,112 @@
-// Provisioning side of the daemon, when targets or the admin API are configured: role policy and
-// intent planner for the sync, per-target queues and workers, outbox sweep, reconcile, admin API.
+// Provisioning side of the daemon, when targets, roles or the admin API are configured: target
+// connectors, per-target queues and workers, outbox sweep, reconcile, and the admin API's handlers.
+import type Redis from 'ioredis';
 import type { Config } from '../config/schema';
-import type { AccessPolicy, IntentPlanner } from '../ports/access-policy';
-import { departmentGroupsPolicy } from '../services/policy/department-groups';
-import { provisioningPolicy, startProvisioningDaemon } from '../admin/wiring';
+import type { TargetConfig } from '../config/sections/targets';
+import type { IdentityStore } from '../ports/identity-store';
+import type { Logger } from '../ports/logger';
+import type { TargetConnector } from '../ports/target-connector';
+import { systemClock, type Clock } from '../ports/clock';
+import { openTarget } from '../connectors/targets';
+import { ProvisioningService } from '../services/provisioning/service';
+import { bullTransport } from '../queue/transport';
+import { nodeCron } from '../cron/node-cron';
+import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
+import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
+import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
+import { startAdminServer, type AdminServer } from '../admin/server';
+import { adminSchema, parseListen } from '../admin/config';
+import type { Readiness } from '../observability/readiness';
+import { targetQueueCheck } from '../observability/target-checks';
 import type { Engine } from './engine';
-import type { OptionalServiceDeps } from './optional-services';
-import { onRemoteCommits } from './change-feed';
+import type { DaemonParts } from './parts';
+import { parseTargets, wantsProvisioning } from './rules';
 
-export function wantsProvisioning(config: Config): boolean {
-  return config.targets.length > 0 || config.roles.length > 0 || !!config.admin;
+export function openTargetConnectors(targets: TargetConfig[], log?: Logger): Map<string, TargetConnector> {
+  return new Map(targets.map((t) => [t.name, openTarget(t as TargetConfig & { [k: string]: unknown }, { log })]));
 }
 
-/** The rules the sync applies: role rules when configured, department groups always. */
-export function accessRules(config: Config): { policy: AccessPolicy; planner?: IntentPlanner } {
-  if (!wantsProvisioning(config)) return { policy: departmentGroupsPolicy };
-  return provisioningPolicy(config, departmentGroupsPolicy);
+export interface ProvisioningDaemonDeps {
+  config: Config;
+  store: IdentityStore;
+  /** a connection with maxRetriesPerRequest: null (BullMQ) */
+  redis: Redis;
+  log: Logger;
+  /** SyncService and sources for resync; the engine's */
+  sync: ResyncDeps['sync'];
+  sources: ResyncDeps['sources'];
+  /** source-run allowance for `POST /v1/runs/:id/allow`; target runs are handled here */
+  allowSourceRun?(runId: string, actor: string): Promise<unknown>;
+  clock?: Clock;
+  /** readiness checks: each target's queue is added here; the admin API reports them all */
+  health?: Readiness;
 }
 
-export async function startProvisioning(deps: OptionalServiceDeps, engine: Engine): Promise<void> {
+export interface ProvisioningDaemon {
+  service: ProvisioningService;
+  admin: AdminServer | null;
+  close(): Promise<void>;
+}
+
+export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promise<ProvisioningDaemon> {
+  const clock = d.clock ?? systemClock;
+  const targets = parseTargets(d.config);
+  const connectors = openTargetConnectors(targets, d.log);
+  const service = new ProvisioningService({ store: d.store, transport: bullTransport(d.redis, d.config.redis.prefix, d.log), cron: nodeCron, targets, connectors, clock, log: d.log });
+  await service.start();
+  const queues = { quarantined: (t: string) => !!service.health.get(t)?.quarantined, depth: (t: string) => service.queue.depth(t) };
+  for (const t of targets) d.health?.add(targetQueueCheck(d.store, queues, t.name, () => clock.now()));
+  let admin: AdminServer | null = null;
+  if (d.config.admin) {
+    const cfg = adminSchema.parse(d.config.admin);
+    admin = await startAdminServer(parseListen(cfg.listen)!, cfg.token, {
+      resync: (req) => resyncUser({ store: d.store, sync: d.sync, sources: d.sources, provisioning: service, clock }, req),
+      failed: (target) => listDeadLetters(d.store, { target }),
+      retry: (only) => retryDeadLetters(d.store, service.queue, only, clock.now().toISOString()),
+      allowRun: async (runId, actor) => {
+        const run = await d.store.getRun(runId);
+        if (run && isTargetRun(run)) {
+          const res = await allowTargetRun(d.store, runId, { kind: 'helpdesk', id: actor }, clock.now().toISOString());
+          await service.sweep(0);
+          return res;
+        }
+        if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
+        return d.allowSourceRun(runId, actor);
+      },
+      health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
+      ready: d.health ? () => d.health!.report() : undefined,
+      metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),
+    });
+    d.log.info({ address: admin.address }, 'admin API listening');
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    service,
+    admin,
+    close: () =>
+      (closing ??= (async () => {
+        await admin?.close().catch((err: Error) => d.log.warn({ err: err.message }, 'closing the admin API failed'));
+        await service.close().catch((err: Error) => d.log.warn({ err: err.message }, 'closing provisioning failed'));
+        for (const c of connectors.values()) await c.close?.().catch((err: Error) => d.log.warn({ target: c.name, err: err.message }, 'closing a target connector failed'));
+      })()),
+  };
+}
+
+async function health(service: ProvisioningService): Promise<{ ok: boolean; [k: string]: unknown }> {
+  const depths = await service.queueDepths().catch(() => null);
+  const targets = Object.fromEntries([...service.health].map(([t, h]) => [t, { quarantined: h.quarantined, ...h.stats(), queue: depths?.[t] ?? null }]));
+  return { ok: depths !== null, redis: depths !== null ? 'ok' : 'unreachable', targets };
+}
+
+export async function startProvisioning(deps: DaemonParts, engine: Engine): Promise<ProvisioningDaemon | null> {
   const { config } = deps.loaded;
-  if (!wantsProvisioning(config)) return;
+  if (!wantsProvisioning(config)) return null;
+  const log = deps.log.child({ component: 'provisioning' });
   const daemon = await startProvisioningDaemon({
     config,
     store: deps.store,
     redis: deps.redis.client,
-    log: deps.log.child({ component: 'provisioning' }),
+    log,
     sync: engine.sync,
     sources: [...engine.sources.values()],
     allowSourceRun: (runId, actor) => engine.allowRun(runId, actor),
@@ -33,9 +114,9 @@ export async function startProvisioning(deps: OptionalServiceDeps, engine: Engin
   });
   deps.closer.add('provisioning', () => daemon.close());
   // Intents committed by another process (`idsync sync --once`, another instance) are sent at once.
-  const log = deps.log.child({ component: 'provisioning' });
-  const unsubscribe = await onRemoteCommits(deps.redis.client, config.redis.prefix, () => {
+  const unsubscribe = deps.changes.subscribe(() => {
     daemon.service.sweep(0).catch((err: Error) => log.warn({ err: err.message }, 'dispatch after a remote commit failed'));
   });
   deps.closer.add('remote commit listener', unsubscribe);
+  return daemon;
 }

@@ -1,6 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../config/loader';
 import type { IdentityStore } from '../ports/identity-store';
-import { createLogger, type Logger } from '../observability/logger';
+import { createLogger } from '../observability/logger';
+import type { Logger } from '../ports/logger';
 import { openAuditedStore } from '../app/infrastructure';
 import { registerBuiltInValidators } from '../config/built-in-validators';
 
@@ -17,11 +18,15 @@ export function loadCliConfig(file: string): LoadedConfig {
   return loadConfig(file);
 }
 
-/** Operational logs of one-shot commands go to stderr so stdout stays parseable (--json). */
-export async function openContext(file: string, level = 'error'): Promise<CliContext> {
+/**
+ * One-shot commands answer in sentences (stdout) and one failure sentence (stderr), so their
+ * operational log is off unless IDSYNC_LOG_LEVEL asks for it; it then goes to stderr, keeping
+ * stdout parseable (--json).
+ */
+export async function openContext(file: string, level = 'silent'): Promise<CliContext> {
   const loaded = loadCliConfig(file);
   const log = createLogger(process.env.IDSYNC_LOG_LEVEL ?? level, process.stderr);
-  const { store, close } = await openAuditedStore(loaded);
+  const { store, close } = await openAuditedStore(loaded, log);
   return { loaded, store, log, close };
 }
 

@@ -1,6 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/errors';
-import { CliFailure } from './errors';
+import { Command } from 'commander';
+import { exitCodeOf } from './exit';
 import { stdio, type Output } from './output';
 import { packageVersion } from '../util/version';
 import { registerAuditCommands } from './commands/audit';
@@ -11,7 +10,6 @@ import { registerSyncCommand } from './commands/sync';
 import { registerUserCommands } from './commands/user';
 import { registerDaemonCommand } from './commands/run';
 import { registerExtensionCommands } from './commands/extensions';
-import { redactCredentials } from '../util/redact';
 
 export function buildProgram(o: Output = stdio): Command {
   const program = new Command('idsync')
@@ -41,24 +39,4 @@ export async function main(argv: string[], o: Output = stdio): Promise<number> {
   } catch (err) {
     return exitCodeOf(err, o);
   }
-}
-
-function exitCodeOf(err: unknown, o: Output): number {
-  if (err instanceof CommanderError) {
-    // help and version are successful exits; everything else commander reports is a usage error
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-    return 2;
-  }
-  if (err instanceof CliFailure) {
-    o.err(`idsync: ${redactCredentials(err.message)}`);
-    return err.exitCode;
-  }
-  if (err instanceof ConfigError) {
-    for (const p of err.problems) o.err(`${err.file}: ${p.path ? `${p.path}: ` : ''}${redactCredentials(p.message)}`);
-    o.err(`idsync: ${err.file} is not a valid configuration (${err.problems.length} problem(s)).`);
-    return 1;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  o.err(`idsync: ${redactCredentials(message.replace(/\n[\s\S]*/, ''))}`);
-  return 1;
 }

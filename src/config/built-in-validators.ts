@@ -1,7 +1,6 @@
 import { registerConfigValidator } from './validators';
 import type { ConfigProblem } from './errors';
 import { validateTargetConfig } from '../connectors/targets';
-import '../connectors/targets/fake';
 import { validateRoles } from '../domain/roles/compile';
 import { validateGroupNesting } from '../domain/roles/nesting';
 

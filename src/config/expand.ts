@@ -49,12 +49,18 @@ function expandObject(obj: Record<string, unknown>, path: PropertyKey[], ctx: Ex
   return out;
 }
 
+/**
+ * `<x>File` keys whose owner reads the file itself, at run time, so they stay paths: TLS material
+ * (`certFile`/`keyFile`/`caFile`, reloaded on SIGHUP) and a CSV drop's completion marker
+ * (`doneFile`, which appears only after the load).
+ */
+const PATH_KEYS = new Set(['cert', 'key', 'ca', 'done']);
+
 /** `tokenFile` -> `token`. Keys that merely end in "File" but name a data file (e.g. `path`) are untouched. */
 function secretKeyOf(key: string, obj: Record<string, unknown>): string | null {
   if (!key.endsWith('File') || key.length <= 4) return null;
   const base = key.slice(0, -4);
-  // `certFile`/`keyFile`/`caFile` are TLS material paths consumed as paths, not secrets inlined.
-  if (['cert', 'key', 'ca'].includes(base) && !(base in obj)) return null;
+  if (PATH_KEYS.has(base) && !(base in obj)) return null;
   return base;
 }
 

@@ -1,5 +1,5 @@
 // The seam between the directory model (view, indexes, filter evaluation: src/ldap/view, src/ldap/filter)
-// and the protocol server (ldapjs wrapper, guard, binds: src/ldap/server). Neither side imports the
+// and the protocol server (PDU framing, guard, operations, binds: src/ldap/server). Neither side imports the
 // other's internals; both import this file.
 import type { LifecycleState } from '../domain/types';
 

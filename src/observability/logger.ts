@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
+import type { Logger } from '../ports/logger';
 import { redactCredentials, redactDeep } from '../util/redact';
 
 /** Keys whose values never reach the operational log, at any depth we know of. */
@@ -38,4 +39,4 @@ export function createLogger(level = 'info', destination?: NodeJS.WritableStream
   return destination ? pino(opts, destination as pino.DestinationStream) : pino(opts);
 }
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+export { silentLogger } from '../ports/logger';

@@ -1,24 +1,6 @@
-/**
- * The account a target should hold for one identity: computed by the engine, applied by a worker.
- * `attributes` use idsync's canonical names; each connector maps them to its own schema.
- */
-export interface DesiredAccount {
-  identityId: string;
-  userName: string;
-  active: boolean;
-  attributes: Record<string, string | null>;
-  /** group names (or roles, licences) inside the target */
-  groups: string[];
-}
+import type { ActualAccount, DesiredAccount } from '../domain/accounts';
 
-/** The account as the target holds it now. */
-export interface ActualAccount {
-  externalId: string;
-  userName: string;
-  active: boolean;
-  attributes: Record<string, string | null>;
-  groups: string[];
-}
+export type { ActualAccount, DesiredAccount };
 
 /** Do not retry: the target rejected the request for a reason retrying cannot fix (4xx validation). */
 export class PermanentTargetError extends Error {

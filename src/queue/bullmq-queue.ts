@@ -1,14 +1,10 @@
 // ChangeQueue over BullMQ: one queue per target, one job per (target, identity) pair at a time.
 import { Queue, type Job } from 'bullmq';
 import type Redis from 'ioredis';
-import type { ChangeQueue, ProvisionJob } from '../ports/change-queue';
+import type { ProvisioningQueue, ProvisionJob, RetryPolicy } from '../ports/change-queue';
 import { bullJobIdOf, queueNameOf } from './names';
 
-export interface RetryPolicy {
-  attempts: number;
-  backoffMs: number;
-  maxBackoffMs: number;
-}
+export type { RetryPolicy };
 
 export interface BullQueueOptions {
   connection: Redis;
@@ -19,7 +15,7 @@ export interface BullQueueOptions {
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed' | 'completed' | 'unknown' | string;
 
-export class BullChangeQueue implements ChangeQueue {
+export class BullChangeQueue implements ProvisioningQueue {
   private queues = new Map<string, Queue>();
   private closed = false;
 

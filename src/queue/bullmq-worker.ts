@@ -2,35 +2,18 @@
 // a permanent error is not retried, a 429 pauses the whole target queue for its Retry-After.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
-import type { ProvisionJob } from '../ports/change-queue';
+import type { JobContext, ProvisionJob, RetryPolicy, TargetWorkerOptions } from '../ports/change-queue';
+import type { Logger } from '../ports/logger';
 import { PermanentTargetError, RetryableTargetError } from '../ports/target-connector';
 import { queueNameOf } from './names';
-import type { RetryPolicy } from './bullmq-queue';
 
-export interface JobContext {
-  /** attempts already made before this one */
-  attemptsMade: number;
-  maxAttempts: number;
-  /** this attempt is the last one BullMQ will make */
-  lastAttempt: boolean;
-}
+export type { JobContext };
 
-export interface BullWorkerOptions {
+export interface BullWorkerOptions extends TargetWorkerOptions {
   connection: Redis;
   prefix: string;
-  target: string;
-  concurrency: number;
-  rateLimit: { max: number; durationMs: number };
-  retries: RetryPolicy;
-  handle(job: ProvisionJob, ctx: JobContext): Promise<void>;
-  /** after a job failed for good (permanent error or attempts exhausted) */
-  onDeadLetter?(job: ProvisionJob, error: Error): Promise<void>;
-  /** after a job completed and its id is free again */
-  onCompleted?(job: ProvisionJob): void;
-  /** how long a crashed worker's job stays locked before another worker takes it over */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
-  maxStalledCount?: number;
+  /** the worker's own errors (its Redis connection, a failed dead-letter write) go here, once each */
+  log: Logger;
 }
 
 /** base * 2^(n-1), capped, with +-20% jitter so retries of many jobs do not arrive together. */
@@ -73,10 +56,13 @@ export function startBullWorker(o: BullWorkerOptions): Worker {
   worker.on('failed', (job, err) => {
     if (!job || !o.onDeadLetter) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final) o.onDeadLetter(job.data as ProvisionJob, err).catch(() => undefined);
+    if (final) {
+      const data = job.data as ProvisionJob;
+      o.onDeadLetter(data, err).catch((e: Error) => o.log.error({ target: o.target, identityId: data.identityId, err: e.message }, 'recording a dead letter failed'));
+    }
   });
   worker.on('completed', (job) => o.onCompleted?.(job.data as ProvisionJob));
-  // errors of the Redis connection are reported by the caller's logger, never thrown at the process
-  worker.on('error', () => undefined);
+  // an error event without a listener would crash the process; BullMQ reconnects by itself
+  worker.on('error', (err) => o.log.warn({ target: o.target, err: err.message }, 'provisioning worker error'));
   return worker;
 }

@@ -4,6 +4,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import type { ChildProcess } from 'node:child_process';
 import { startOrAdoptPrivateRedis, type PrivateServer } from './private-server';
 import { redactCredentials } from '../util/redact';
+import type { Logger } from '../ports/logger';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -17,6 +18,8 @@ export interface RedisConfig {
   autoStart: boolean;
   /** where a private redis-server keeps its socket and append-only file */
   dataDir: string;
+  /** errors of the connection once it is up (drops, reconnects) are logged here */
+  log?: Logger;
 }
 
 export interface RedisHandle {
@@ -34,6 +37,8 @@ const BASE_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyChec
 
 async function tryConnect(options: RedisOptions, timeoutMs = 1500): Promise<Redis | null> {
   const client = new Redis({ ...options, retryStrategy: () => null, connectTimeout: timeoutMs });
+  // While probing, a failure is this function's answer (null), which the caller reports; without a
+  // listener ioredis would raise it as an unhandled 'error' event. handle() replaces the listener.
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -83,7 +88,7 @@ export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
       client.disconnect();
       throw err;
     });
-    return handle(client, options, null, redactCredentials(cfg.url));
+    return handle(client, options, null, redactCredentials(cfg.url), cfg.log);
   }
   if (!cfg.autoStart) {
     throw new RedisUnavailableError(
@@ -103,12 +108,14 @@ export async function connectRedis(cfg: RedisConfig): Promise<RedisHandle> {
     await server.stop();
     throw new RedisUnavailableError(`the private redis-server at ${server.socket} does not answer`);
   }
-  return handle(priv, privOptions, server, `unix:${server.socket}`);
+  return handle(priv, privOptions, server, `unix:${server.socket}`, cfg.log);
 }
 
-function handle(client: Redis, options: RedisOptions, server: PrivateServer | null, describe: string): RedisHandle {
-  // After a successful connect, reconnect on drops instead of giving up.
+function handle(client: Redis, options: RedisOptions, server: PrivateServer | null, describe: string, log?: Logger): RedisHandle {
+  // After a successful connect, reconnect on drops instead of giving up, and say so in the log.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
+  client.removeAllListeners('error');
+  client.on('error', (err: Error) => log?.warn({ component: 'redis', err: err.message }, 'redis connection error; reconnecting'));
   let closed = false;
   return {
     client,

@@ -1,32 +1,11 @@
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { describeHolder, type HeldLock, type LockAttempt, type LockHolder, type Locks } from '../ports/lock';
 import { hostname } from 'node:os';
 import { isHolderDead, processStartTime } from './holder-liveness';
 
-/** Who holds a lock: enough to tell a live holder on this host from a dead one, and to name it. */
-export interface LockHolder {
-  token: string;
-  /** issued by INCR on every acquire: a later holder always has a higher fence */
-  fence: number;
-  host: string;
-  pid: number;
-  /** the holder process's start time (/proc/<pid>/stat field 22), so a reused pid is not mistaken */
-  pidStart: string | null;
-  acquiredAt: string;
-}
-
-export interface HeldLock {
-  readonly key: string;
-  readonly holder: LockHolder;
-  readonly ttlMs: number;
-  /** true only while Redis still records this holder's token (checked in Redis, not cached) */
-  stillHeld(): Promise<boolean>;
-  /** ms until the lock expires, or 0 when this holder no longer has it */
-  remainingMs(): Promise<number>;
-  release(): Promise<void>;
-}
-
-export type LockAttempt = { lock: HeldLock; tookOverFrom: LockHolder | null } | { lock: null; holder: LockHolder | null };
+export type { HeldLock, LockAttempt, LockHolder };
+export { describeHolder };
 
 function holderOf(raw: string | null): LockHolder | null {
   if (!raw) return null;
@@ -54,8 +33,12 @@ local v = cjson.encode(h)
 redis.call('set', KEYS[1], v, 'PX', ARGV[2])
 return v`;
 
+/**
+ * The fence counter outlives every holder (fences only grow), so it sits beside the lock's namespace
+ * rather than in it: `<prefix>:lock:*` then lists only locks someone holds.
+ */
 export function fenceKey(key: string): string {
-  return `${key}:fence`;
+  return key.includes(':lock:') ? key.replace(':lock:', ':lock-fence:') : `${key}:fence`;
 }
 
 /** Reads the current holder of a lock, or null when it is free (or held by an unreadable value). */
@@ -112,8 +95,7 @@ function held(redis: Redis, key: string, holder: LockHolder, ttlMs: number): Hel
   };
 }
 
-/** One sentence naming a holder, for a skipped run's reason. */
-export function describeHolder(h: LockHolder | null): string {
-  if (!h) return 'another run (its holder is not recorded)';
-  return `pid ${h.pid} on host ${h.host} (fence ${h.fence}, since ${h.acquiredAt})`;
+/** The Locks port over this Redis. */
+export function redisLocks(redis: Redis): Locks {
+  return { tryAcquire: (key, ttlMs) => tryAcquireLock(redis, key, ttlMs) };
 }

@@ -3,6 +3,9 @@ import mongoose from 'mongoose';
 import type { IdentityStore } from '../../src/ports/identity-store';
 import { MongoStore } from '../../src/storage/mongo/mongo-store';
 import { runIdentityStoreConformance } from './identity-store';
+import { runCredentialStoreConformance } from './credential-store';
+import type { CredentialStore } from '../../src/ports/credential-store';
+import { MongoCredentialStore } from '../../src/storage/mongo/credential-store';
 import { mongoAvailability } from './mongo-availability';
 
 // Runs against MONGODB_URI (must be a replica set: the commit is a transaction), or a single-node
@@ -48,6 +51,24 @@ if (availability.kind === 'none') {
       return {
         store: await open(),
         reopen: open,
+        second: open,
+        cleanup: async () => {
+          for (const s of opened) await s.close();
+          await dropDatabase(uri, database);
+        },
+      };
+    });
+
+    runCredentialStoreConformance('mongodb', async () => {
+      const database = `idsync_conformance_${randomBytes(6).toString('hex')}`;
+      const opened: CredentialStore[] = [];
+      const open = async () => {
+        const s = await MongoCredentialStore.connect({ uri, database });
+        opened.push(s);
+        return s;
+      };
+      return {
+        store: await open(),
         second: open,
         cleanup: async () => {
           for (const s of opened) await s.close();

@@ -1,9 +1,10 @@
-// Spawns the built daemon (bin/idsync.js -> dist, built by `npm ci`'s prepare step) as an operator would.
+// Spawns the built daemon (bin/idsync.js -> dist, built by `npm test` before jest runs) as an operator would.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { idsync, workspace } from '../helpers/cli';
+import { builtFromCurrentSources } from '../helpers/build';
 import { IDSYNC_BIN as BIN, until, waitForExit } from '../helpers/process';
 
 describe('idsync run (the daemon)', () => {
@@ -12,6 +13,9 @@ describe('idsync run (the daemon)', () => {
 
   it('is built', () => {
     expect(existsSync(resolve(__dirname, '../../dist/src/cli/index.js'))).toBe(true);
+    // built from the sources as they are now: the e2e tests run the current code, not an older build
+    const { built, current } = builtFromCurrentSources(resolve(__dirname, '../..'));
+    expect(built).toBe(current);
   });
 
   it('syncs at start, logs JSON on stdout, and stops cleanly on SIGTERM', async () => {

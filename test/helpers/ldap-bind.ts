@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { Client } from 'ldapts';
 import { networkInterfaces } from 'node:os';
-import { passwordSetCommand } from '../../src/ldap/auth/commands';
+import { passwordSetCommand } from '../../src/cli/commands/credentials';
 import type { CredentialStore } from '../../src/ports/credential-store';
 
 /** Result code of one simple bind on a fresh connection (0 on success). */

@@ -10,7 +10,7 @@ import { createRolePolicy } from '../../src/domain/roles';
 import { createIntentPlanner } from '../../src/domain/provisioning';
 import { systemClock } from '../../src/ports/clock';
 import { startAdminServer, type AdminServer } from '../../src/admin/server';
-import { callAdmin } from '../../src/admin/client';
+import { callAdmin } from '../../src/cli/admin-client';
 import { parseListen, type ListenAddress } from '../../src/admin/config';
 import { resyncUser, type ResyncResult } from '../../src/services/provisioning/resync';
 import { listDeadLetters, retryDeadLetters } from '../../src/services/provisioning/dead-letters';
@@ -99,6 +99,16 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     expect(w.fakes.get('gitea')!.state.byUserName(person.username)?.attributes.title).toBe('Lead Engineer');
     const audit = (await w.store.auditOfSubject(person.id)).filter((a) => a.correlationId === res.body.correlationId).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['identity.update', 'target.update']));
+  });
+
+  it('resync reports the source change it applied, not "unchanged"', async () => {
+    const person = await ada();
+    source.setRecords([{ ...rows[0], title: 'Principal Engineer' }, rows[1]]);
+    const res = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: person.username });
+    expect(res.status).toBe(200);
+    expect(res.body.sources).toEqual([{ source: 'hr', status: `applied: ~ ${person.username} title: Lead Engineer -> Principal Engineer` }]);
+    const again = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: person.username });
+    expect(again.body.sources).toEqual([{ source: 'hr', status: 'unchanged' }]);
   });
 
   it('answers 404 for an unknown person and 400 for a bad body', async () => {

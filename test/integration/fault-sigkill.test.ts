@@ -9,6 +9,8 @@ import { FakeTargetState } from '../../src/connectors/targets/fake/fake-state';
 import { ProvisioningService } from '../../src/services/provisioning/service';
 import type { Identity } from '../../src/domain/types';
 import { commitPeople, deletePrefix, newIdentity, redisClient, REDIS_URL, target, testPrefix, until } from './provisioning-world';
+import { bullTransport } from '../../src/queue/transport';
+import { silentLogger } from '../../src/ports/logger';
 
 const KILLS = Number(process.env.IDSYNC_FAULT_KILLS ?? 100);
 jest.setTimeout(300_000);
@@ -28,7 +30,7 @@ describe('worker killed with SIGKILL (real Redis, SQLite store, child processes)
   const fakePath = join(dir, 'target.db');
   const fakeState = new FakeTargetState(fakePath);
   // the parent only dispatches (on its own commits, and by outbox sweeps); children work
-  const dispatcher = new ProvisioningService({ store, redis, prefix, targets: [gitea], connectors: new Map(), workers: false, sweepIntervalMs: 2000, staleAfterMs: 3000 });
+  const dispatcher = new ProvisioningService({ store, transport: bullTransport(redis, prefix, silentLogger), targets: [gitea], connectors: new Map(), workers: false, sweepIntervalMs: 2000, staleAfterMs: 3000 });
   const children = new Set<ChildProcess>();
   const LANES = 2;
   const SPARES = 3;
@@ -142,7 +144,6 @@ describe('worker killed with SIGKILL (real Redis, SQLite store, child processes)
       expect(account.active).toBe(p.state === 'active');
       if (p.state === 'active') expect(account.attributes.title).toBe(p.attributes.title);
     }
-    // eslint-disable-next-line no-console
     console.log(`SIGKILL fault test: ${kills} kills over ${phase} phases, ${intents.length} intents, ${people.length} people, ${(elapsed / 1000).toFixed(1)} s`);
   });
 });

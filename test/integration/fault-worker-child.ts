@@ -5,6 +5,8 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { FakeTarget } from '../../src/connectors/targets/fake/fake-target';
 import { ProvisioningService } from '../../src/services/provisioning/service';
 import type { TargetConfig } from '../../src/config/sections/targets';
+import { bullTransport } from '../../src/queue/transport';
+import { silentLogger } from '../../src/ports/logger';
 
 interface ChildConfig {
   storePath: string;
@@ -28,8 +30,7 @@ async function main(): Promise<void> {
   const fake = new FakeTarget(cfg.target.name, { statePath: cfg.fakePath, latencyMs: 3 });
   const service = new ProvisioningService({
     store,
-    redis,
-    prefix: cfg.prefix,
+    transport: bullTransport(redis, cfg.prefix, silentLogger),
     targets: [cfg.target],
     connectors: new Map([[cfg.target.name, fake]]),
     dispatchOnCommit: false,

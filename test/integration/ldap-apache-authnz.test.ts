@@ -2,7 +2,7 @@
 // (search), the user's password is checked (bind), and `Require ldap-group` asks the group entry
 // whether `member` holds the user's DN (Compare). A member gets 200, anyone else 401.
 import { Readable, Writable } from 'node:stream';
-import { passwordSetCommand } from '../../src/ldap/auth/commands';
+import { passwordSetCommand } from '../../src/cli/commands/credentials';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';
 import type { Group } from '../../src/domain/types';
 import { getWithBasicAuth, startApache, type Apache } from '../helpers/apache';

@@ -3,7 +3,7 @@
 // its allowFrom must cost the same, so response time does not tell which DNs exist or what they are.
 import { Readable, Writable } from 'node:stream';
 import { Client } from 'ldapts';
-import { passwordSetCommand } from '../../src/ldap/auth/commands';
+import { passwordSetCommand } from '../../src/cli/commands/credentials';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';
 import { person } from '../fixtures/ldap/people';
 import { APP_DN, APP_PW, BASE, startTestServer, type TestServer } from '../fixtures/ldap/server-fixture';

@@ -1,10 +1,11 @@
 // The running frontend driven by real clients: OpenLDAP's ldapsearch/ldapwhoami (paging, StartTLS,
 // LDAPS, ppolicy), python3-ldap3 and ldapts.
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
+import { children, readEnvelope } from '../../src/ldap/server/ber-read';
 import { group, person } from '../fixtures/ldap/people';
 import { presentFilter, RawClient, search, simpleBind } from '../fixtures/ldap/raw-client';
 import { APP_DN, APP_PW, BASE, startTestServer, type TestServer } from '../fixtures/ldap/server-fixture';
@@ -108,7 +109,7 @@ describe('ldapsearch and ldapwhoami', () => {
   it('reloads certificate and key without a restart (what SIGHUP calls)', async () => {
     const serialOf = (): Promise<string> =>
       new Promise((resolve, reject) => {
-        const s = tlsConnect({ host: '127.0.0.1', port: Number(new URL(ldapsUrl).port), ca: require('node:fs').readFileSync(certs.caFile) }, () => {
+        const s = tlsConnect({ host: '127.0.0.1', port: Number(new URL(ldapsUrl).port), ca: readFileSync(certs.caFile) }, () => {
           resolve(s.getPeerCertificate().serialNumber);
           s.destroy();
         });
@@ -198,7 +199,6 @@ describe('ldapts', () => {
 
 /** The cookie inside the paged-results response control of a searchResultDone PDU. */
 function cookieOf(pdu: Buffer): Buffer {
-  const { children, readEnvelope } = require('../../src/ldap/server/ber-read') as typeof import('../../src/ldap/server/ber-read');
   const env = readEnvelope(pdu);
   const ctl = env.controls.find((c) => c.oid === '1.2.840.113556.1.4.319')!;
   const seq = children(ctl.value!, { tag: 0, at: 0, start: 0, end: ctl.value!.length })[0];

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { passwordSetCommand } from '../../src/ldap/auth/commands';
+import { passwordSetCommand } from '../../src/cli/commands/credentials';
 import { octets, tlv } from '../../src/ldap/server/ber-write';
 import { OID } from '../../src/ldap/server/root-dse';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';

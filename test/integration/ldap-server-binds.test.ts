@@ -1,10 +1,11 @@
 // Binds against the running frontend: service accounts, local argon2id passwords set through the
 // CLI command, TOTP, lockout and throttling, lifecycle states, cleartext refusal, and delegation
 // to a real upstream slapd.
+import { networkInterfaces } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { Client } from 'ldapts';
 import { ManualClock } from '../../src/ports/clock';
-import { mfaEnrollCommand, passwordSetCommand } from '../../src/ldap/auth/commands';
+import { mfaEnrollCommand, passwordSetCommand } from '../../src/cli/commands/credentials';
 import { argon2Hasher } from '../../src/ldap/auth/passwords';
 import { timeStepAt, totpCode } from '../../src/ldap/auth/totp';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';
@@ -169,7 +170,7 @@ describe('per-address throttling', () => {
 });
 
 describe('cleartext binds from other hosts', () => {
-  const lanAddress = Object.values(require('node:os').networkInterfaces() as Record<string, { family: string; internal: boolean; address: string }[]>)
+  const lanAddress = Object.values(networkInterfaces() as Record<string, { family: string; internal: boolean; address: string }[]>)
     .flat()
     .find((a) => a.family === 'IPv4' && !a.internal)?.address;
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { CredentialStore } from '../../src/ports/credential-store';
-import { mfaEnrollCommand, passwordSetCommand } from '../../src/ldap/auth/commands';
+import { mfaEnrollCommand, passwordSetCommand } from '../../src/cli/commands/credentials';
 import { argon2Hasher } from '../../src/ldap/auth/passwords';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';
 import { SqliteCredentialStore } from '../../src/storage/sqlite/credential-store';

@@ -4,7 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import pino from 'pino';
 import { Client } from 'ldapts';
 import { ldapSchema } from '../../src/config/sections/ldap';
-import { passwordSetCommand } from '../../src/ldap/auth/commands';
+import { passwordSetCommand } from '../../src/cli/commands/credentials';
 import { startLdapServer, type LdapServerHandle } from '../../src/ldap/server';
 import { StoreDirectoryView } from '../../src/ldap/view';
 import { MemoryCredentialStore } from '../../src/storage/memory/credential-store';

@@ -4,7 +4,9 @@ import type { Identity } from '../../src/domain/types';
 import type { DirectorySnapshot } from '../../src/ldap/contract';
 import type { DirectoryReader } from '../../src/ports/identity-store';
 import { MemoryStore } from '../../src/storage/memory/memory-store';
-import { publishChange, StoreDirectoryView } from '../../src/ldap/view/directory-view';
+import { StoreDirectoryView } from '../../src/ldap/view/directory-view';
+import { redisChangeFeed, type RedisChangeFeed } from '../../src/change-feed';
+import { silentLogger, type Logger } from '../../src/ports/logger';
 import { generateDirectory } from '../../scripts/lib/gen-directory';
 
 const BASE = 'dc=example,dc=com';
@@ -12,8 +14,9 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function recordingLog() {
   const lines: { level: string; o: object; m?: string }[] = [];
-  const at = (level: string) => (o: object, m?: string) => lines.push({ level, o, m });
-  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
+  const at = (level: string) => (o: object | string, m?: string) => void lines.push(typeof o === 'string' ? { level, o: {}, m: o } : { level, o, m });
+  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log };
+  return { lines, log };
 }
 
 /** Polls until `check` holds; returns how long it took. */
@@ -137,10 +140,13 @@ describe('StoreDirectoryView following the store', () => {
 describe('StoreDirectoryView across instances through Redis pub/sub', () => {
   const channel = `idsync:test:ldap-view:${randomUUID()}`;
   let redis: Redis;
+  let feed: RedisChangeFeed;
   let views: StoreDirectoryView[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     redis = new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    feed = redisChangeFeed(redis, channel, silentLogger);
+    await feed.listen();
   });
 
   afterEach(async () => {
@@ -149,6 +155,7 @@ describe('StoreDirectoryView across instances through Redis pub/sub', () => {
   });
 
   afterAll(async () => {
+    await feed.close();
     await redis.quit();
   });
 
@@ -164,14 +171,14 @@ describe('StoreDirectoryView across instances through Redis pub/sub', () => {
       getIdentities: (ids) => store.getIdentities(ids),
       onChange: () => () => {},
     };
-    const remote = new StoreDirectoryView(remoteReader, { baseDN: BASE, serviceAccounts: [], redis, channel, pollMs: 60000 });
+    const remote = new StoreDirectoryView(remoteReader, { baseDN: BASE, serviceAccounts: [], changes: feed, pollMs: 60000 });
     views.push(remote);
     await remote.start();
     const someone = identities.find((i) => i.state === 'active')!;
 
     await store.updateIdentity(someone.id, (cur) => ({ identity: { ...cur, state: 'suspended' } }));
     const started = Date.now();
-    await publishChange(redis, channel, await store.latestChangeSeq());
+    await feed.publish(await store.latestChangeSeq());
     await within(1000, () => remote.current().bindSubject(dnOf(someone.username))?.kind === 'person' &&
       (remote.current().bindSubject(dnOf(someone.username)) as { state: string }).state === 'suspended');
     expect(Date.now() - started).toBeLessThan(1000);
@@ -181,7 +188,7 @@ describe('StoreDirectoryView across instances through Redis pub/sub', () => {
   it('falls back to polling the change feed when a message is lost', async () => {
     const { store, identities } = await seededStore(100);
     const quiet: DirectoryReader = { ...bind(store), onChange: () => () => {} };
-    const remote = new StoreDirectoryView(quiet, { baseDN: BASE, serviceAccounts: [], redis, channel, pollMs: 200 });
+    const remote = new StoreDirectoryView(quiet, { baseDN: BASE, serviceAccounts: [], changes: feed, pollMs: 200 });
     views.push(remote);
     await remote.start();
     const someone = identities.find((i) => i.state === 'active')!;

@@ -7,7 +7,7 @@ import { sourceSchema } from '../../src/config/sections/sources';
 import { openSource } from '../../src/connectors/sources';
 import { noTargetsPlanner } from '../../src/ports/access-policy';
 import { systemClock } from '../../src/ports/clock';
-import { acquireLock } from '../../src/redis/lock';
+import { acquireLock, redisLocks } from '../../src/redis/lock';
 import { departmentGroupsPolicy } from '../../src/services/policy/department-groups';
 import { runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
 import { SyncService, silentLogger } from '../../src/services/sync';
@@ -42,7 +42,7 @@ async function sync(redis: Redis): Promise<void> {
   };
   const run = (c: typeof connector, s: typeof cfg, o: { dryRun: boolean; beforeCommit?: () => Promise<void> }) => service.runSource(c, s, o);
   try {
-    const res = await runSourceLocked({ redis, keyPrefix: opts.prefix, run, lockTtlMs: opts.ttlMs }, connector, cfg, { dryRun: false });
+    const res = await runSourceLocked({ locks: redisLocks(redis), keyPrefix: opts.prefix, run, lockTtlMs: opts.ttlMs }, connector, cfg, { dryRun: false });
     send({ done: res.ran ? res.report.status : res.reason });
   } catch (err) {
     send({ error: (err as Error).name, message: (err as Error).message });

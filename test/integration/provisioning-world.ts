@@ -10,6 +10,10 @@ import { MemoryStore } from '../../src/storage/memory/memory-store';
 import { FakeTarget } from '../../src/connectors/targets/fake/fake-target';
 import { ProvisioningService, type ProvisioningOptions } from '../../src/services/provisioning/service';
 import { deletePrefix } from '../../src/redis/keys';
+import { bullTransport } from '../../src/queue/transport';
+import type { BullChangeQueue } from '../../src/queue/bullmq-queue';
+import { nodeCron } from '../../src/cron/node-cron';
+import { silentLogger } from '../../src/ports/logger';
 
 /** The test-prefix cleanup, re-exported for the provisioning tests that import it from here. */
 export { deletePrefix };
@@ -95,19 +99,19 @@ export interface World {
   store: MemoryStore;
   targets: TargetConfig[];
   fakes: Map<string, FakeTarget>;
-  service: ProvisioningService;
+  service: ProvisioningService<BullChangeQueue>;
   close(): Promise<void>;
 }
 
-export async function startWorld(targets: TargetConfig[], opts: Partial<ProvisioningOptions> = {}): Promise<World> {
+export async function startWorld(targets: TargetConfig[], opts: Partial<ProvisioningOptions<BullChangeQueue>> = {}): Promise<World> {
   const prefix = testPrefix();
   const redis = redisClient();
   const store = new MemoryStore();
   const fakes = new Map(targets.map((t) => [t.name, new FakeTarget(t.name)]));
   const service = new ProvisioningService({
     store,
-    redis,
-    prefix,
+    transport: bullTransport(redis, prefix, silentLogger),
+    cron: nodeCron,
     targets,
     connectors: fakes,
     sweepIntervalMs: 500,

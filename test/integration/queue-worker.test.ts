@@ -1,4 +1,5 @@
 import { startWorld, target, newIdentity, commitPerson, commitPeople, until, pendingCount, type World } from './provisioning-world';
+import { silentLogger } from '../../src/ports/logger';
 import { bullJobIdOf } from '../../src/queue/names';
 
 describe('per-target queues and workers (real Redis)', () => {
@@ -84,7 +85,7 @@ describe('per-target queues and workers (real Redis)', () => {
     const { startBullWorker } = await import('../../src/queue/bullmq-worker');
     const worker = startBullWorker({
       connection: w.redis, prefix: w.prefix, target: 'gitea', concurrency: 1, rateLimit: { max: 1000, durationMs: 1000 },
-      retries: gitea.retries, handle: async (job) => void order.push(job.identityId),
+      retries: gitea.retries, handle: async (job) => void order.push(job.identityId), log: silentLogger,
     });
     await until('all processed', async () => order.length >= people.length + joiners.length);
     await worker.close();

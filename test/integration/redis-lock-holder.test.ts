@@ -9,7 +9,7 @@ import { sourceSchema } from '../../src/config/sections/sources';
 import { openSource } from '../../src/connectors/sources';
 import { noTargetsPlanner } from '../../src/ports/access-policy';
 import { systemClock } from '../../src/ports/clock';
-import { fenceKey, readHolder, tryAcquireLock } from '../../src/redis/lock';
+import { fenceKey, readHolder, redisLocks, tryAcquireLock } from '../../src/redis/lock';
 import { processStartTime } from '../../src/redis/holder-liveness';
 import { departmentGroupsPolicy } from '../../src/services/policy/department-groups';
 import { fencedCommitGuard, LockLostError, runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
@@ -101,7 +101,7 @@ describe('source lock holder record', () => {
     const c = child({ mode: 'hold', ttlMs: 60_000 });
     await nextMessage(c);
     const cfg = { name: 'hr' } as never;
-    const res = await runSourceLocked({ redis, keyPrefix: prefix, run: async () => 'ran' }, {} as never, cfg, { dryRun: false });
+    const res = await runSourceLocked({ locks: redisLocks(redis), keyPrefix: prefix, run: async () => 'ran' }, {} as never, cfg, { dryRun: false });
     expect(res).toEqual({ ran: false, reason: expect.stringContaining(`already being synchronised by another run: pid ${c.pid} on host ${hostname()}`) });
     await kill(c);
   });
@@ -148,7 +148,7 @@ describe('fencing', () => {
       expect(await store.listIdentities()).toEqual([]);
 
       await taker.lock!.release();
-      const fresh = await runSourceLocked({ redis, keyPrefix: prefix, run: (k, s, o) => service.runSource(k, s, o) }, openSource(cfg, { baseDir: '/' }), cfg, { dryRun: false });
+      const fresh = await runSourceLocked({ locks: redisLocks(redis), keyPrefix: prefix, run: (k, s, o) => service.runSource(k, s, o) }, openSource(cfg, { baseDir: '/' }), cfg, { dryRun: false });
       expect(fresh).toMatchObject({ ran: true, report: { status: 'applied' } });
       expect((await store.listIdentities()).map((i) => i.employeeId)).toEqual(['F1']);
     } finally {

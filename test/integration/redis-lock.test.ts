@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { acquireLock } from '../../src/redis/lock';
+import { acquireLock, redisLocks } from '../../src/redis/lock';
 import { deletePrefix } from '../../src/redis/keys';
 import { runSourceLocked, sourceLockKey } from '../../src/services/scheduling/source-runner';
 import type { SourceConnector } from '../../src/ports/source-connector';
@@ -66,8 +66,8 @@ describe('cross-instance source lock', () => {
       return 'done';
     };
     const results = await Promise.all([
-      runSourceLocked({ redis: a, keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
-      runSourceLocked({ redis: b, keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
+      runSourceLocked({ locks: redisLocks(a), keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
+      runSourceLocked({ locks: redisLocks(b), keyPrefix: prefix, run }, connector, cfg, { dryRun: false }),
     ]);
     expect(max).toBe(1);
     expect(results.filter((r) => r.ran)).toHaveLength(1);

@@ -9,7 +9,8 @@ import { ManualClock } from '../../src/ports/clock';
 import type { IdentityStore } from '../../src/ports/identity-store';
 import type { SourceConnector } from '../../src/ports/source-connector';
 import { departmentGroupsPolicy } from '../../src/services/policy/department-groups';
-import { SyncService, type SyncLogger } from '../../src/services/sync';
+import { SyncService } from '../../src/services/sync';
+import type { Logger } from '../../src/ports/logger';
 import { openStore } from '../../src/storage';
 
 const identity = { uidNumberStart: 10000, gidNumberStart: 20000, defaultGroup: 'staff', usernameMaxLength: 20 };
@@ -57,7 +58,7 @@ describe('sync of HR files in doubt into SQLite', () => {
     cfg = sourceSchema.parse({ name: 'hr', kind: 'csv', path: 'hr.csv' });
     connector = openSource(cfg, { baseDir: dir, clock, sleep });
     warnings = [];
-    const log: SyncLogger = { info() {}, debug() {}, error() {}, warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }) };
+    const log: Logger = { info() {}, debug() {}, error() {}, warn: (obj: object | string, msg?: string) => void warnings.push({ obj: obj as Record<string, unknown>, msg }), child: () => log };
     sync = new SyncService({ store, clock, policy: departmentGroupsPolicy, planner: noTargetsPlanner, identity, log, sources: [cfg] });
   });
 

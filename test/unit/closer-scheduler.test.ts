@@ -1,5 +1,6 @@
 import { Closer } from '../../src/app/closer';
 import { Scheduler } from '../../src/services/scheduling/scheduler';
+import { nodeCron } from '../../src/cron/node-cron';
 import { silentLogger } from '../../src/observability/logger';
 
 describe('Closer', () => {
@@ -21,7 +22,7 @@ describe('Closer', () => {
 
 describe('Scheduler', () => {
   it('skips a tick while the previous run of the same job is still going', async () => {
-    const s = new Scheduler(silentLogger);
+    const s = new Scheduler(silentLogger, nodeCron);
     let runs = 0;
     let release!: () => void;
     const job = { name: 'j', schedule: '* * * * *', run: () => new Promise<void>((r) => { runs++; release = r; }) };
@@ -34,12 +35,12 @@ describe('Scheduler', () => {
   });
 
   it('logs a failing run instead of throwing', async () => {
-    const s = new Scheduler(silentLogger);
+    const s = new Scheduler(silentLogger, nodeCron);
     await expect(s.tick({ name: 'bad', schedule: '* * * * *', run: async () => { throw new Error('boom'); } })).resolves.toBeUndefined();
   });
 
   it('rejects an invalid cron expression naming the job', () => {
-    const s = new Scheduler(silentLogger);
+    const s = new Scheduler(silentLogger, nodeCron);
     expect(() => s.add({ name: 'source:hr', schedule: 'every minute', run: async () => undefined })).toThrow('invalid cron schedule "every minute" for source:hr');
   });
 });

@@ -103,18 +103,18 @@ describe('HR CSV completeness checks', () => {
     age(csvPath(), 60);
     const marker = join(dir, 'hr.csv.done');
 
-    const absent = await read({ doneMarker: 'hr.csv.done' });
+    const absent = await read({ doneFile: 'hr.csv.done' });
     expect(absent).toMatchObject({ complete: false, records: [], failedCheck: 'done-marker' });
     expect(absent.incompleteReason).toContain(`(done-marker check): its completion marker ${marker} does not exist (yet)`);
 
     writeFileSync(marker, '');
     age(marker, 3600); // from an earlier drop: older than the file
-    const stale = await read({ doneMarker: 'hr.csv.done' });
+    const stale = await read({ doneFile: 'hr.csv.done' });
     expect(stale).toMatchObject({ complete: false, failedCheck: 'done-marker' });
     expect(stale.incompleteReason).toContain('is older than the file');
 
     age(marker, 30);
-    expect(await read({ doneMarker: 'hr.csv.done' })).toMatchObject({ complete: true, incompleteReason: null });
+    expect(await read({ doneFile: 'hr.csv.done' })).toMatchObject({ complete: true, incompleteReason: null });
   });
 
   it('checks the row count a completion marker holds', async () => {
@@ -124,7 +124,7 @@ describe('HR CSV completeness checks', () => {
     const withMarker = (text: string) => {
       writeFileSync(marker, text);
       age(marker, 30);
-      return read({ doneMarker: { path: 'hr.csv.done', rowCount: true } });
+      return read({ doneFile: { path: 'hr.csv.done', rowCount: true } });
     };
     const wrong = await withMarker('4\n');
     expect(wrong).toMatchObject({ complete: false, records: [], failedCheck: 'row-count' });
@@ -187,7 +187,7 @@ describe('HR CSV completeness checks', () => {
       '    columns: { employeeId: "Personnel No", manager: null }',
       '    settleSeconds: 5',
       '    settleTimeoutSeconds: 60',
-      '    doneMarker: { path: hr.csv.done, rowCount: true }',
+      '    doneFile: { path: hr.csv.done, rowCount: true }',
       '    trailer: { pattern: "^TRAILER,(\\\\d+)$" }',
     ].join('\n'));
     const { config } = loadConfig(file, { baseDir: dir, env: {} });
@@ -195,9 +195,17 @@ describe('HR CSV completeness checks', () => {
       columns: { employeeId: 'Personnel No', manager: null },
       settleSeconds: 5,
       settleTimeoutSeconds: 60,
-      doneMarker: { path: 'hr.csv.done', rowCount: true },
+      doneFile: { path: 'hr.csv.done', rowCount: true },
       trailer: { pattern: '^TRAILER,(\\d+)$' },
     });
+  });
+
+  it('keeps doneFile a path through the loader (not read as a secret), though the marker does not exist yet', () => {
+    const file = join(dir, 'idsync-done.yaml');
+    writeFileSync(file, ['store: { kind: sqlite, path: ./idsync.db }', 'sources:', '  - { name: hr, kind: csv, path: hr.csv, doneFile: hr.csv.done }'].join('\n'));
+    const { config } = loadConfig(file, { baseDir: dir, env: {} });
+    expect(config.sources[0]).toMatchObject({ doneFile: { path: 'hr.csv.done', rowCount: false } });
+    expect(config.sources[0]).not.toHaveProperty('done');
   });
 
   it('rejects configurations that cannot work, naming the key', () => {

@@ -29,13 +29,11 @@ describe('snapshot.compare', () => {
   it(`answers member assertions on a ${PEOPLE}-member group, true or false, without rendering its member list`, () => {
     const rec = (snap as unknown as { state: { recs: { get(id: number): { cache: { member?: string[] } } } ; byDn: { get(dn: string): number } } }).state;
     const bigRec = rec.recs.get(rec.byDn.get(bigDn.toLowerCase()));
-    const started = performance.now();
     for (let i = 0; i < 1000; i++) {
       expect(snap.compare(bigDn, 'member', `uid=user${i * 7},ou=people,${BASE}`)).toBe('true');
       expect(snap.compare(bigDn, 'member', `uid=outsider${i},ou=people,${BASE}`)).toBe('false');
     }
-    const ms = performance.now() - started;
+    // The member list is the expensive part; a compare answered from the index never builds it.
     expect(bigRec.cache.member).toBeUndefined();
-    expect(ms).toBeLessThan(500);
   });
 });

@@ -4,11 +4,10 @@ import { withContext } from '../context';
 import { CliFailure } from '../errors';
 import { printJson, printTable, type Output } from '../output';
 import { buildEngine } from '../../app/engine';
-import { accessRules } from '../../app/provisioning';
 import { RunNotAllowableError } from '../../services/sync';
 import { allowTargetRun, isTargetRun } from '../../services/provisioning/holds';
-import { adminOf } from '../../admin/commands';
-import { AdminUnreachableError, callAdmin } from '../../admin/client';
+import { adminOf } from '../admin';
+import { AdminUnreachableError, callAdmin } from '../admin-client';
 import type { CliContext } from '../context';
 
 function countsOf(r: SyncRun): string {
@@ -34,7 +33,7 @@ export function registerRunCommands(program: Command, o: Output): void {
           limit: Number(opts.limit) || 50,
         });
         if (opts.json) return printJson(o, rows.map(({ staged: _staged, ...r }) => r));
-        if (rows.length === 0) return o.out('no runs yet.');
+        if (rows.length === 0) return o.out(opts.held ? 'no held runs.' : 'no runs yet.');
         printTable(
           o,
           ['ID', 'SOURCE', 'STATUS', 'STARTED', 'COUNTS', 'REASON'],
@@ -54,7 +53,7 @@ export function registerRunCommands(program: Command, o: Output): void {
         if (!run) throw new CliFailure(`no run with id ${runId}; see \`idsync runs list --held\`.`);
         if (run.status !== 'held') throw new CliFailure(`run ${runId} is ${run.status}, not held; only held runs can be allowed.`);
         if (isTargetRun(run)) return allowHeldTargetRun(ctx, runId, opts.actor, o);
-        const engine = buildEngine(ctx, accessRules(ctx.loaded.config));
+        const engine = buildEngine(ctx);
         const report = await engine.allowRun(runId, opts.actor).catch((err: Error) => {
           throw err instanceof RunNotAllowableError ? new CliFailure(`${err.message}; nothing was applied.`) : err;
         });

@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseCidr } from '../../util/cidr';
 
-// Owned by the LDAP frontend (issue 3). Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4
-// (see /work/shared/LDAP-NOTES.md), so a config with only baseDN + listen is a safe server.
+// The LDAP frontend's section. Defaults follow OpenLDAP/389-ds and PCI DSS 8.3.4, so a config with
+// only baseDN + listen is a safe server.
 
 const listenUrl = z
   .string()

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { cronExpression } from './sources';
 
-// Owned by provisioning (issue 4).
-//
 // targets:
 //   - name: gitea                 # letters, digits, "-" and "_"
 //     kind: scim                  # scim | ldap | entra | okta | webhook | fake (kind-specific fields pass through
@@ -37,6 +35,7 @@ import { cronExpression } from './sources';
 const nameRe = /^[a-z][a-z0-9_-]*$/i;
 
 import { DEFAULT_TARGET_ATTRIBUTES } from '../../domain/provisioning/desired';
+import type { RoleConfig as DomainRoleConfig } from '../../domain/roles/types';
 
 export { DEFAULT_TARGET_ATTRIBUTES };
 
@@ -103,6 +102,9 @@ export const roleSchema = z
   .strict();
 
 export type RoleConfig = z.infer<typeof roleSchema>;
+// The domain declares the shape it compiles; this line fails to compile if the schema drifts from it.
+const _parsedRoleFitsDomain = (r: RoleConfig): DomainRoleConfig => r;
+void _parsedRoleFitsDomain;
 
 export const rolesSchema = z.array(roleSchema).default([]);
 

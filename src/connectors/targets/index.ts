@@ -2,7 +2,10 @@
 // configuration, so `idsync config check` can list every problem with its path at once.
 import type { z } from 'zod';
 import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
 import type { TargetConnector } from '../../ports/target-connector';
+import { withCallLog } from './call-log';
+import { fakeTargetSchema, openFakeTarget } from './fake/fake-config';
 import { targetSchema } from '../../config/sections/targets';
 import { closestKey, knownKeysAt } from '../../config/schema-walk';
 import { entraTargetSchema } from './entra/config';
@@ -16,14 +19,9 @@ import { ScimTargetConnector } from './scim/connector';
 import { webhookTargetSchema } from './webhook/config';
 import { WebhookTargetConnector } from './webhook/connector';
 
-export interface TargetLogger {
-  debug?(obj: object, msg?: string): void;
-  info?(obj: object, msg?: string): void;
-  warn?(obj: object, msg?: string): void;
-}
-
 export interface TargetDeps {
-  log?: TargetLogger;
+  /** each call to the target is logged here at debug, with its duration */
+  log?: Logger;
   clock?: Clock;
 }
 
@@ -44,9 +42,11 @@ const kinds = new Map<string, TargetKind>([
   ['ldap', { schema: ldapTargetSchema, open: (c) => new LdapTargetConnector(c) }],
   ['okta', { schema: oktaTargetSchema, open: (c, deps) => new OktaTargetConnector(c, deps.clock) }],
   ['webhook', { schema: webhookTargetSchema, open: (c, deps) => new WebhookTargetConnector(c, deps.clock) }],
+  // in-process target with fault injection, for tests, drills and trying idsync out
+  ['fake', { schema: fakeTargetSchema, open: (c) => openFakeTarget(c) }],
 ]);
 
-/** Lets other modules (e.g. the engine's fake target) add a kind without editing this file. */
+/** Lets an extension add a kind without editing this file. */
 export function registerTargetKind<C>(kind: string, def: TargetKind<C>): void {
   kinds.set(kind, def as TargetKind);
 }
@@ -87,5 +87,6 @@ export function openTarget(cfg: TargetConfigInput, deps: TargetDeps = {}): Targe
   const problems = validateTargetConfig(cfg, path);
   if (problems.length) throw new Error(`invalid target configuration:\n  ${problems.join('\n  ')}`);
   const kind = kinds.get(cfg.kind)!;
-  return kind.open(kind.schema.parse(cfg), deps);
+  const connector = kind.open(kind.schema.parse(cfg), deps);
+  return deps.log ? withCallLog(connector, deps.log.child({ target: cfg.name })) : connector;
 }

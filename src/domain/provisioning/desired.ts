@@ -1,7 +1,7 @@
 // The account a target should hold for one person, computed from the stored identity alone.
 import { contentHash } from '../canonical';
 import type { Identity } from '../types';
-import type { DesiredAccount } from '../../ports/target-connector';
+import type { DesiredAccount } from '../accounts';
 
 /** What a target receives when its configuration does not list attributes. */
 export const DEFAULT_TARGET_ATTRIBUTES = ['givenName', 'sn', 'displayName', 'mail', 'employeeId', 'department', 'title'];

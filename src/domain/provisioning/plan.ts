@@ -1,5 +1,5 @@
 // What a worker must do to bring an actual account to the desired one, and how to show it to people.
-import type { ActualAccount, DesiredAccount } from '../../ports/target-connector';
+import type { ActualAccount, DesiredAccount } from '../accounts';
 
 export type AccountAction = 'create' | 'update' | 'disable' | 'remove' | 'none';
 

@@ -1,7 +1,7 @@
 // The IntentPlanner: after an identity change, which targets must be driven, and how urgently.
 import { randomUUID } from 'node:crypto';
 import type { Identity, Intent } from '../types';
-import type { IntentPlanner } from '../../ports/access-policy';
+import type { IntentPlanner } from '../access';
 import { desiredAccount, desiredHash, type DesiredStateTarget } from './desired';
 
 /** BullMQ runs lower numbers first; jobs without a priority would run before all of these, so every job has one. */

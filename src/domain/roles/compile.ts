@@ -1,5 +1,5 @@
 // Turns the `roles:` configuration into compiled rules, reporting every problem with its path.
-import type { RoleConfig } from '../../config/sections/targets';
+import type { RoleConfig } from './types';
 import { compileCondition, type Condition } from './cel';
 
 export interface ConfigProblem {

@@ -1,8 +1,8 @@
 // The AccessPolicy the rules engine provides: which groups and target accounts a person gets, and
 // which rule granted each one. Only what a rule grants is given (least privilege by construction).
-import type { RoleConfig } from '../../config/sections/targets';
+import type { RoleConfig } from './types';
 import type { Entitlement, Identity } from '../types';
-import type { AccessPolicy } from '../../ports/access-policy';
+import type { AccessPolicy } from '../access';
 import { compileRoles, type CompiledRole } from './compile';
 
 /** Provenance of the built-in grant for targets no role names. */

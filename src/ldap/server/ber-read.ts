@@ -1,6 +1,6 @@
-// Framing and structural checks done by the guard BEFORE any byte reaches the ldapjs codec:
-// ldapjs buffers announced lengths quadratically, mis-reads negative lengths and recurses without a
-// bound. Everything here is iterative and bounded.
+// Framing and structural checks on every PDU before it is decoded (the filter by @ldapjs/filter,
+// the rest here): announced lengths are checked against the bytes at hand, negative lengths are
+// refused, and nesting is walked iteratively with a bound, so no PDU makes decoding quadratic or deep.
 
 export class BerError extends Error {
   constructor(message: string) {

@@ -1,11 +1,12 @@
 import type { SecureContext } from 'node:tls';
-import type { Logger } from 'pino';
+import type { Logger } from '../../ports/logger';
 import type { LdapConfig } from '../../config/sections/ldap';
 import type { Clock } from '../../ports/clock';
 import type { AttributeSelection, DirectoryView, DirFilter, SelectAttributes } from '../contract';
 import type { Authenticator } from '../auth/authenticator';
 
-export type LogLike = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
+/** the logger port, under the name this module's files use */
+export type LogLike = Logger;
 
 export interface FilterLimits {
   maxDepth: number;

@@ -5,8 +5,9 @@ import type { DirFilter } from '../contract';
 import { canonicalAttr } from '../filter/compile';
 import { readTlv } from './ber-read';
 
+// @ldapjs/filter ships no type declarations; its EqualityFilter prints RFC 4515 text with escapes.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const escapeFilterValue = require('@ldapjs/filter/lib/utils/escape-filter-value') as (v: string | Buffer) => string;
+const { EqualityFilter } = require('@ldapjs/filter') as { EqualityFilter: new (o: { attribute: string; value: string | Buffer }) => { toString(): string } };
 
 const EQUALITY = 0xa3;
 const OCTET_STRING = 0x04;
@@ -34,7 +35,8 @@ export function equalityFromBer(ber: Buffer): FastFilter | null {
     const decoded = raw.toString('utf8');
     // Same rule as ldapjs: the decoded text when the bytes are valid UTF-8, else the bytes escaped.
     const shown = Buffer.byteLength(decoded, 'utf8') === raw.length ? decoded : raw;
-    const text = `(${PLAIN.test(name) ? name : escapeFilterValue(name)}=${typeof shown === 'string' && PLAIN.test(shown) ? shown : escapeFilterValue(shown)})`;
+    const plain = PLAIN.test(name) && typeof shown === 'string' && PLAIN.test(shown);
+    const text = plain ? `(${name}=${shown})` : new EqualityFilter({ attribute: name, value: shown }).toString();
     return { filter: { type: 'eq', attr: canonicalAttr(name), value: decoded }, text };
   } catch {
     return null;

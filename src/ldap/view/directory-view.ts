@@ -1,24 +1,18 @@
 // The live directory view: built from the store at start, then kept current from the change feed.
-// In-process commits arrive through reader.onChange, other instances' commits through Redis pub/sub,
-// and a 1 s poll of changesSince catches anything either missed. Every refresh builds a new snapshot
+// In-process commits arrive through reader.onChange, other instances' commits through the change
+// notifications (src/change-feed), and a 1 s poll of changesSince catches anything either missed. Every refresh builds a new snapshot
 // beside the old one and swaps it in whole; a refresh that fails keeps the last good snapshot.
-import type { Redis } from 'ioredis';
 import type { ChangeEvent, DirectoryReader } from '../../ports/identity-store';
+import { silentLogger, type Logger } from '../../ports/logger';
+import type { ChangeNotifications } from '../../ports/change-notifications';
 import type { DirectorySnapshot, DirectoryView } from '../contract';
 import type { ViewOptions } from './records';
 import { buildSnapshot, Snapshot } from './snapshot';
 
-export interface ViewLog {
-  info(o: object, m?: string): void;
-  warn(o: object, m?: string): void;
-  error(o: object, m?: string): void;
-}
-
 export interface StoreDirectoryViewOptions extends ViewOptions {
-  redis?: Redis;
-  /** pub/sub channel carrying change sequence numbers (default 'idsync:changes') */
-  channel?: string;
-  log?: ViewLog;
+  /** commits of other instances; without it, only in-process commits and the poll */
+  changes?: Pick<ChangeNotifications, 'subscribe'>;
+  log?: Logger;
   /** how long to gather a burst of changes before applying them (default 5 ms) */
   coalesceMs?: number;
   /** safety-net poll of the change feed (default 1000 ms) */
@@ -27,32 +21,26 @@ export interface StoreDirectoryViewOptions extends ViewOptions {
   fullRebuildAbove?: number;
 }
 
-const silent: ViewLog = { info: () => {}, warn: () => {}, error: () => {} };
 const FEED_PAGE = 1000;
-
-/** Tells every instance's view that commit `seq` happened; call after a store commit. */
-export async function publishChange(redis: Redis, channel: string, seq: number): Promise<void> {
-  await redis.publish(channel, String(seq));
-}
 
 export class StoreDirectoryView implements DirectoryView {
   private snapshot: Snapshot | null = null;
   private lastSeq = 0;
   private readonly listeners = new Set<(s: DirectorySnapshot) => void>();
-  private readonly log: ViewLog;
+  private readonly log: Logger;
   private timer: NodeJS.Timeout | null = null;
   private poller: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
   private unsubscribe: (() => void) | null = null;
-  private subscriber: Redis | null = null;
+  private unsubscribeRemote: (() => void) | null = null;
 
   constructor(
     private readonly reader: DirectoryReader,
     private readonly opts: StoreDirectoryViewOptions,
   ) {
-    this.log = opts.log ?? silent;
+    this.log = opts.log ?? silentLogger;
   }
 
   current(): DirectorySnapshot {
@@ -68,7 +56,9 @@ export class StoreDirectoryView implements DirectoryView {
   async start(): Promise<void> {
     this.unsubscribe = this.reader.onChange(() => this.schedule());
     await this.rebuild(1);
-    if (this.opts.redis) await this.subscribe(this.opts.redis);
+    this.unsubscribeRemote = this.opts.changes?.subscribe((seq) => {
+      if (seq > this.lastSeq) this.schedule();
+    }) ?? null;
     this.poller = setInterval(() => this.schedule(), this.opts.pollMs ?? 1000);
     this.poller.unref();
     // Commits that landed while the first build ran were announced before there was a snapshot.
@@ -80,12 +70,8 @@ export class StoreDirectoryView implements DirectoryView {
     if (this.timer) clearTimeout(this.timer);
     if (this.poller) clearInterval(this.poller);
     this.unsubscribe?.();
-    const sub = this.subscriber;
-    this.subscriber = null;
-    const cleanups = [this.running ?? Promise.resolve(), sub ? sub.quit().then(() => undefined) : Promise.resolve()];
-    const results = await Promise.allSettled(cleanups);
-    for (const r of results) if (r.status === 'rejected') this.log.warn({ err: String(r.reason) }, 'ldap view close step failed');
-    if (sub && sub.status !== 'end') sub.disconnect();
+    this.unsubscribeRemote?.();
+    await this.running;
     this.listeners.clear();
   }
 
@@ -102,18 +88,6 @@ export class StoreDirectoryView implements DirectoryView {
     }
     this.running = this.refreshLoop().finally(() => (this.running = null));
     return this.running;
-  }
-
-  private async subscribe(redis: Redis): Promise<void> {
-    const channel = this.opts.channel ?? 'idsync:changes';
-    // A subscribed connection can do nothing else, so it gets its own.
-    const sub = redis.duplicate();
-    this.subscriber = sub;
-    sub.on('error', (err) => this.log.warn({ err: String(err) }, 'ldap view redis subscriber error'));
-    sub.on('message', (ch: string, message: string) => {
-      if (ch === channel && Number(message) > this.lastSeq) this.schedule();
-    });
-    await sub.subscribe(channel);
   }
 
   /** Coalesces a burst of notifications into one refresh a few ms later. */

@@ -1,3 +1,3 @@
 export { buildSnapshot, Snapshot, type ViewOptions } from './snapshot';
-export { StoreDirectoryView, publishChange, type StoreDirectoryViewOptions } from './directory-view';
+export { StoreDirectoryView, type StoreDirectoryViewOptions } from './directory-view';
 export { selectAttributes } from './select';

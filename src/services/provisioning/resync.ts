@@ -6,7 +6,8 @@ import type { Identity, Intent } from '../../domain/types';
 import type { Clock } from '../../ports/clock';
 import type { IdentityStore } from '../../ports/identity-store';
 import type { SourceConnector } from '../../ports/source-connector';
-import type { SyncService } from '../sync';
+import type { RunReport, SyncService } from '../sync';
+import { changeLines } from '../sync/plan-text';
 import { intentOf, PRIORITY_REVOKE } from '../../domain/provisioning/planner';
 import { renderPlan } from '../../domain/provisioning/plan';
 import { inspectPair } from './apply';
@@ -75,7 +76,7 @@ export async function resyncUser(deps: ResyncDeps, req: ResyncRequest): Promise<
   return result;
 }
 
-async function findPerson(store: IdentityStore, user: string): Promise<Identity> {
+export async function findPerson(store: IdentityStore, user: string): Promise<Identity> {
   const found =
     (await store.getIdentity({ by: 'username', value: user })) ??
     (await store.getIdentity({ by: 'employeeId', value: user })) ??
@@ -107,9 +108,18 @@ async function rereadSources(deps: ResyncDeps, person: Identity, req: ResyncRequ
       correlationId,
       dryRun: !!req.dryRun,
     });
-    out.push({ source: link.source, status: report.plan.length ? report.plan.join('; ') : 'unchanged' });
+    out.push({ source: link.source, status: sourceStatus(report) });
   }
   return out;
+}
+
+/** A dry run reports its plan; an applied run the changes it made (an apply builds no plan lines). */
+function sourceStatus(report: RunReport): string {
+  if (report.plan.length) return report.plan.join('; ');
+  const applied = report.changes.filter((c) => !c.deferred).flatMap(changeLines);
+  if (applied.length) return `applied: ${applied.join('; ')}`;
+  if (report.status === 'held') return `held: ${report.reason ?? 'see idsync runs list --held'}`;
+  return 'unchanged';
 }
 
 async function pushNow(deps: ResyncDeps, person: Identity, targets: string[], correlationId: string): Promise<Intent[]> {

@@ -1,39 +1,30 @@
 // Provisioning as one service: queues, one worker per target, the dispatcher and outbox sweeps,
 // quarantine and metrics. The daemon starts it; the fault tests run its workers in child processes.
-import type Redis from 'ioredis';
-import type { Worker } from 'bullmq';
 import type { TargetConfig } from '../../config/sections/targets';
-import type { ProvisionJob } from '../../ports/change-queue';
+import type { JobContext, ProvisioningQueue, ProvisioningTransport, ProvisionJob, TargetWorker } from '../../ports/change-queue';
+import type { CronScheduler, CronTask } from '../../ports/cron';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { IdentityStore } from '../../ports/identity-store';
+import { silentLogger, type Logger } from '../../ports/logger';
 import type { TargetConnector } from '../../ports/target-connector';
 import { PRIORITY_REVOKE } from '../../domain/provisioning/planner';
-import { BullChangeQueue } from '../../queue/bullmq-queue';
-import { startBullWorker, type JobContext } from '../../queue/bullmq-worker';
 import { applyPair, failPair, type ApplyOutcome } from './apply';
 import { Dispatcher } from './dispatcher';
 import { ProvisioningMetrics } from './metrics';
 import { TargetHealth } from './quarantine';
 import { reconcileTarget, type ReconcileReport } from './reconcile';
-import cron, { type ScheduledTask } from 'node-cron';
 
-export interface ProvisioningLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
-const quietLog: ProvisioningLogger = { info() {}, warn() {}, error() {} };
-
-export interface ProvisioningOptions {
+export interface ProvisioningOptions<Q extends ProvisioningQueue = ProvisioningQueue> {
   store: IdentityStore;
-  redis: Redis;
-  /** Redis key prefix (config redis.prefix) */
-  prefix: string;
+  /** queues and workers (BullMQ in src/queue) */
+  transport: ProvisioningTransport<Q>;
+  /** target reconcile schedules (node-cron in src/cron); required when a target has one */
+  cron?: CronScheduler;
   targets: TargetConfig[];
   connectors: Map<string, TargetConnector>;
   clock?: Clock;
-  log?: ProvisioningLogger;
+  log?: Logger;
   /** run workers in this process (default true) */
   workers?: boolean;
   /** dispatch on every store commit in this process (default true) */
@@ -48,25 +39,25 @@ export interface ProvisioningOptions {
   onApplied?(outcome: ApplyOutcome): void;
 }
 
-export class ProvisioningService {
-  readonly queue: BullChangeQueue;
+export class ProvisioningService<Q extends ProvisioningQueue = ProvisioningQueue> {
+  readonly queue: Q;
   readonly dispatcher: Dispatcher;
   readonly metrics = new ProvisioningMetrics();
   readonly health = new Map<string, TargetHealth>();
-  private workers: Worker[] = [];
+  private workers: TargetWorker[] = [];
   private timers: NodeJS.Timeout[] = [];
-  private cronTasks: ScheduledTask[] = [];
+  private cronTasks: CronTask[] = [];
   private unsubscribe: (() => void) | null = null;
   private closing: Promise<void> | null = null;
   private readonly clock: Clock;
-  private readonly log: ProvisioningLogger;
+  private readonly log: Logger;
   private readonly targets: Map<string, TargetConfig>;
 
-  constructor(private o: ProvisioningOptions) {
+  constructor(private o: ProvisioningOptions<Q>) {
     this.clock = o.clock ?? systemClock;
-    this.log = o.log ?? quietLog;
+    this.log = o.log ?? silentLogger;
     this.targets = new Map(o.targets.map((t) => [t.name, t]));
-    this.queue = new BullChangeQueue({ connection: o.redis, prefix: o.prefix, retries: (t) => this.targetOf(t).retries });
+    this.queue = o.transport.openQueue((t) => this.targetOf(t).retries);
     this.dispatcher = new Dispatcher({
       store: o.store,
       queue: this.queue,
@@ -79,7 +70,7 @@ export class ProvisioningService {
 
   async start(): Promise<void> {
     if (this.o.dispatchOnCommit !== false) {
-      this.unsubscribe = this.o.store.onChange((e) => void this.dispatcher.dispatchIdentities(e.identityIds).catch(() => undefined));
+      this.unsubscribe = this.o.store.onChange((e) => void this.dispatchNow(e.identityIds));
     }
     if (this.o.workers !== false) for (const t of this.o.targets) this.workers.push(this.startWorker(t));
     const every = this.o.sweepIntervalMs ?? 30000;
@@ -100,12 +91,18 @@ export class ProvisioningService {
     return reconcileTarget({ store: this.o.store, connector: this.connector(target), target: t, clock: this.clock, queue: this.queue }, opts);
   }
 
-  private scheduleReconcile(t: TargetConfig): ScheduledTask {
-    return cron.schedule(t.reconcile.schedule!, () => {
+  /** Sends these identities' pending intents now; a failure is logged and left to the outbox sweep. */
+  private async dispatchNow(identityIds: string[]): Promise<void> {
+    await this.dispatcher.dispatchIdentities(identityIds).catch((err: Error) => this.log.warn({ identities: identityIds.length, err: err.message }, 'dispatch failed; the outbox sweep sends the intents later'));
+  }
+
+  private scheduleReconcile(t: TargetConfig): CronTask {
+    if (!this.o.cron) throw new Error(`target ${t.name} has a reconcile schedule, but no scheduler was given`);
+    return this.o.cron.schedule(t.reconcile.schedule!, () => {
       this.reconcile(t.name)
         .then((r) => this.log.info({ target: t.name, drift: r.drift.length, missing: r.missing.length, orphans: r.orphans.length }, 'target reconciled'))
         .catch((err) => this.log.error({ target: t.name, err: (err as Error).message }, 'target reconcile failed'));
-    }, { noOverlap: true });
+    }, { name: `reconcile:${t.name}`, noOverlap: true });
   }
 
   connector(target: string): TargetConnector {
@@ -181,10 +178,8 @@ export class ProvisioningService {
     });
   }
 
-  private startWorker(target: TargetConfig): Worker {
-    return startBullWorker({
-      connection: this.o.redis,
-      prefix: this.o.prefix,
+  private startWorker(target: TargetConfig): TargetWorker {
+    return this.o.transport.startWorker({
       target: target.name,
       concurrency: target.concurrency,
       rateLimit: target.rateLimit,
@@ -196,7 +191,7 @@ export class ProvisioningService {
         await this.handle(job, ctx);
       },
       // a change committed while the job ran found its id taken: the id is free now, send it
-      onCompleted: (job) => void this.dispatcher.dispatchIdentities([job.identityId]).catch(() => undefined),
+      onCompleted: (job) => void this.dispatchNow([job.identityId]),
       onDeadLetter: async (job, err) => {
         this.log.error({ target: job.target, identityId: job.identityId, err: err.message }, 'provisioning job dead-lettered');
         await failPair(this.o.store, job, err.message, this.clock.now().toISOString());
@@ -209,7 +204,7 @@ export class ProvisioningService {
     this.closing ??= (async () => {
       this.unsubscribe?.();
       for (const t of this.timers) clearInterval(t);
-      for (const c of this.cronTasks) await Promise.resolve(c.destroy()).catch(() => undefined);
+      for (const c of this.cronTasks) await Promise.resolve(c.stop()).catch((err: Error) => this.log.warn({ err: err.message }, 'stopping a reconcile schedule failed'));
       await Promise.allSettled(this.workers.map((w) => w.close()));
       await this.queue.close();
     })();

@@ -1,5 +1,5 @@
-import cron, { type ScheduledTask } from 'node-cron';
-import type { Logger } from '../../observability/logger';
+import type { CronScheduler, CronTask } from '../../ports/cron';
+import type { Logger } from '../../ports/logger';
 
 export interface ScheduledJob {
   name: string;
@@ -12,14 +12,14 @@ export interface ScheduledJob {
  * (logged), and a failing run is logged, never thrown: a bad export must not stop the daemon.
  */
 export class Scheduler {
-  private tasks: ScheduledTask[] = [];
+  private tasks: CronTask[] = [];
   private running = new Map<string, Promise<void>>();
 
-  constructor(private log: Logger) {}
+  constructor(private log: Logger, private cron: CronScheduler) {}
 
   add(job: ScheduledJob): void {
-    if (!cron.validate(job.schedule)) throw new Error(`invalid cron schedule "${job.schedule}" for ${job.name}`);
-    const task = cron.schedule(job.schedule, () => this.tick(job), { name: job.name, noOverlap: true });
+    if (!this.cron.validate(job.schedule)) throw new Error(`invalid cron schedule "${job.schedule}" for ${job.name}`);
+    const task = this.cron.schedule(job.schedule, () => this.tick(job), { name: job.name, noOverlap: true });
     this.tasks.push(task);
   }
 

@@ -1,13 +1,12 @@
-import type Redis from 'ioredis';
 import type { SourceConnector } from '../../ports/source-connector';
 import type { SourceConfig } from '../../config/sections/sources';
-import { describeHolder, tryAcquireLock, type HeldLock } from '../../redis/lock';
+import { describeHolder, type HeldLock, type Locks } from '../../ports/lock';
 
 /** Called right before every store commit of a locked run; throws when the run lost its lock. */
 export type CommitGuard = () => Promise<void>;
 
 export interface SourceRunDeps<R> {
-  redis: Redis;
+  locks: Locks;
   keyPrefix: string;
   run: (connector: SourceConnector, cfg: SourceConfig, opts: { dryRun: boolean; beforeCommit?: CommitGuard }) => Promise<R>;
   lockTtlMs?: number;
@@ -51,7 +50,7 @@ export async function runSourceLocked<R>(
   opts: { dryRun: boolean },
 ): Promise<LockedRunResult<R>> {
   if (opts.dryRun) return { ran: true, report: await deps.run(connector, cfg, opts) };
-  const attempt = await tryAcquireLock(deps.redis, sourceLockKey(deps.keyPrefix, cfg.name), deps.lockTtlMs);
+  const attempt = await deps.locks.tryAcquire(sourceLockKey(deps.keyPrefix, cfg.name), deps.lockTtlMs);
   if (!attempt.lock) return { ran: false, reason: `source ${cfg.name} is already being synchronised by another run: ${describeHolder(attempt.holder)}` };
   const lock = attempt.lock;
   if (attempt.tookOverFrom) {

@@ -13,7 +13,8 @@ import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { isoDay } from '../../domain/normalize';
-import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun, type SyncLogger } from './types';
+import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
+import type { Logger } from '../../ports/logger';
 
 export interface SyncServiceDeps {
   store: IdentityStore;
@@ -21,7 +22,7 @@ export interface SyncServiceDeps {
   policy: AccessPolicy;
   planner: IntentPlanner;
   identity: Config['identity'];
-  log: SyncLogger;
+  log: Logger;
   /**
    * people per store commit (default 5,000). Every commit rewrites the index pages it touched, so
    * fewer, larger commits write far less: a 100,000-person first sync measured 14.8 s at 5,000

@@ -5,14 +5,7 @@ import type { SyncRun } from '../../domain/types';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 
 /** The slice of pino the sync needs; pino loggers satisfy it as they are. */
-export interface SyncLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
-
-export const silentLogger: SyncLogger = { info() {}, warn() {}, error() {}, debug() {} };
+export { silentLogger } from '../../ports/logger';
 
 export type ChangeAction =
   | 'identity.create'

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   for (let n = 1; n <= 10_000; n++) await store.getIdentity({ by: 'username', value: `USER${n}` });
   const lookupsMs = ms(t4);
 
-  const dbBytes = statSync(path).size + statSync(`${path}-wal`, { throwIfNoEntry: false })?.size! || 0;
+  const dbBytes = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   console.log(

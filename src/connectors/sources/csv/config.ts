@@ -8,7 +8,7 @@ export const REQUIRED_CSV_ATTRIBUTES = ['employeeId', 'givenName', 'sn'] as cons
 const regexSource = z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
 
 /** A completion marker next to the HR file: its presence says the copy is finished. */
-const doneMarkerSchema = z.union([
+const doneFileSchema = z.union([
   z.string().min(1).transform((path) => ({ path, rowCount: false })),
   z
     .object({
@@ -32,7 +32,7 @@ export const csvSourceSchema = z
     /** a file still changing after this long makes the run incomplete */
     settleTimeoutSeconds: z.number().min(0).default(60),
     /** completion marker, relative to the HR file's directory */
-    doneMarker: doneMarkerSchema.optional(),
+    doneFile: doneFileSchema.optional(),
     /** last line of the file; its first capture group, if any, is the number of data rows */
     trailer: z.object({ pattern: regexSource }).strict().optional(),
   })

@@ -20,7 +20,7 @@ export interface ExpectedRows {
 
 export type Intake = { ok: true; data: Buffer; expected: ExpectedRows[] } | ({ ok: false } & FailedCheck);
 
-type IntakeConfig = Pick<CsvSourceConfig, 'settleSeconds' | 'settleTimeoutSeconds' | 'doneMarker' | 'trailer'>;
+type IntakeConfig = Pick<CsvSourceConfig, 'settleSeconds' | 'settleTimeoutSeconds' | 'doneFile' | 'trailer'>;
 
 /**
  * Takes in an HR file only once it shows it is whole: settled, its completion marker (if any)
@@ -35,8 +35,8 @@ export async function takeIn(path: string, cfg: IntakeConfig, timing: FileTiming
     return failed('settle', `it was still changing after ${waited} s of waiting (its size or modification time did not stay the same for ${cfg.settleSeconds} s)`);
   }
   const expected: ExpectedRows[] = [];
-  if (cfg.doneMarker) {
-    const done = await checkDoneMarker(path, cfg.doneMarker, settled.signature);
+  if (cfg.doneFile) {
+    const done = await checkDoneMarker(path, cfg.doneFile, settled.signature);
     if ('check' in done) return { ok: false, ...done };
     if (done.rows !== null) expected.push(done.rows);
   }
@@ -68,7 +68,7 @@ function failed(check: IntakeCheck, detail: string): Intake {
   return { ok: false, check, detail };
 }
 
-async function checkDoneMarker(path: string, cfg: NonNullable<IntakeConfig['doneMarker']>, csv: FileSignature): Promise<FailedCheck | { rows: ExpectedRows | null }> {
+async function checkDoneMarker(path: string, cfg: NonNullable<IntakeConfig['doneFile']>, csv: FileSignature): Promise<FailedCheck | { rows: ExpectedRows | null }> {
   const marker = isAbsolute(cfg.path) ? cfg.path : resolve(dirname(path), cfg.path);
   const info = await stat(marker).catch(() => null);
   if (!info) return { check: 'done-marker', detail: `its completion marker ${marker} does not exist (yet)` };

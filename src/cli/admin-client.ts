@@ -1,6 +1,6 @@
 // Calls the daemon's admin API over loopback TCP or its unix socket.
 import { request } from 'node:http';
-import type { ListenAddress } from './config';
+import type { ListenAddress } from '../admin/config';
 
 export class AdminUnreachableError extends Error {
   constructor(message: string) {

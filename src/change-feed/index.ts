@@ -1,0 +1,1 @@
+export { changeChannel, publishCommits, redisChangeFeed, type RedisChangeFeed } from './redis-change-feed';

@@ -1,0 +1,19 @@
+import type { Entitlement, Identity, Intent } from './types';
+
+/**
+ * What the rules grant one identity. The core default grants the department group; the
+ * provisioning rules engine (role rules over attributes) replaces it.
+ */
+export interface AccessPolicy {
+  entitlements(identity: Identity): Entitlement[];
+}
+
+/**
+ * Which targets must be driven after an identity changed from `before` to `after`.
+ * Pure: returns outbox rows; the caller commits them with the identity change.
+ */
+export interface IntentPlanner {
+  intentsFor(before: Identity | null, after: Identity, correlationId: string, now: string): Intent[];
+}
+
+export const noTargetsPlanner: IntentPlanner = { intentsFor: () => [] };
