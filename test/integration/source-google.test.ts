@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/loader';
+import { openSource } from '../../src/connectors/sources/registry';
 import { ManualClock } from '../../src/ports/clock';
 import { GoogleSource } from '../../src/connectors/sources/google/connector';
 import { validateSourceConfig } from '../../src/connectors/sources/registry';
@@ -83,6 +88,22 @@ describe('google source against the Directory fake', () => {
     const other = validateSourceConfig({ name: 'gws', kind: 'google', subject: ADMIN, credentials: stranger.json, apiUrl: fake.url });
     const snap2 = await new GoogleSource((other as any).config).read();
     expect(snap2.incompleteReason).toMatch(/invalid_grant: Invalid JWT Signature/);
+  });
+
+  it('opens from a YAML config whose credentialsFile the loader reads into credentials', async () => {
+    fake.users.push(user('1', 'a'));
+    const dir = mkdtempSync(join(tmpdir(), 'idsync-google-'));
+    writeFileSync(join(dir, 'service-account.json'), credentials);
+    writeFileSync(join(dir, 'c.yaml'), [
+      'store: { kind: memory }',
+      'redis: { url: redis://127.0.0.1:6379 }',
+      'sources:',
+      `  - { name: gws, kind: google, customer: my_customer, subject: ${ADMIN}, credentialsFile: service-account.json, apiUrl: "${fake.url}" }`,
+    ].join('\n'));
+    const { config } = loadConfig(join(dir, 'c.yaml'), { baseDir: dir, env: {} });
+    expect(config.sources[0]).toMatchObject({ kind: 'google', credentials: credentials });
+    const snap = await openSource(config.sources[0], { baseDir: dir }).read();
+    expect(snap).toMatchObject({ complete: true, records: [expect.objectContaining({ externalId: '1' })] });
   });
 
   it('caches the token until a minute before it expires, then signs a new assertion', async () => {
