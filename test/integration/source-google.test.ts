@@ -102,7 +102,7 @@ describe('google source against the Directory fake', () => {
     ].join('\n'));
     const { config } = loadConfig(join(dir, 'c.yaml'), { baseDir: dir, env: {} });
     expect(config.sources[0]).toMatchObject({ kind: 'google', credentials: credentials });
-    const snap = await openSource(config.sources[0], { baseDir: dir }).read();
+    const snap = await openSource(config.sources[0], { baseDir: dir }).read({ watermark: null });
     expect(snap).toMatchObject({ complete: true, records: [expect.objectContaining({ externalId: '1' })] });
   });
 
