@@ -45,7 +45,7 @@ describe('source registry', () => {
 
   it('an unknown kind lists the known ones', () => {
     const problems = problemsOf(['store: { kind: memory }', 'sources:', '  - { name: hr, kind: workday }'].join('\n'));
-    expect(problems).toEqual([`sources[0].kind: unknown source kind "workday" (known: ${sourceKinds().join(', ')})`]);
-    expect(validateSourceConfig({ name: 'x' })).toEqual({ ok: false, issues: [{ path: ['kind'], message: `is required (known: ${sourceKinds().join(', ')})` }] });
+    expect(problems).toEqual([`sources[0].kind: unknown kind; known: ${sourceKinds().join(', ')}`]);
+    expect(validateSourceConfig({ name: 'x' })).toEqual({ ok: false, issues: [{ path: ['kind'], message: `is required; known: ${sourceKinds().join(', ')}` }] });
   });
 });

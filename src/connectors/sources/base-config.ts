@@ -1,8 +1,13 @@
 // The keys every source has, whatever its kind. Each kind's schema spreads `baseSourceShape` into
 // its own strict object, so these keys mean the same everywhere and are validated in one place.
 import { z } from 'zod';
+import cron from 'node-cron';
 import { safetySchema } from '../../config/sections/core';
-import { cronExpression } from '../../config/sections/cron';
+
+/** A node-cron expression; checked here so a bad one fails `config check`, not the daemon at start. */
+export function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
+}
 
 /** Attributes a join rule can name without spelling out `{ attribute: ... }`. */
 export const NAMED_JOIN_RULES = ['employeeId', 'mail', 'upn', 'login'] as const;

@@ -12,6 +12,8 @@ import { fakeSourceSchema, type FakeSourceConfig } from './fake/config';
 import { FakeSource } from './fake/fake-source';
 import { googleSourceSchema, type GoogleSourceConfig } from './google/config';
 import { GoogleSource } from './google/connector';
+import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
+import { OktaSource } from './okta/connector';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -38,12 +40,13 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig | GoogleSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | OktaSourceConfig | GoogleSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
   ['fake', { schema: fakeSourceSchema, open: (c: FakeSourceConfig) => new FakeSource(c) }],
   ['google', { schema: googleSourceSchema, open: (c: GoogleSourceConfig, deps) => new GoogleSource(c, deps) }],
+  ['okta', { schema: oktaSourceSchema, open: (c: OktaSourceConfig, deps) => new OktaSource(c, deps) }],
 ]);
 
 export function sourceKinds(): string[] {
@@ -64,8 +67,8 @@ export function validateSourceConfig(value: unknown): SourceValidation {
   const rawKind = (value as { kind?: unknown }).kind;
   const kind = kinds.get(String(rawKind));
   if (!kind) {
-    const what = rawKind === undefined ? 'is required' : `unknown source kind "${String(rawKind)}"`;
-    return { ok: false, issues: [{ path: ['kind'], message: `${what} (known: ${sourceKinds().join(', ')})` }] };
+    const what = rawKind === undefined ? 'is required' : 'unknown kind';
+    return { ok: false, issues: [{ path: ['kind'], message: `${what}; known: ${sourceKinds().join(', ')}` }] };
   }
   const parsed = kind.schema.safeParse(value);
   if (parsed.success) return { ok: true, config: parsed.data as SourceConfig };
