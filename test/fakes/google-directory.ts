@@ -65,6 +65,8 @@ export interface GoogleDirectoryFake {
   accounts: Map<string, KeyObject>;
   subject: string;
   tokensIssued: number;
+  /** 2xx answers to the (not deleted) user listing */
+  userPagesServed: number;
   /** how long issued tokens live (seconds) */
   tokenLifetime: number;
   /** requests per path, for paging assertions */
@@ -75,7 +77,7 @@ export interface GoogleDirectoryFake {
 export async function startGoogleDirectoryFake(opts: { subject: string; pageSize?: number }): Promise<GoogleDirectoryFake> {
   const issued = new Set<string>();
   const state: Omit<GoogleDirectoryFake, 'server' | 'url' | 'tokenUrl' | 'close'> = {
-    users: [], deletedUsers: [], groups: [], pageFaults: [], accounts: new Map(), subject: opts.subject, tokensIssued: 0, tokenLifetime: 3599, queries: [],
+    users: [], deletedUsers: [], groups: [], pageFaults: [], accounts: new Map(), subject: opts.subject, tokensIssued: 0, userPagesServed: 0, tokenLifetime: 3599, queries: [],
   };
   const cap = opts.pageSize ?? 500;
   let tokenUrl = '';
@@ -104,6 +106,7 @@ export async function startGoogleDirectoryFake(opts: { subject: string; pageSize
     const body: Record<string, unknown> = { kind: `admin#directory#${key}`, etag: '"e"' };
     if (slice.length) body[key] = slice;
     if (offset + max < all.length) body.nextPageToken = `tok-${offset + max}`;
+    if (key === 'users' && req.query.get('showDeleted') !== 'true') state.userPagesServed++;
     return { status: 200, body };
   };
   const scoped = (req: FakeRequest): FakeResponse | null => {
