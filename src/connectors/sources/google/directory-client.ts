@@ -1,10 +1,8 @@
 // Directory API reads: bearer token, nextPageToken paging, 429/503 retried after Retry-After,
 // one fresh token after a 401. Every failure becomes a DirectoryReadError naming the call and the
 // page, because an incomplete read must say exactly what is missing.
+import { DEFAULT_RETRY_AFTER_MS, parseRetryAfter, trimSlash } from '../../http';
 import { TokenError, transportReason, type ServiceAccountToken } from './token';
-
-/** Used when a 429/503 says nothing about when to come back. */
-const DEFAULT_RETRY_AFTER_MS = 1000;
 /** Longer waits than this are not worth holding a run for: the next scheduled run reads again. */
 const MAX_RETRY_AFTER_MS = 120_000;
 
@@ -36,7 +34,7 @@ export class DirectoryClient {
   requests = 0;
 
   constructor(private readonly settings: DirectoryClientSettings, private readonly token: ServiceAccountToken) {
-    this.base = settings.apiUrl.replace(/\/+$/, '');
+    this.base = trimSlash(settings.apiUrl);
   }
 
   /** Follows nextPageToken to the last page; `itemsKey` is where the page lists its items. */
@@ -100,7 +98,7 @@ export class DirectoryClient {
     if (res.status === 404) return { kind: 'missing', message, status: 404 };
     if (res.status === 401) return { kind: 'unauthorized', message, status: 401 };
     if (res.status === 429 || res.status >= 500) {
-      const wait = retryAfterMs(res.headers.get('retry-after'), this.settings.now()) ?? DEFAULT_RETRY_AFTER_MS;
+      const wait = parseRetryAfter(res.headers.get('retry-after'), this.settings.now()) ?? DEFAULT_RETRY_AFTER_MS;
       if (wait > MAX_RETRY_AFTER_MS) return { kind: 'fail', message: `${message} (Retry-After ${Math.round(wait / 1000)} s is longer than a run waits)`, status: res.status };
       return { kind: 'retry', message, waitMs: wait, status: res.status };
     }
@@ -134,13 +132,4 @@ function googleError(text: string): string {
     // not JSON: quote the start of it
   }
   return text.slice(0, 200) || 'no detail';
-}
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
-function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
