@@ -12,6 +12,8 @@ import { fakeSourceSchema, type FakeSourceConfig } from './fake/config';
 import { FakeSource } from './fake/fake-source';
 import { entraSourceSchema, type EntraSourceConfig } from './entra/config';
 import { EntraSource } from './entra/connector';
+import { googleSourceSchema, type GoogleSourceConfig } from './google/config';
+import { GoogleSource } from './google/connector';
 import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
 import { OktaSource } from './okta/connector';
 import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
@@ -42,12 +44,13 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
   ['fake', { schema: fakeSourceSchema, open: (c: FakeSourceConfig) => new FakeSource(c) }],
   ['entra', { schema: entraSourceSchema, open: (c: EntraSourceConfig, deps) => new EntraSource(c, { clock: deps.clock ?? systemClock, log: deps.log, sleep: deps.sleep }) }],
+  ['google', { schema: googleSourceSchema, open: (c: GoogleSourceConfig, deps) => new GoogleSource(c, deps) }],
   ['okta', { schema: oktaSourceSchema, open: (c: OktaSourceConfig, deps) => new OktaSource(c, deps) }],
   ['ldap', { schema: ldapSourceSchema, open: (c: LdapSourceConfig, deps) => new LdapSource(c, deps) }],
 ]);
