@@ -30,6 +30,10 @@ export interface Fault {
   method?: string;
   path?: RegExp;
   headers?: Record<string, string>;
+  /** let this many matching requests through before the fault fires */
+  skip?: number;
+  /** send the start of a 200 answer, then drop the connection */
+  cut?: boolean;
 }
 
 export interface FakeServer {
@@ -89,7 +93,16 @@ export async function startFake(
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     const fault = faults.find((f) => (!f.method || f.method === method) && (!f.path || f.path.test(url.pathname)));
-    if (fault) {
+    if (fault?.skip) {
+      fault.skip -= 1;
+    } else if (fault?.cut) {
+      faults.splice(faults.indexOf(fault), 1);
+      await readBody(req);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+      res.write('{"value":[{"id":"');
+      log.push({ method, path: url.pathname, status: 200 });
+      return void setTimeout(() => res.destroy(), 20);
+    } else if (fault) {
       faults.splice(faults.indexOf(fault), 1);
       await readBody(req);
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));

@@ -29,6 +29,10 @@ export interface OktaFake {
   groups: Map<string, OktaGroup>;
   counts: { sessionsCleared: Map<string, number>; requests: number };
   server: FakeServer;
+  /** user-list pages (GET /api/v1/users) answered 200, counted from 1 per listing */
+  userPagesServed(): number;
+  /** every answer for page `page` (1-based) of the plain user list is this one instead */
+  failUserPage(page: number, response: FakeResponse): void;
   /** answer the next matching /api/v1 request with this status; 429 carries the X-Rate-Limit-Reset */
   inject(status: number, retryAfterSeconds?: number, method?: string): void;
   close(): Promise<void>;
@@ -44,9 +48,13 @@ const oktaError = (status: number, code: string, summary: string, causes: string
   body: { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: causes.map((c) => ({ errorSummary: c })) },
 });
 
-function filterValue(filter: string, field: string): string | null {
-  const m = new RegExp(`^${field.replace('.', '\\.')} eq "((?:[^"\\\\]|\\\\.)*)"$`, 'i').exec(filter.trim());
-  return m ? JSON.parse(`"${m[1]}"`) : null;
+function filterValue(filter: string, field: string, op = 'eq'): string | null {
+  // one clause, or clauses joined by "and" (status eq "X" and lastUpdated gt "...")
+  for (const clause of filter.split(/\s+and\s+/i)) {
+    const m = new RegExp(`^${field.replace('.', '\\.')} ${op} "((?:[^"\\\\]|\\\\.)*)"$`, 'i').exec(clause.trim());
+    if (m) return JSON.parse(`"${m[1]}"`);
+  }
+  return null;
 }
 
 export async function startOktaFake(options: OktaFakeOptions = {}): Promise<OktaFake> {
@@ -59,6 +67,8 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const limit = options.rateLimit ?? 600;
   let window = { start: Date.now(), used: 0 };
   let base = '';
+  let pagesServed = 0;
+  const pageFaults = new Map<number, FakeResponse>();
   const now = () => new Date().toISOString();
 
   const rateHeaders = (): Record<string, string> => ({
@@ -85,9 +95,12 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
       if (filter) {
         const login = filterValue(filter, 'profile.login');
         const status = filterValue(filter, 'status');
-        if (login === null && status === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
+        const since = filterValue(filter, 'lastUpdated', 'gt');
+        if (login === null && status === null && since === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
         if (login !== null) all = all.filter((u) => String(u.profile.login).toLowerCase() === login.toLowerCase());
         if (status !== null) all = all.filter((u) => u.status === status);
+        else if (since !== null) all = all.filter((u) => u.status !== 'DEPROVISIONED'); // a delta list omits them too
+        if (since !== null) all = all.filter((u) => u.lastUpdated > since);
       } else {
         all = all.filter((u) => u.status !== 'DEPROVISIONED'); // as documented: plain lists omit them
       }
@@ -95,6 +108,9 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
       const after = req.query.get('after');
       const start = after ? all.findIndex((u) => u.id === after) + 1 : 0;
       const page = all.slice(start, start + size);
+      const fault = filter ? undefined : pageFaults.get(Math.floor(start / size) + 1);
+      if (fault) return fault;
+      pagesServed += 1;
       const headers: Record<string, string> = {};
       const links = [`<${base}/api/v1/users?limit=${size}>; rel="self"`];
       if (start + size < all.length) {
@@ -206,6 +222,10 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
     groups,
     counts,
     server,
+    userPagesServed: () => pagesServed,
+    failUserPage: (page, response) => {
+      pageFaults.set(page, response);
+    },
     inject: (status, retryAfter, method) => {
       const headers: Record<string, string> = rateHeaders();
       if (status === 429) {

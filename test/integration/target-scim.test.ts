@@ -1,6 +1,6 @@
 import { openTarget } from '../../src/connectors/targets';
 import { fromScimUser } from '../../src/connectors/targets/scim/mapping';
-import { parseRetryAfter } from '../../src/connectors/targets/http';
+import { parseRetryAfter } from '../../src/connectors/http';
 import { PermanentTargetError, RetryableTargetError, type TargetConnector } from '../../src/ports/target-connector';
 import { startScimServer, type ScimServer } from '../fakes/scim-server';
 import { desiredFor } from '../conformance/target-connector';

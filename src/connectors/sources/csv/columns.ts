@@ -1,4 +1,4 @@
-import { REQUIRED_CSV_ATTRIBUTES } from '../../../config/sections/sources';
+import { REQUIRED_CSV_ATTRIBUTES } from './config';
 
 /** Canonical attribute -> CSV header, as an HR export names its columns by default. */
 export const DEFAULT_COLUMNS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { CsvSourceConfig } from '../../../config/sections/sources';
+import type { CsvSourceConfig } from './config';
 import { systemClock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
 import { REQUIRED_ATTRIBUTES, type MissingColumn } from './columns';

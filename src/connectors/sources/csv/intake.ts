@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { CsvSourceConfig } from '../../../config/sections/sources';
+import type { CsvSourceConfig } from './config';
 import { sameSignature, signatureOf, waitUntilSettled, type FileSignature, type FileTiming } from './settle';
 
 /** The completeness checks a file can fail, as reasons and logs name them. */

@@ -1,6 +1,6 @@
-import type { SourceConfig } from '../../../config/sections/sources';
+import type { FakeSourceConfig } from './config';
 import type { Attributes } from '../../../domain/types';
-import type { RawRecord, SourceConnector, SourceSnapshot } from '../../../ports/source-connector';
+import type { RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
 
 /**
  * Records written inline in config (canonical attribute names; `externalId` defaults to
@@ -10,27 +10,30 @@ export class FakeSource implements SourceConnector {
   readonly kind = 'fake';
   readonly name: string;
   readonly authoritative: boolean;
-  private records: RawRecord[];
+  private records: RawRecord[] = [];
+  private problems: SourceProblem[] = [];
   /** when set, the next reads say they are incomplete for this reason */
   incompleteReason: string | null = null;
 
-  constructor(cfg: Pick<Extract<SourceConfig, { kind: 'fake' }>, 'name' | 'authoritative' | 'records'>) {
+  constructor(cfg: Pick<FakeSourceConfig, 'name' | 'authoritative' | 'records'>) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
-    this.records = toRawRecords(cfg.name, cfg.records);
+    this.setRecords(cfg.records);
   }
 
   setRecords(rows: Array<Record<string, string | null>>): void {
-    this.records = toRawRecords(this.name, rows);
+    ({ records: this.records, problems: this.problems } = toRawRecords(rows));
   }
 
   async read(): Promise<SourceSnapshot> {
+    // a record nobody can identify could be anyone, so a read with one removes nobody
+    const reason = this.incompleteReason ?? (this.problems.length ? `${this.problems.length} record(s) without a key, first at ${this.problems[0].location}` : null);
     return {
       mode: 'full',
-      complete: this.incompleteReason === null,
+      complete: reason === null,
       records: structuredClone(this.records),
-      problems: [],
-      incompleteReason: this.incompleteReason,
+      problems: structuredClone(this.problems),
+      incompleteReason: reason,
       watermark: null,
     };
   }
@@ -41,11 +44,14 @@ export class FakeSource implements SourceConnector {
   }
 }
 
-function toRawRecords(source: string, rows: Array<Record<string, string | null>>): RawRecord[] {
-  return rows.map((row, i) => {
+function toRawRecords(rows: Array<Record<string, string | null>>): { records: RawRecord[]; problems: SourceProblem[] } {
+  const records: RawRecord[] = [];
+  const problems: SourceProblem[] = [];
+  rows.forEach((row, i) => {
     const { externalId, ...attributes } = row;
     const id = externalId ?? attributes.employeeId;
-    if (!id) throw new Error(`source "${source}": records[${i}] has neither externalId nor employeeId`);
-    return { externalId: id, attributes: attributes as Attributes, location: `records[${i}]` };
+    if (!id) problems.push({ location: `records[${i}]`, message: 'has neither externalId nor employeeId' });
+    else records.push({ externalId: id, attributes: attributes as Attributes, location: `records[${i}]` });
   });
+  return { records, problems };
 }

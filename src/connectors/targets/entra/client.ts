@@ -1,6 +1,6 @@
 // Graph HTTP client: bearer token from the cache, one retry with a fresh token after a 401, and
 // Graph error bodies ({error:{code,message}}) in the messages.
-import { errorFor, isOk, sendHttp, trimSlash, type HttpResult } from '../http';
+import { errorFor, isOk, sendHttp, trimSlash, type HttpResult } from '../../http';
 import type { ClientCredentialsToken } from './token';
 
 export class GraphClient {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { PermanentTargetError, RetryableTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, compact, groupChanges, sameUserName } from '../attributes';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../http/single-flight';
 import { GraphClient } from './client';
 import type { EntraTargetConfig } from './config';
 import { ClientCredentialsToken } from './token';

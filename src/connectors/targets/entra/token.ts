@@ -2,7 +2,7 @@
 // fetch, because MSAL refuses a plain-http authority and tests point at a local fake.
 import type { Clock } from '../../../ports/clock';
 import { PermanentTargetError } from '../../../ports/target-connector';
-import { errorFor, sendHttp, trimSlash } from '../http';
+import { errorFor, sendHttp, trimSlash } from '../../http';
 
 /** renew this long before expiry so a request never leaves with a token about to lapse */
 const EARLY_RENEWAL_MS = 60_000;

@@ -2,7 +2,7 @@
 // (epoch seconds) since Okta's 429 says when the window resets rather than how long to wait.
 import type { Clock } from '../../../ports/clock';
 import { RetryableTargetError } from '../../../ports/target-connector';
-import { DEFAULT_RETRY_AFTER_MS, errorFor, isOk, parseRetryAfter, sendHttp, trimSlash, type HttpResult } from '../http';
+import { DEFAULT_RETRY_AFTER_MS, errorFor, isOk, nextLink, parseRetryAfter, sendHttp, trimSlash, untilRateLimitReset, type HttpResult } from '../../http';
 
 export class OktaClient {
   private readonly base: string;
@@ -35,21 +35,11 @@ export class OktaClient {
   }
 
   private untilReset(res: HttpResult): number | undefined {
-    const reset = Number(res.headers.get('x-rate-limit-reset'));
-    if (!Number.isFinite(reset) || reset <= 0) return undefined;
-    return Math.max(0, reset * 1000 - this.clock.now().getTime());
+    return untilRateLimitReset(res.headers, this.clock.now().getTime());
   }
 }
 
-/** `<url>; rel="next"` out of an RFC 8288 Link header. */
-export function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    if (m && /rel="?next"?/.test(m[2])) return m[1];
-  }
-  return null;
-}
+export { nextLink };
 
 function oktaDetail(res: HttpResult): string {
   const b = res.body;

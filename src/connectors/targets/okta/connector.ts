@@ -4,7 +4,7 @@
 import { systemClock, type Clock } from '../../../ports/clock';
 import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
 import { changedAttributes, compact, groupChanges, sameUserName } from '../attributes';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../http/single-flight';
 import { OktaClient } from './client';
 import type { OktaTargetConfig } from './config';
 

@@ -1,5 +1,5 @@
 // Thin SCIM HTTP client: bearer auth, SCIM media type, SCIM error bodies turned into clear messages.
-import { errorFor, isOk, sendHttp, trimSlash, type HttpResult } from '../http';
+import { errorFor, isOk, sendHttp, trimSlash, type HttpResult } from '../../http';
 
 export interface ScimClientOptions {
   name: string;

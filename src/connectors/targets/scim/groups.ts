@@ -3,7 +3,7 @@
 // members are never overwritten. Providers without PATCH get GET + PUT of the member list.
 import { PermanentTargetError } from '../../../ports/target-connector';
 import type { ScimClient } from './client';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../http/single-flight';
 import { GROUP_SCHEMA, PATCH_SCHEMA, scimString } from './mapping';
 
 export class ScimGroups {

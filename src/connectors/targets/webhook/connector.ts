@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActualAccount, DesiredAccount, TargetConnector } from '../../../ports/target-connector';
 import type { Clock } from '../../../ports/clock';
 import { systemClock } from '../../../ports/clock';
-import { errorFor, isOk, sendHttp } from '../http';
+import { errorFor, isOk, sendHttp } from '../../http';
 import type { WebhookTargetConfig } from './config';
 import { WebhookLedger } from './ledger';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature';

@@ -1,5 +1,5 @@
-// Shared HTTP plumbing for the HTTP targets (SCIM, Graph, Okta, webhook): one place that turns
-// transport failures and status codes into the two error classes the engine understands.
+// Shared HTTP plumbing for HTTP targets and sources (SCIM, Graph, Okta, webhook): one place that
+// turns transport failures and status codes into the two error classes callers understand.
 import { PermanentTargetError, RetryableTargetError } from '../../ports/target-connector';
 
 export interface HttpResult {
@@ -93,4 +93,21 @@ export function isOk(res: HttpResult): boolean {
 
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/** Okta's X-Rate-Limit-Reset: the epoch second at which the window reopens, as ms from `nowMs`. */
+export function untilRateLimitReset(headers: Headers, nowMs: number): number | undefined {
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
+  return Math.max(0, reset * 1000 - nowMs);
+}
+
+/** `<url>; rel="next"` out of an RFC 8288 Link header. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
+    if (m && /rel="?next"?/.test(m[2])) return m[1];
+  }
+  return null;
 }
