@@ -66,11 +66,13 @@ async function main(): Promise<void> {
   let applied = 0;
   const service = new ProvisioningService({ store, transport: bullTransport(redis, prefix, silentLogger), targets: [target], connectors: new Map([['app', connector]]), onApplied: (o) => void (o.plan.action !== 'none' && applied++) });
   await service.start();
-  const results: { phase: string; changes: number; seconds: number }[] = [];
+  const results: { phase: string; changes: number; seconds: number; requests: number }[] = [];
+  const requestsSoFar = async (): Promise<number> => (await ask<{ requests: number }>(child, 'effects')).requests;
   try {
     let people: Identity[] = [];
     const phase = async (name: string, next: (p: Identity) => Identity): Promise<void> => {
       const before = applied;
+      const requestsBefore = await requestsSoFar();
       const nexts = people.length ? people.map(next) : Array.from({ length: n }, (_, i) => person(i));
       const now = new Date().toISOString();
       const started = process.hrtime.bigint();
@@ -79,14 +81,23 @@ async function main(): Promise<void> {
       people = nexts.map((x) => ({ ...x, revision: res.revisions[x.id] }));
       while (applied - before < n) await new Promise((r) => setTimeout(r, 5));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      results.push({ phase: name, changes: applied - before, seconds });
+      results.push({ phase: name, changes: applied - before, seconds, requests: (await requestsSoFar()) - requestsBefore });
     };
     await phase('create', (p) => p);
     await phase('update', (p) => ({ ...p, attributes: { ...p.attributes, title: 'Senior Engineer' } }));
     await phase('disable', (p) => ({ ...p, state: 'terminated', entitlements: [] }));
+    const plain = await plainClientCapacity(scim, n, concurrency);
     console.log(`provisioning benchmark: ${n} people, SCIM (scimmy) target, concurrency ${concurrency}, real Redis`);
-    for (const r of results) console.log(`${r.phase.padEnd(8)} ${String(r.changes).padStart(6)} changes in ${r.seconds.toFixed(2)} s = ${(r.changes / r.seconds).toFixed(0)} changes/s`);
-    console.log(`SCIM requests answered: ${(await ask<{ requests: number }>(child, 'effects')).requests}`);
+    console.log('plain client = the same SCIM requests per change (search+POST, GET+PATCH, GET+PATCH) sent with fetch, same concurrency, same server');
+    for (const r of results) {
+      const rate = r.changes / r.seconds;
+      const ref = plain[r.phase];
+      console.log(
+        `${r.phase.padEnd(8)} ${String(r.changes).padStart(6)} changes in ${r.seconds.toFixed(2)} s = ${rate.toFixed(0)} changes/s, ` +
+          `${(r.requests / r.changes).toFixed(2)} requests/change | plain client ${ref.toFixed(0)} changes/s | idsync/plain ${(rate / ref).toFixed(2)}`,
+      );
+    }
+    console.log(`SCIM requests answered: ${await requestsSoFar()}`);
   } finally {
     await service.close();
     await connector.close?.();
@@ -96,6 +107,47 @@ async function main(): Promise<void> {
     await deletePrefix(redis, prefix);
     redis.disconnect();
   }
+}
+
+/**
+ * The SCIM server's own capacity for the requests idsync sends per change, with no engine in
+ * between: create = search by userName + POST, update = GET by id + PATCH, disable = GET by id +
+ * PATCH active=false. Runs on fresh users after idsync's phases, against the same server process.
+ */
+async function plainClientCapacity(scim: { url: string; token: string }, n: number, concurrency: number): Promise<Record<string, number>> {
+  const headers = { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' };
+  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(scim.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`plain client: ${method} ${path} answered ${res.status}`);
+    return res.status === 204 ? null : res.json();
+  };
+  const ids: string[] = new Array(n);
+  const patch = (value: Record<string, unknown>) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', ...value }] });
+  const kinds: Record<string, (i: number) => Promise<void>> = {
+    create: async (i) => {
+      await send('GET', `/Users?filter=${encodeURIComponent(`userName eq "plain${i}"`)}`);
+      const created = await send('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `plain${i}`, externalId: randomUUID(), active: true, name: { givenName: `Given${i}`, familyName: `Plain${i}` }, displayName: `Given${i} Plain${i}`, emails: [{ value: `plain${i}@example.com`, type: 'work', primary: true }], title: 'Engineer' });
+      ids[i] = created.id;
+    },
+    update: async (i) => {
+      const user = await send('GET', `/Users/${ids[i]}`);
+      await send('PATCH', `/Users/${user.id}`, patch({ path: 'title', value: 'Senior Engineer' }));
+    },
+    disable: async (i) => {
+      const user = await send('GET', `/Users/${ids[i]}`);
+      await send('PATCH', `/Users/${user.id}`, patch({ path: 'active', value: false }));
+    },
+  };
+  const rates: Record<string, number> = {};
+  for (const [kind, change] of Object.entries(kinds)) {
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < n) await change(next++);
+    }));
+    rates[kind] = n / (Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  return rates;
 }
 
 (process.argv.includes('--serve-scim') ? serveScim() : main()).catch((err) => {
