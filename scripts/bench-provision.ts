@@ -116,10 +116,10 @@ async function main(): Promise<void> {
  */
 async function plainClientCapacity(scim: { url: string; token: string }, n: number, concurrency: number): Promise<Record<string, number>> {
   const headers = { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' };
-  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
+  const send = async (method: string, path: string, body?: unknown): Promise<{ id: string } | null> => {
     const res = await fetch(scim.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`plain client: ${method} ${path} answered ${res.status}`);
-    return res.status === 204 ? null : res.json();
+    return res.status === 204 ? null : ((await res.json()) as { id: string });
   };
   const ids: string[] = new Array(n);
   const patch = (value: Record<string, unknown>) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', ...value }] });
@@ -127,15 +127,15 @@ async function plainClientCapacity(scim: { url: string; token: string }, n: numb
     create: async (i) => {
       await send('GET', `/Users?filter=${encodeURIComponent(`userName eq "plain${i}"`)}`);
       const created = await send('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `plain${i}`, externalId: randomUUID(), active: true, name: { givenName: `Given${i}`, familyName: `Plain${i}` }, displayName: `Given${i} Plain${i}`, emails: [{ value: `plain${i}@example.com`, type: 'work', primary: true }], title: 'Engineer' });
-      ids[i] = created.id;
+      ids[i] = created!.id;
     },
     update: async (i) => {
       const user = await send('GET', `/Users/${ids[i]}`);
-      await send('PATCH', `/Users/${user.id}`, patch({ path: 'title', value: 'Senior Engineer' }));
+      await send('PATCH', `/Users/${user!.id}`, patch({ path: 'title', value: 'Senior Engineer' }));
     },
     disable: async (i) => {
       const user = await send('GET', `/Users/${ids[i]}`);
-      await send('PATCH', `/Users/${user.id}`, patch({ path: 'active', value: false }));
+      await send('PATCH', `/Users/${user!.id}`, patch({ path: 'active', value: false }));
     },
   };
   const rates: Record<string, number> = {};
