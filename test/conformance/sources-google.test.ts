@@ -12,8 +12,8 @@ const FAULTS: Record<PageFault, Omit<GooglePageFault, 'path' | 'page'>> = {
   missing: { status: 404, body: JSON.stringify({ error: { code: 404, message: 'Page not found' } }) },
   'server-error': { status: 503, times: 1000 },
   unauthorized: { status: 401, times: 1000 },
-  'cut-body': { status: 200, body: '{"kind":"admin#directory#users","users":[{"id":"1","primaryEm' },
-  'non-json': { status: 200, body: '<html><body>Bad gateway</body></html>' },
+  'cut-body': { status: 200, body: '{"kind":"admin#directory#users","users":[{"id":"1","primaryEm', times: 1000 },
+  'non-json': { status: 200, body: '<html><body>Bad gateway</body></html>', times: 1000 },
 };
 
 runSourceConformance('google', {

@@ -213,7 +213,7 @@ describe('entra source: failures', () => {
   it('a wrong client secret -> incomplete naming the token endpoint', async () => {
     const snap = await source({ clientSecret: 'wrong' }).read({ watermark: null });
     expect(snap.complete).toBe(false);
-    expect(snap.incompleteReason).toMatch(/token endpoint answered 401.*AADSTS7000215/);
+    expect(snap.incompleteReason).toMatch(/users page 1 .*token endpoint.*answered 401: AADSTS7000215/);
   });
 });
 

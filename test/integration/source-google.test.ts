@@ -129,6 +129,15 @@ describe('google source against the Directory fake', () => {
     expect(sleeps).toEqual([7000, 2000]);
   });
 
+  it('a page cut once is asked for again and the read completes', async () => {
+    fake.users.push(user('1', 'a'), user('2', 'b'), user('3', 'c'));
+    fake.pageFaults.push({ path: /\/users$/, page: 2, status: 200, body: '{"kind":"admin#directory#users","users":[{"id":"3"' });
+    const snap = await open().read();
+    expect(snap).toMatchObject({ complete: true, incompleteReason: null });
+    expect(snap.records).toHaveLength(3);
+    expect(sleeps).toHaveLength(1);
+  });
+
   it('a 403, a cut page, a non-JSON page or 5xx after retries make the read incomplete naming the page', async () => {
     fake.users.push(user('1', 'a'), user('2', 'b'), user('3', 'c'));
     fake.pageFaults.push({ path: /\/users$/, page: 2, status: 403, body: JSON.stringify({ error: { code: 403, message: 'Not Authorized to access this resource/api' } }) });
@@ -136,12 +145,12 @@ describe('google source against the Directory fake', () => {
     expect(snap).toMatchObject({ complete: false });
     expect(snap.incompleteReason).toMatch(/^users page 2 \(GET \/admin\/directory\/v1\/users\) answered 403: Not Authorized/);
 
-    fake.pageFaults.push({ path: /\/users$/, page: 2, status: 200, body: '{"kind":"admin#directory#users","users":[{"id":"3"' });
-    snap = await open().read();
+    fake.pageFaults.push({ path: /\/users$/, page: 2, status: 200, body: '{"kind":"admin#directory#users","users":[{"id":"3"', times: 3 });
+    snap = await open({ retries: 2 }).read();
     expect(snap.incompleteReason).toMatch(/^users page 2 .*answered 200 with a body that is not JSON/);
 
-    fake.pageFaults.push({ path: /\/users$/, page: 1, status: 200, body: '<html>proxy</html>' });
-    snap = await open().read();
+    fake.pageFaults.push({ path: /\/users$/, page: 1, status: 200, body: '<html>proxy</html>', times: 3 });
+    snap = await open({ retries: 2 }).read();
     expect(snap.incompleteReason).toMatch(/^users page 1 .*not JSON.*<html>proxy/);
 
     fake.pageFaults.push({ path: /\/members$/, status: 500, times: 10 });

@@ -40,38 +40,69 @@ function describe(req: HttpRequest): string {
   return `${req.peer}: ${req.method} ${path}`;
 }
 
-/** Sends one request; never throws anything but PermanentTargetError or RetryableTargetError. */
-export async function sendHttp(req: HttpRequest): Promise<HttpResult> {
+/** Why a request got no answer, in words: a timeout, or the socket error's code. */
+export function transportReason(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message;
+}
+
+/** The request got no whole answer (refused, timed out, cut mid-body). */
+export class TransportError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'TransportError';
+  }
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Sends one request and reads the whole body; throws only TransportError. */
+export async function fetchText(req: HttpRequest): Promise<RawAnswer> {
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   let body: string | undefined;
   if (req.body !== undefined) {
     body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     headers['content-type'] ??= 'application/json';
   }
-  let res: Response;
-  let text: string;
   try {
-    res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
-    text = await res.text();
+    const res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
+    return { status: res.status, headers: res.headers, text: await res.text() };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${req.timeoutMs} ms` : e.cause?.code ?? e.cause?.message ?? e.message;
-    throw new RetryableTargetError(`${describe(req)} failed: ${why}`);
+    throw new TransportError(transportReason(err, req.timeoutMs));
   }
-  let parsed: any = null;
-  if (text.trim() !== '' && req.parseJson !== false) {
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      // A garbled body (proxy error page, cut connection) is usually transient: retry, with a clear message.
-      throw new RetryableTargetError(
-        `${describe(req)} answered ${res.status} with malformed JSON (${(err as Error).message}): ${text.slice(0, 120)}`,
-        undefined,
-        res.status,
-      );
-    }
+}
+
+/** JSON.parse that says why it failed instead of throwing: `{ value }` or `{ error }`. */
+export function parseJsonBody(text: string): { value: any } | { error: string } {
+  if (text.trim() === '') return { value: null };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    return { error: (err as Error).message };
   }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** Sends one request; never throws anything but PermanentTargetError or RetryableTargetError. */
+export async function sendHttp(req: HttpRequest): Promise<HttpResult> {
+  let answer: RawAnswer;
+  try {
+    answer = await fetchText(req);
+  } catch (err) {
+    throw new RetryableTargetError(`${describe(req)} failed: ${(err as TransportError).reason}`);
+  }
+  const { status, headers, text } = answer;
+  if (req.parseJson === false) return { status, headers, body: null, text };
+  const parsed = parseJsonBody(text);
+  if ('error' in parsed) {
+    // A garbled body (proxy error page, cut connection) is usually transient: retry, with a clear message.
+    throw new RetryableTargetError(`${describe(req)} answered ${status} with malformed JSON (${parsed.error}): ${text.slice(0, 120)}`, undefined, status);
+  }
+  return { status, headers, body: parsed.value, text };
 }
 
 /**
@@ -100,6 +131,14 @@ export function untilRateLimitReset(headers: Headers, nowMs: number): number | u
   const reset = Number(headers.get('x-rate-limit-reset'));
   if (!Number.isFinite(reset) || reset <= 0) return undefined;
   return Math.max(0, reset * 1000 - nowMs);
+}
+
+/**
+ * How long a throttled (429) answer says to wait: Okta's X-Rate-Limit-Reset (when the window
+ * reopens) first, since Okta's Retry-After is absent; else Retry-After; else undefined.
+ */
+export function throttleWaitMs(headers: Headers, nowMs: number): number | undefined {
+  return untilRateLimitReset(headers, nowMs) ?? parseRetryAfter(headers.get('retry-after'), nowMs);
 }
 
 /** `<url>; rel="next"` out of an RFC 8288 Link header. */

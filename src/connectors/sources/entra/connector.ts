@@ -4,9 +4,9 @@ import type { Clock } from '../../../ports/clock';
 import type { RawGroup, RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { SourceLogger } from '../registry';
 import type { EntraSourceConfig } from './config';
-import { GraphPages, DeltaExpiredError, PageError } from './graph-pages';
+import { ReadError } from '../../http/json-reader';
+import { GraphPages, DeltaExpiredError } from './graph-pages';
 import { GroupSlices } from './groups';
-import { GraphToken } from './token';
 import { attributeMapping, managerDelta, userAttributes, userSelect } from './users';
 
 export interface EntraDeps {
@@ -42,9 +42,9 @@ export class EntraSource implements SourceConnector {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     if (!cfg.clientSecret) throw new Error(`source "${cfg.name}": clientSecret (or clientSecretFile) is required`);
-    const token = new GraphToken({ authorityUrl: cfg.authorityUrl, tenantId: cfg.tenantId, clientId: cfg.clientId, clientSecret: cfg.clientSecret, timeoutMs: cfg.timeoutMs }, deps.clock);
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    this.pages = new GraphPages({ token, timeoutMs: cfg.timeoutMs, retries: cfg.retries, sleep });
+    const { authorityUrl, tenantId, clientId, clientSecret, timeoutMs, retries } = cfg;
+    this.pages = new GraphPages({ source: cfg.name, authorityUrl, tenantId, clientId, clientSecret, timeoutMs, retries, clock: deps.clock, sleep });
     this.base = `${cfg.graphUrl.replace(/\/+$/, '')}/v1.0`;
     this.mapping = attributeMapping(cfg.attributes);
     this.include = (cfg.groups?.include ?? []).map((p) => new RegExp(p));
@@ -71,7 +71,7 @@ export class EntraSource implements SourceConnector {
       }
       return snapshot('full', await this.round(null), []);
     } catch (err) {
-      if (!(err instanceof PageError || err instanceof DeltaExpiredError)) throw err;
+      if (!(err instanceof ReadError || err instanceof DeltaExpiredError)) throw err;
       return { mode: saved ? 'delta' : 'full', complete: false, records: [], problems: [], incompleteReason: err.message, watermark: ctx.watermark };
     }
   }
@@ -163,10 +163,10 @@ export class EntraSource implements SourceConnector {
     for (let page = 1; ; page++) {
       const label = `${what} page ${page}`;
       const body = await this.pages.get(url, label);
-      if (!Array.isArray(body.value)) throw new PageError(`${label}: the answer has no "value" list`);
+      if (!Array.isArray(body.value)) throw new ReadError(`${label}: the answer has no "value" list`);
       body.value.forEach((item: any, i: number) => onItem(item, `${label} item ${i + 1}`));
       if (typeof body['@odata.deltaLink'] === 'string') return body['@odata.deltaLink'];
-      if (typeof body['@odata.nextLink'] !== 'string') throw new PageError(`${label}: the answer has neither @odata.nextLink nor @odata.deltaLink`);
+      if (typeof body['@odata.nextLink'] !== 'string') throw new ReadError(`${label}: the answer has neither @odata.nextLink nor @odata.deltaLink`);
       url = body['@odata.nextLink'];
     }
   }

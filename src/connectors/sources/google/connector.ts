@@ -4,11 +4,13 @@ import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawGroup, RawRecord, SourceConnector, SourceProblem, SourceSnapshot } from '../../../ports/source-connector';
 import type { SourceDeps } from '../registry';
 import { GOOGLE_TOKEN_URL, type GoogleSourceConfig } from './config';
-import { DirectoryClient, DirectoryReadError } from './directory-client';
+import { CachedToken } from '../../http/cached-token';
+import { ReadError } from '../../http/json-reader';
+import { DirectoryClient } from './directory-client';
 import { readGroups } from './groups';
 import { managerEmailOf, mapUser, type DirectoryUser } from './mapping';
 import { parseServiceAccountKey } from './service-account';
-import { ServiceAccountToken } from './token';
+import { serviceAccountTokenRequest } from './token';
 
 const USERS = '/admin/directory/v1/users';
 
@@ -24,7 +26,7 @@ export class GoogleSource implements SourceConnector {
     const clock: Clock = deps.clock ?? systemClock;
     const key = parseServiceAccountKey(cfg.credentials);
     const tokenUrl = cfg.tokenUrl ?? key.tokenUri ?? GOOGLE_TOKEN_URL;
-    const token = new ServiceAccountToken({ key, subject: cfg.subject, tokenUrl, timeoutMs: cfg.timeoutMs }, clock);
+    const token = new CachedToken(serviceAccountTokenRequest({ key, subject: cfg.subject, tokenUrl, timeoutMs: cfg.timeoutMs }, clock), clock);
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     this.client = new DirectoryClient({ apiUrl: cfg.apiUrl, timeoutMs: cfg.timeoutMs, retries: cfg.retries, sleep, now: () => clock.now().getTime() }, token);
   }
@@ -47,7 +49,7 @@ export class GoogleSource implements SourceConnector {
       resolveManagers(records);
       if (this.cfg.groups.enabled) groups = await readGroups(this.client, this.cfg, this.scope(), records, problems);
     } catch (err) {
-      if (!(err instanceof DirectoryReadError)) throw err;
+      if (!(err instanceof ReadError)) throw err;
       resolveManagers(records);
       return { mode: 'full', complete: false, records, problems, incompleteReason: err.message, watermark: null };
     }

@@ -3,7 +3,8 @@
 // every `fullEvery` runs. Any page that cannot be read makes the whole read incomplete.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { nextLink, parseRetryAfter, sendHttp, trimSlash, untilRateLimitReset, type HttpResult } from '../../http';
+import { nextLink, trimSlash } from '../../http';
+import { JsonReader, ReadError, type JsonPage } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { Attributes } from '../../../domain/types';
@@ -19,27 +20,30 @@ export const DEFAULT_OKTA_ATTRIBUTES: Record<string, string> = {
   employeeId: 'profile.employeeNumber', department: 'profile.department', title: 'profile.title', displayName: 'profile.displayName',
 };
 
-/** A page that could not be read: the read stops and says which. */
-class PageError extends Error {}
-
 export interface OktaSourceDeps { baseDir: string; clock?: Clock; sleep?: (ms: number) => Promise<void> }
 
 export class OktaSource implements SourceConnector {
   readonly kind = 'okta';
   readonly name: string;
   readonly authoritative: boolean;
-  private readonly token: string;
   private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly reader: JsonReader;
   private readonly mapping: Record<string, string>;
   private runs = 0;
 
   constructor(private readonly cfg: OktaSourceConfig, deps: OktaSourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
-    this.token = cfg.token ?? readFileSync(isAbsolute(cfg.tokenFile!) ? cfg.tokenFile! : resolve(deps.baseDir, cfg.tokenFile!), 'utf8').trim();
-    this.clock = deps.clock ?? systemClock;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const token = cfg.token ?? readFileSync(isAbsolute(cfg.tokenFile!) ? cfg.tokenFile! : resolve(deps.baseDir, cfg.tokenFile!), 'utf8').trim();
+    const clock = (this.clock = deps.clock ?? systemClock);
+    this.reader = new JsonReader({
+      timeoutMs: cfg.timeoutMs,
+      retries: cfg.attempts - 1,
+      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      now: () => clock.now().getTime(),
+      authorization: () => `SSWS ${token}`,
+      errorDetail: (body) => (body?.errorCode ? `${body.errorCode}: ${body.errorSummary}` : ''),
+    });
     this.mapping = { ...DEFAULT_OKTA_ATTRIBUTES, ...cfg.attributes };
   }
 
@@ -64,7 +68,7 @@ export class OktaSource implements SourceConnector {
       const reason = problems.length ? `${problems.length} user(s) without an id, first at ${problems[0].location}` : null;
       return { ...base, complete: !reason, records, problems, incompleteReason: reason, watermark: watermark ?? this.clock.now().toISOString() };
     } catch (err) {
-      if (!(err instanceof PageError)) throw err;
+      if (!(err instanceof ReadError)) throw err;
       return { ...base, records: [], problems: [{ location: 'okta', message: err.message }], complete: false, incompleteReason: err.message };
     }
   }
@@ -93,35 +97,14 @@ export class OktaSource implements SourceConnector {
     for (let page = 1; url; page++) {
       const label = `${what} page ${page}`;
       const res = await this.get(url, label);
-      if (!Array.isArray(res.body)) throw new PageError(`okta source "${this.name}": ${label} is not a user list: ${res.text.slice(0, 120)}`);
+      if (!Array.isArray(res.body)) throw new ReadError(`${label}: the answer is not a list of users`);
       res.body.forEach((user: any, i: number) => out.push({ user, location: `${label}, item ${i + 1}` }));
       url = nextLink(res.headers.get('link'));
     }
     return out;
   }
 
-  /** One GET with retries: 429 waits as X-Rate-Limit-Reset (or Retry-After) says, 5xx and garbled bodies back off. */
-  private async get(url: string, label: string, accept: number[] = []): Promise<HttpResult> {
-    let last = '';
-    for (let attempt = 1; attempt <= this.cfg.attempts; attempt++) {
-      let res: HttpResult;
-      try {
-        res = await sendHttp({ method: 'GET', url, headers: { authorization: `SSWS ${this.token}` }, timeoutMs: this.cfg.timeoutMs, peer: `okta source "${this.name}"` });
-      } catch (err) {
-        last = (err as Error).message;
-        await this.sleep(500 * 2 ** (attempt - 1));
-        continue;
-      }
-      if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
-      last = `answered ${res.status}: ${res.body?.errorSummary ?? res.text.slice(0, 120)}`;
-      if (res.status === 429) {
-        await this.sleep(untilRateLimitReset(res.headers, this.clock.now().getTime()) ?? parseRetryAfter(res.headers.get('retry-after')) ?? 1000);
-        attempt -= 1; // a rate limit is obeyed, not counted as a failure
-        continue;
-      }
-      if (res.status < 500) break;
-      await this.sleep(500 * 2 ** (attempt - 1));
-    }
-    throw new PageError(`okta source "${this.name}": ${label} could not be read (${last})`);
+  private get(url: string, label: string, allow: number[] = []): Promise<JsonPage> {
+    return this.reader.get(url, label, allow);
   }
 }

@@ -1,11 +1,11 @@
 // Graph HTTP client: bearer token from the cache, one retry with a fresh token after a 401, and
 // Graph error bodies ({error:{code,message}}) in the messages.
 import { errorFor, isOk, sendHttp, trimSlash, type HttpResult } from '../../http';
-import type { ClientCredentialsToken } from './token';
+import type { CachedToken } from '../../http/cached-token';
 
 export class GraphClient {
   private readonly base: string;
-  constructor(private readonly graphUrl: string, private readonly token: ClientCredentialsToken, private readonly timeoutMs: number, private readonly peer: string) {
+  constructor(private readonly graphUrl: string, private readonly token: CachedToken, private readonly timeoutMs: number, private readonly peer: string) {
     this.base = trimSlash(graphUrl);
   }
 

@@ -7,7 +7,8 @@ import { changedAttributes, compact, groupChanges, sameUserName } from '../attri
 import { SingleFlight } from '../../http/single-flight';
 import { GraphClient } from './client';
 import type { EntraTargetConfig } from './config';
-import { ClientCredentialsToken } from './token';
+import { CachedToken } from '../../http/cached-token';
+import { clientCredentialsRequest, GRAPH_SCOPE } from '../../http/client-credentials';
 
 /** canonical attribute -> Graph user property */
 const PROPERTIES: Record<string, string> = {
@@ -37,16 +38,16 @@ export class EntraTargetConnector implements TargetConnector {
 
   constructor(private readonly cfg: EntraTargetConfig, clock: Clock = systemClock) {
     this.name = cfg.name;
-    const token = new ClientCredentialsToken(
-      {
+    const token = new CachedToken(
+      clientCredentialsRequest({
         authorityUrl: cfg.authorityUrl,
         tenantId: cfg.tenantId,
         clientId: cfg.clientId,
         clientSecret: cfg.clientSecret!,
-        scope: 'https://graph.microsoft.com/.default',
+        scope: GRAPH_SCOPE,
         timeoutMs: cfg.timeoutMs,
         peer: `Entra target "${cfg.name}"`,
-      },
+      }),
       clock,
     );
     this.graph = new GraphClient(cfg.graphUrl, token, cfg.timeoutMs, `Entra target "${cfg.name}"`);

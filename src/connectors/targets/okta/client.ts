@@ -2,7 +2,7 @@
 // (epoch seconds) since Okta's 429 says when the window resets rather than how long to wait.
 import type { Clock } from '../../../ports/clock';
 import { RetryableTargetError } from '../../../ports/target-connector';
-import { DEFAULT_RETRY_AFTER_MS, errorFor, isOk, nextLink, parseRetryAfter, sendHttp, trimSlash, untilRateLimitReset, type HttpResult } from '../../http';
+import { DEFAULT_RETRY_AFTER_MS, errorFor, isOk, nextLink, sendHttp, throttleWaitMs, trimSlash, type HttpResult } from '../../http';
 
 export class OktaClient {
   private readonly base: string;
@@ -18,7 +18,7 @@ export class OktaClient {
     if (isOk(res) || accept.includes(res.status)) return res;
     const detail = oktaDetail(res);
     if (res.status === 429) {
-      const wait = this.untilReset(res) ?? parseRetryAfter(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
+      const wait = throttleWaitMs(res.headers, this.clock.now().getTime()) ?? DEFAULT_RETRY_AFTER_MS;
       throw new RetryableTargetError(`${this.peer}: ${method} ${new URL(url).pathname} rate-limited: ${detail}`, wait, 429);
     }
     throw errorFor(req, res, detail);
@@ -32,10 +32,6 @@ export class OktaClient {
       yield Array.isArray(res.body) ? res.body : [];
       next = nextLink(res.headers.get('link'));
     }
-  }
-
-  private untilReset(res: HttpResult): number | undefined {
-    return untilRateLimitReset(res.headers, this.clock.now().getTime());
   }
 }
 
