@@ -36,6 +36,14 @@
  * - `keyless`: `addKeyless()` puts in one record with no usable key (no id, empty employee id); the
  *   read reports it in `problems` with a non-empty location and does not return it as a record.
  * - `truncate`: `truncate()` cuts the whole answer short (a file without its end): complete false.
+ * - `groups`: the connector is opened with groups read. `seedGroups(groups)` makes the peer hold
+ *   exactly these groups (besides any built-in one the vendor always has, which is not reported),
+ *   after `seed`; `groupIdOf(key)` is the group's vendor id; `groupPageSize` is the page size of
+ *   the group and member listings. `failGroupPage(page)` makes every answer for that 1-based page
+ *   of the group listing fail (a 5xx past retries or an error answer): complete false naming
+ *   `page <n>`. With `incremental` too, `setGroupMembers(key, people)` changes one group's members
+ *   the vendor's way; a read from the full read's watermark lists that group only, with its whole
+ *   new member list (`members`) or the matching `memberChanges`.
  */
 import type { Clock } from '../../src/ports/clock';
 import type { RawRecord, SourceConnector, SourceSnapshot } from '../../src/ports/source-connector';
@@ -46,6 +54,12 @@ export interface ConformancePerson {
   sn: string;
   mail: string;
   title: string;
+}
+
+export interface ConformanceGroup {
+  key: string;
+  name: string;
+  members: ConformancePerson[];
 }
 
 export type PageFault = 'missing' | 'server-error' | 'unauthorized' | 'cut-body' | 'non-json';
@@ -63,6 +77,7 @@ export interface SourceSupports {
   readOne?: boolean;
   keyless?: boolean;
   truncate?: boolean;
+  groups?: boolean;
 }
 
 export interface SourceHarnessFactory {
@@ -89,6 +104,13 @@ export interface SourceHarness {
   addKeyless?(): Promise<void>;
   /** when supports.truncate */
   truncate?(): Promise<void>;
+  /** when supports.groups */
+  groupPageSize?: number;
+  seedGroups?(groups: ConformanceGroup[]): Promise<void>;
+  groupIdOf?(key: string): string;
+  failGroupPage?(page: number): void;
+  /** when supports.groups and supports.incremental */
+  setGroupMembers?(key: string, members: ConformancePerson[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -242,6 +264,8 @@ function registerOptional(supports: SourceSupports, h: () => SourceHarness, cloc
     });
   }
 
+  if (supports.groups) registerGroupCases(supports, h, open);
+
   if (supports.truncate) {
     it('an answer cut short makes the read incomplete', async () => {
       await h().seed(people(4));
@@ -250,6 +274,69 @@ function registerOptional(supports: SourceSupports, h: () => SourceHarness, cloc
       checkIncompleteShape(snap);
     });
   }
+}
+
+function registerGroupCases(supports: SourceSupports, h: () => SourceHarness, open: () => Promise<SourceConnector>): void {
+  /** more groups than fit a page, and one group with more members than fit a page */
+  const layout = (everyone: ConformancePerson[]): ConformanceGroup[] => {
+    const size = h().groupPageSize!;
+    return Array.from({ length: size * 2 + 1 }, (_, i) => ({
+      key: `g${i + 1}`,
+      name: `Group ${i + 1}`,
+      members: i === 0 ? everyone.slice(0, size * 2 + 1) : everyone.filter((_, j) => j % (i + 1) === 0),
+    }));
+  };
+  const memberIds = (people: ConformancePerson[]) => people.map((p) => h().externalIdOf(p)).sort();
+
+  it('groups: a full read lists every group with its name and whole member list, across pages', async () => {
+    const everyone = people(h().groupPageSize! * 2 + 3);
+    await h().seed(everyone);
+    const groups = layout(everyone);
+    await h().seedGroups!(groups);
+    const snap = await (await open()).read({ watermark: null });
+    expect(snap).toMatchObject({ mode: 'full', complete: true, problems: [] });
+    expect(snap.groups).toHaveLength(groups.length);
+    for (const g of groups) {
+      const got = snap.groups!.find((x) => x.externalId === h().groupIdOf!(g.key));
+      expect(got).toMatchObject({ name: g.name });
+      expect([...(got?.members ?? [])].sort()).toEqual(memberIds(g.members));
+      expect(got?.memberChanges).toBeUndefined();
+    }
+  });
+
+  it('groups: a failed page of the group listing makes the read incomplete, naming the page', async () => {
+    const everyone = people(4);
+    await h().seed(everyone);
+    await h().seedGroups!(layout(everyone));
+    h().failGroupPage!(2);
+    const snap = await (await open()).read({ watermark: null });
+    expect(snap.complete).toBe(false);
+    expect(snap.incompleteReason).toMatch(/groups page 2\b/);
+  });
+
+  if (!supports.incremental) return;
+  it('groups: an incremental read lists only the group whose members changed, with its members', async () => {
+    const everyone = people(6);
+    await h().seed(everyone);
+    const groups = layout(everyone);
+    await h().seedGroups!(groups);
+    const connector = await open();
+    const first = await connector.read({ watermark: null });
+    expect(first.complete).toBe(true);
+    await h().tick?.();
+    const before = groups[1].members;
+    const after = [...before.slice(1), everyone.find((p) => !before.includes(p))!];
+    await h().setGroupMembers!(groups[1].key, after);
+    const delta = await connector.read({ watermark: first.watermark });
+    expect(delta).toMatchObject({ mode: 'delta', complete: true });
+    expect(delta.groups?.map((g) => g.externalId)).toEqual([h().groupIdOf!(groups[1].key)]);
+    const changed = delta.groups![0];
+    if (changed.members) expect([...changed.members].sort()).toEqual(memberIds(after));
+    else {
+      expect([...changed.memberChanges!.added].sort()).toEqual(memberIds(after.filter((p) => !before.includes(p))));
+      expect([...changed.memberChanges!.removed].sort()).toEqual(memberIds(before.filter((p) => !after.includes(p))));
+    }
+  });
 }
 
 function checkIncompleteShape(snap: SourceSnapshot): void {

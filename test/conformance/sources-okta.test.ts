@@ -1,6 +1,6 @@
 // The okta source against the Okta fake through the source conformance suite. Runs every case:
 // full, pages, faults (missing, server-error, unauthorized, cut-body, non-json), rateLimit,
-// incremental, readOne, keyless.
+// incremental, readOne, keyless, groups (with their incremental case).
 import { openSource } from '../../src/connectors/sources';
 import { startOktaFake, type OktaFake } from '../fakes/okta';
 import { runSourceConformance, type ConformancePerson, type PageFault } from './source-connector';
@@ -14,10 +14,11 @@ const FAULTS: Record<PageFault, { status: number; body?: unknown }> = {
 };
 
 runSourceConformance('okta', {
-  supports: { pages: true, faults: Object.keys(FAULTS) as PageFault[], rateLimit: true, incremental: true, readOne: true, keyless: true },
+  supports: { pages: true, faults: Object.keys(FAULTS) as PageFault[], rateLimit: true, incremental: true, readOne: true, keyless: true, groups: true },
   async make() {
     const o: OktaFake = await startOktaFake();
     const ids = new Map<string, string>();
+    const groupIds = new Map<string, string>();
     const profile = (p: ConformancePerson) => ({ firstName: p.givenName, lastName: p.sn, email: p.mail, login: p.mail, title: p.title });
     const stamp = () => new Date().toISOString();
     return {
@@ -30,7 +31,16 @@ runSourceConformance('okta', {
           o.users.set(id, { id, status: 'ACTIVE', created: stamp(), lastUpdated: stamp(), profile: profile(p) });
         });
       },
-      open: (deps) => openSource({ name: 'okta', kind: 'okta', url: o.url, token: o.token, pageSize: 2 }, { baseDir: '.', ...deps }),
+      open: (deps) => openSource({ name: 'okta', kind: 'okta', url: o.url, token: o.token, pageSize: 2, groups: {} }, { baseDir: '.', ...deps }),
+      groupPageSize: 2,
+      seedGroups: async (groups) => {
+        for (const g of [...o.groups.values()]) if (g.type !== 'BUILT_IN') o.deleteGroup(g.id);
+        groupIds.clear();
+        for (const g of groups) groupIds.set(g.key, o.addGroup(g.name, g.members.map((p) => ids.get(p.key)!)).id);
+      },
+      groupIdOf: (key) => groupIds.get(key)!,
+      failGroupPage: (page) => o.failGroupPage(page, FAULTS['server-error']),
+      setGroupMembers: async (key, members) => o.setMembers(groupIds.get(key)!, members.map((p) => ids.get(p.key)!)),
       externalIdOf: (p) => ids.get(p.key)!,
       userPagesServed: () => o.userPagesServed(),
       failPage: (fault, page) => o.failUserPage(page, FAULTS[fault]),

@@ -1,9 +1,12 @@
 // Local Okta Management API fake: SSWS auth, /api/v1/users (create with activate, get, filter on
 // profile.login and status, partial profile update, lifecycle activate/deactivate, sessions,
-// two-step delete), /api/v1/groups (filter, create, PUT/DELETE membership), Link rel="next"
-// paging (limit <= 200), X-Rate-Limit-* headers on every answer, 429 with E0000047 when exhausted.
+// two-step delete), /api/v1/groups (search by name; list with filter expressions on type,
+// lastUpdated and lastMembershipUpdated; create; PUT/DELETE membership, which moves
+// lastMembershipUpdated), /api/v1/groups/{id}/users, Link rel="next" paging (limit <= 200),
+// X-Rate-Limit-* headers on every answer, 429 with E0000047 when exhausted.
 import { randomBytes } from 'node:crypto';
 import { Routes, startFake, type FakeRequest, type FakeResponse, type FakeServer } from './http-fake';
+import { matchesOktaFilter, parseOktaFilter } from './okta-filter';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
 
@@ -17,7 +20,13 @@ export interface OktaUser {
 
 export interface OktaGroup {
   id: string;
-  type: 'OKTA_GROUP' | 'BUILT_IN';
+  /** APP_GROUP: imported from an app (Active Directory, Workday); BUILT_IN: Everyone */
+  type: 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
+  created: string;
+  /** the profile (name, description) last changed */
+  lastUpdated: string;
+  /** a member last joined or left */
+  lastMembershipUpdated: string;
   profile: { name: string; description: string | null };
   members: Set<string>;
 }
@@ -33,6 +42,18 @@ export interface OktaFake {
   userPagesServed(): number;
   /** every answer for page `page` (1-based) of the plain user list is this one instead */
   failUserPage(page: number, response: FakeResponse): void;
+  /** group-list pages (GET /api/v1/groups without a name search) answered 200 */
+  groupPagesServed(): number;
+  /** every answer for page `page` (1-based) of any group listing is this one instead */
+  failGroupPage(page: number, response: FakeResponse): void;
+  /** every answer for page `page` of the members of group `groupId` is this one instead */
+  failMemberPage(groupId: string, page: number, response: FakeResponse): void;
+  /** a group as an admin (OKTA_GROUP) or an app import (APP_GROUP) would make it */
+  addGroup(name: string, members: string[], type?: OktaGroup['type']): OktaGroup;
+  /** replace the members as membership edits would, moving lastMembershipUpdated */
+  setMembers(groupId: string, members: string[]): void;
+  /** group ids removed (Okta's list no longer shows a deleted group) */
+  deleteGroup(groupId: string): void;
   /** answer the next matching /api/v1 request with this status; 429 carries the X-Rate-Limit-Reset */
   inject(status: number, retryAfterSeconds?: number, method?: string): void;
   close(): Promise<void>;
@@ -61,15 +82,23 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const token = `00${randomBytes(20).toString('base64url')}`;
   const users = new Map<string, OktaUser>();
   const groups = new Map<string, OktaGroup>();
-  const everyone: OktaGroup = { id: `00g${randomBytes(8).toString('hex')}`, type: 'BUILT_IN', profile: { name: 'Everyone', description: 'All users' }, members: new Set() };
-  groups.set(everyone.id, everyone);
+  const now = () => new Date().toISOString();
+  const newGroup = (name: string, type: OktaGroup['type'], description: string | null = null): OktaGroup => {
+    const at = now();
+    const g: OktaGroup = { id: `00g${randomBytes(8).toString('hex')}`, type, created: at, lastUpdated: at, lastMembershipUpdated: at, profile: { name, description }, members: new Set() };
+    groups.set(g.id, g);
+    return g;
+  };
+  const everyone = newGroup('Everyone', 'BUILT_IN', 'All users');
   const counts = { sessionsCleared: new Map<string, number>(), requests: 0 };
   const limit = options.rateLimit ?? 600;
   let window = { start: Date.now(), used: 0 };
   let base = '';
   let pagesServed = 0;
+  let groupPages = 0;
   const pageFaults = new Map<number, FakeResponse>();
-  const now = () => new Date().toISOString();
+  const groupPageFaults = new Map<number, FakeResponse>();
+  const memberPageFaults = new Map<string, FakeResponse>();
 
   const rateHeaders = (): Record<string, string> => ({
     'x-rate-limit-limit': String(limit),
@@ -86,7 +115,26 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   };
   const find = (key: string) => users.get(key) ?? [...users.values()].find((u) => String(u.profile.login).toLowerCase() === key.toLowerCase());
   const notFound = (key: string) => oktaError(404, 'E0000007', `Not found: Resource not found: ${key} (User)`);
-  const groupView = (g: OktaGroup) => ({ id: g.id, type: g.type, profile: g.profile });
+  const groupView = (g: OktaGroup) => ({
+    id: g.id, created: g.created, lastUpdated: g.lastUpdated, lastMembershipUpdated: g.lastMembershipUpdated,
+    objectClass: [g.type === 'APP_GROUP' ? 'okta:windows_security_principal' : 'okta:user_group'], type: g.type, profile: g.profile,
+  });
+  const touchMembers = (g: OktaGroup) => (g.lastMembershipUpdated = now());
+  /** one page of `all` after the opaque cursor, with Link rel="next" when more remain */
+  const paged = <T extends { id: string }>(req: FakeRequest, all: T[], path: string) => {
+    const size = Math.min(Number(req.query.get('limit') ?? 200), 200);
+    const after = req.query.get('after');
+    const start = after ? all.findIndex((x) => x.id === after) + 1 : 0;
+    const items = all.slice(start, start + size);
+    const links = [`<${base}${path}?limit=${size}>; rel="self"`];
+    if (start + size < all.length) {
+      const q = new URLSearchParams({ limit: String(size), after: items[items.length - 1].id });
+      const filter = req.query.get('filter');
+      if (filter) q.set('filter', filter);
+      links.push(`<${base}${path}?${q}>; rel="next"`);
+    }
+    return { items, number: Math.floor(start / size) + 1, headers: { link: links.join(', ') } };
+  };
 
   const routes = new Routes()
     .on('GET', '/api/v1/users', authed((req) => {
@@ -182,16 +230,38 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
       return { status: 200, body: [...groups.values()].filter((g) => g.members.has(u.id)).map(groupView) };
     }))
     .on('GET', '/api/v1/groups', authed((req) => {
-      const filter = req.query.get('search') ?? req.query.get('filter');
-      const name = filter ? filterValue(filter, 'profile.name') : null;
-      if (filter && name === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
-      return { status: 200, body: [...groups.values()].filter((g) => name === null || g.profile.name.toLowerCase() === name.toLowerCase()).map(groupView) };
+      const search = req.query.get('search');
+      const byName = filterValue(search ?? req.query.get('filter') ?? '', 'profile.name');
+      if (byName !== null) return { status: 200, body: [...groups.values()].filter((g) => g.profile.name.toLowerCase() === byName.toLowerCase()).map(groupView) };
+      let all = [...groups.values()].map(groupView);
+      const filter = search ?? req.query.get('filter');
+      if (filter) {
+        try {
+          const tree = parseOktaFilter(filter);
+          all = all.filter((g) => matchesOktaFilter(tree, g));
+        } catch {
+          return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
+        }
+      }
+      const page = paged(req, all, '/api/v1/groups');
+      const fault = groupPageFaults.get(page.number);
+      if (fault) return fault;
+      groupPages += 1;
+      return { status: 200, body: page.items, headers: page.headers };
+    }))
+    .on('GET', '/api/v1/groups/:gid/users', authed((req) => {
+      const g = groups.get(req.params.gid);
+      if (!g) return oktaError(404, 'E0000007', `Not found: Resource not found: ${req.params.gid} (UserGroup)`);
+      const members = [...g.members].map((id) => users.get(id)).filter((u): u is OktaUser => u !== undefined);
+      const page = paged(req, members, `/api/v1/groups/${g.id}/users`);
+      const fault = memberPageFaults.get(`${g.id} ${page.number}`);
+      if (fault) return fault;
+      return { status: 200, body: page.items, headers: page.headers };
     }))
     .on('POST', '/api/v1/groups', authed((req) => {
       const name = req.body?.profile?.name;
       if (!name) return oktaError(400, 'E0000001', 'Api validation failed: name', ['name: The field cannot be left blank']);
-      const g: OktaGroup = { id: `00g${randomBytes(8).toString('hex')}`, type: 'OKTA_GROUP', profile: { name, description: req.body.profile.description ?? null }, members: new Set() };
-      groups.set(g.id, g);
+      const g = newGroup(name, 'OKTA_GROUP', req.body.profile.description ?? null);
       return { status: 200, body: groupView(g) };
     }))
     .on('PUT', '/api/v1/groups/:gid/users/:uid', authed((req) => {
@@ -200,12 +270,14 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
       if (!g || !u) return oktaError(404, 'E0000007', `Not found: Resource not found: ${req.params.gid} (UserGroup)`);
       if (g.type === 'BUILT_IN') return oktaError(400, 'E0000001', 'Api validation failed: group', ['Cannot modify the membership of a built-in group']);
       g.members.add(u.id);
+      touchMembers(g);
       return { status: 204 };
     }))
     .on('DELETE', '/api/v1/groups/:gid/users/:uid', authed((req) => {
       const g = groups.get(req.params.gid);
       if (!g) return oktaError(404, 'E0000007', `Not found: Resource not found: ${req.params.gid} (UserGroup)`);
-      g.members.delete(req.params.uid); // Okta answers 204 whether or not they were a member
+      // Okta answers 204 whether or not they were a member
+      if (g.members.delete(req.params.uid)) touchMembers(g);
       return { status: 204 };
     }));
 
@@ -225,6 +297,26 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
     userPagesServed: () => pagesServed,
     failUserPage: (page, response) => {
       pageFaults.set(page, response);
+    },
+    groupPagesServed: () => groupPages,
+    failGroupPage: (page, response) => {
+      groupPageFaults.set(page, response);
+    },
+    failMemberPage: (groupId, page, response) => {
+      memberPageFaults.set(`${groupId} ${page}`, response);
+    },
+    addGroup: (name, members, type = 'OKTA_GROUP') => {
+      const g = newGroup(name, type);
+      members.forEach((id) => g.members.add(id));
+      return g;
+    },
+    setMembers: (groupId, members) => {
+      const g = groups.get(groupId)!;
+      g.members = new Set(members);
+      touchMembers(g);
+    },
+    deleteGroup: (groupId) => {
+      groups.delete(groupId);
     },
     inject: (status, retryAfter, method) => {
       const headers: Record<string, string> = rateHeaders();

@@ -9,6 +9,31 @@ export function cronExpression() {
   return z.string().refine((v) => cron.validate(v), { error: (iss) => `"${String(iss.input)}" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)` });
 }
 
+/** A JavaScript regular expression, checked here so `config check` names the one that does not compile. */
+export function regexPattern() {
+  return z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `groups` keys every source that brings groups has. The connector reports group names as the
+ * vendor shows them; the prefix is put before them once, where groups are stored.
+ */
+export const sourceGroupsFields = {
+  /** only groups whose name matches one of these (every group when empty) */
+  include: z.array(regexPattern()).default([]),
+  /** put before every group name, to keep them apart from other sources' and role groups */
+  prefix: z.string().default(''),
+};
+
 export const joinRuleSchema = z.enum(['employeeId', 'mail']);
 export type JoinRule = z.infer<typeof joinRuleSchema>;
 

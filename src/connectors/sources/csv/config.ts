@@ -1,11 +1,11 @@
 // Configuration of an HR CSV drop: where the file is, how to read it, and how it proves it is whole.
 import { z } from 'zod';
-import { baseSourceShape } from '../base-config';
+import { baseSourceShape, regexPattern } from '../base-config';
 
 /** Without these a row cannot become a person, so they can never be mapped away. */
 export const REQUIRED_CSV_ATTRIBUTES = ['employeeId', 'givenName', 'sn'] as const;
 
-const regexSource = z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
+const regexSource = regexPattern();
 
 /** A completion marker next to the HR file: its presence says the copy is finished. */
 const doneFileSchema = z.union([
@@ -48,13 +48,5 @@ export const csvSourceSchema = z
     }
   });
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type CsvSourceConfig = z.infer<typeof csvSourceSchema>;

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { baseSourceShape } from '../base-config';
-
-const regexSource = z.string().min(1).refine((pattern) => compiles(pattern), { message: 'is not a valid regular expression' });
+import { baseSourceShape, sourceGroupsFields } from '../base-config';
 
 /** Canonical attribute -> Graph user property, as most tenants fill them. */
 export const DEFAULT_ENTRA_ATTRIBUTES: Record<string, string> = {
@@ -29,11 +27,7 @@ const entraSourceFields = {
   graphUrl: z.url().default('https://graph.microsoft.com'),
   /** present = read groups too (needs GroupMember.Read.All); include filters on displayName */
   groups: z
-    .object({
-      include: z.array(regexSource).default([]),
-      /** put before each group name so groups of two sources cannot clash */
-      prefix: z.string().default(''),
-    })
+    .object(sourceGroupsFields)
     .strict()
     .optional(),
   /** canonical attribute -> Graph user property (null: do not read it) */
@@ -55,11 +49,3 @@ export const entraSourceSchema = z
 
 export type EntraSourceConfig = z.infer<typeof entraSourceSchema>;
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}

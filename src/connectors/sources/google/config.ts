@@ -2,10 +2,8 @@
 // service-account key downloaded from the Cloud console) into `credentials`, the key's JSON text,
 // so the schema sees `credentials` and checks here that it is a usable key.
 import { z } from 'zod';
-import { baseSourceShape } from '../base-config';
+import { baseSourceShape, sourceGroupsFields } from '../base-config';
 import { parseServiceAccountKey } from './service-account';
-
-const regexSource = z.string().min(1).refine((p) => compiles(p), { message: 'is not a valid regular expression' });
 
 export const googleSourceSchema = z
   .object({
@@ -32,10 +30,8 @@ export const googleSourceSchema = z
       .object({
         /** read groups and their members at all */
         enabled: z.boolean().default(true),
-        /** only groups whose name or email matches one of these (all groups when empty) */
-        include: z.array(regexSource).default([]),
-        /** put before every group name, to keep them apart from other sources' and role groups */
-        prefix: z.string().default(''),
+        /** `include` matches the group's name or its email */
+        ...sourceGroupsFields,
       })
       .strict()
       .prefault({}),
@@ -51,11 +47,3 @@ export type GoogleSourceConfig = z.infer<typeof googleSourceSchema>;
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,6 @@
 // Configuration of an Okta source: the org URL, a read-only admin API token, paging and mapping.
 import { z } from 'zod';
-import { baseSourceShape } from '../base-config';
+import { baseSourceShape, sourceGroupsFields } from '../base-config';
 
 export const oktaSourceSchema = z
   .object({
@@ -16,12 +16,13 @@ export const oktaSourceSchema = z
     timeoutMs: z.number().int().min(100).default(30000),
     /** attempts per request for 429 and 5xx before the read is declared incomplete */
     attempts: z.number().int().min(1).default(4),
+    /**
+     * present = read groups too. OKTA_GROUP groups are read (those matching `include` when it is
+     * set); APP_GROUP groups (imported from AD, Workday...) only when `appGroups` is true or an
+     * `include` pattern names them; BUILT_IN (Everyone) never.
+     */
     groups: z
-      .object({
-        include: z.array(z.string().min(1)).default([]),
-        prefix: z.string().default(''),
-        appGroups: z.boolean().default(false),
-      })
+      .object({ ...sourceGroupsFields, appGroups: z.boolean().default(false) })
       .strict()
       .optional(),
     /** canonical attribute -> path in the Okta user, e.g. { department: "profile.department" } */

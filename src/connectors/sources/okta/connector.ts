@@ -1,6 +1,8 @@
 // Okta as a source: users through /api/v1/users following only Link rel="next"; DEPROVISIONED
-// users asked for separately (a plain list omits them); incremental by lastUpdated, with a full read
-// every `fullEvery` runs. Any page that cannot be read makes the whole read incomplete.
+// users asked for separately (a plain list omits them); groups and their members when configured;
+// incremental by lastUpdated (and lastMembershipUpdated for groups), with a full read every
+// `fullEvery` runs to catch what deltas miss (deleted groups among them). Any page that cannot be
+// read makes the whole read incomplete.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { nextLink, trimSlash } from '../../http';
@@ -9,6 +11,8 @@ import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { Attributes } from '../../../domain/types';
 import type { OktaSourceConfig } from './config';
+import { readOktaGroups, type OktaPage } from './groups';
+import { formatOktaWatermark, later, parseOktaWatermark } from './watermark';
 
 const STATUS: Record<string, string> = {
   DEPROVISIONED: 'terminated', SUSPENDED: 'suspended', STAGED: 'prehire',
@@ -29,6 +33,7 @@ export class OktaSource implements SourceConnector {
   private readonly clock: Clock;
   private readonly reader: JsonReader;
   private readonly mapping: Record<string, string>;
+  private readonly base: string;
   private runs = 0;
 
   constructor(private readonly cfg: OktaSourceConfig, deps: OktaSourceDeps) {
@@ -45,36 +50,62 @@ export class OktaSource implements SourceConnector {
       errorDetail: (body) => (body?.errorCode ? `${body.errorCode}: ${body.errorSummary}` : ''),
     });
     this.mapping = { ...DEFAULT_OKTA_ATTRIBUTES, ...cfg.attributes };
+    this.base = trimSlash(cfg.url);
   }
 
   async read(ctx: SourceReadContext): Promise<SourceSnapshot> {
-    const full = !ctx.watermark || this.runs % this.cfg.fullEvery === 0;
+    const saved = parseOktaWatermark(ctx.watermark);
+    const withGroups = this.cfg.groups !== undefined;
+    // groups newly configured have no watermark of their own: read everything once
+    const full = !saved.users || (withGroups && !saved.groups) || this.runs % this.cfg.fullEvery === 0;
     this.runs += 1;
-    const since = full ? null : ctx.watermark;
-    const base = { mode: full ? 'full' : 'delta', records: [], problems: [], watermark: ctx.watermark } as const;
+    const base = { mode: full ? 'full' : 'delta', watermark: ctx.watermark } as const;
     try {
-      const users = [
-        ...(await this.list(since ? `lastUpdated gt "${since}"` : null, 'users')),
-        ...(await this.list(since ? `status eq "DEPROVISIONED" and lastUpdated gt "${since}"` : 'status eq "DEPROVISIONED"', 'deprovisioned users')),
-      ];
-      const records: RawRecord[] = [];
-      const problems: SourceProblem[] = [];
-      let watermark = ctx.watermark;
-      users.forEach(({ user, location }) => {
-        if (typeof user?.id !== 'string' || !user.id) problems.push({ location, message: 'user without an id' });
-        else records.push({ externalId: user.id, attributes: this.map(user), location });
-        if (typeof user?.lastUpdated === 'string' && (!watermark || user.lastUpdated > watermark)) watermark = user.lastUpdated;
-      });
-      const reason = problems.length ? `${problems.length} user(s) without an id, first at ${problems[0].location}` : null;
-      return { ...base, complete: !reason, records, problems, incompleteReason: reason, watermark: watermark ?? this.clock.now().toISOString() };
+      const users = await this.readUsers(full ? null : saved.users);
+      const groups = withGroups ? await readOktaGroups((url, what) => this.pages(url, what), this.base, this.cfg, full ? null : saved.groups) : undefined;
+      const problems = [...users.problems, ...(groups?.problems ?? [])];
+      const reason = problems.length ? `${problems.length} record(s) without an id, first at ${problems[0].location}` : null;
+      const now = this.clock.now().toISOString();
+      const watermark = formatOktaWatermark({ users: users.latest ?? saved.users ?? now, groups: groups ? groups.latest ?? saved.groups ?? now : null }, withGroups);
+      return {
+        ...base,
+        complete: !reason,
+        records: users.records,
+        ...(groups ? { groups: groups.groups, removedGroups: full ? undefined : groups.removed } : {}),
+        problems,
+        incompleteReason: reason,
+        watermark,
+      };
     } catch (err) {
       if (!(err instanceof ReadError)) throw err;
       return { ...base, records: [], problems: [{ location: 'okta', message: err.message }], complete: false, incompleteReason: err.message };
     }
   }
 
+  /** Users changed since `since` (all when null), DEPROVISIONED ones asked for apart: a plain list omits them. */
+  private async readUsers(since: string | null): Promise<{ records: RawRecord[]; problems: SourceProblem[]; latest: string | null }> {
+    const out = { records: [] as RawRecord[], problems: [] as SourceProblem[], latest: null as string | null };
+    const listings: Array<[string | null, string]> = [
+      [since ? `lastUpdated gt "${since}"` : null, 'users'],
+      [since ? `status eq "DEPROVISIONED" and lastUpdated gt "${since}"` : 'status eq "DEPROVISIONED"', 'deprovisioned users'],
+    ];
+    for (const [filter, what] of listings) {
+      const q = new URLSearchParams({ limit: String(this.cfg.pageSize) });
+      if (filter) q.set('filter', filter);
+      for await (const page of this.pages(`${this.base}/api/v1/users?${q}`, what)) {
+        page.items.forEach((user, i) => {
+          const location = `${page.label}, item ${i + 1}`;
+          if (typeof user?.id !== 'string' || !user.id) out.problems.push({ location, message: 'user without an id' });
+          else out.records.push({ externalId: user.id, attributes: this.map(user), location });
+          out.latest = later(out.latest, user?.lastUpdated);
+        });
+      }
+    }
+    return out;
+  }
+
   async readOne(externalId: string): Promise<RawRecord | null> {
-    const res = await this.get(`${trimSlash(this.cfg.url)}/api/v1/users/${encodeURIComponent(externalId)}`, `user ${externalId}`, [404]);
+    const res = await this.get(`${this.base}/api/v1/users/${encodeURIComponent(externalId)}`, `user ${externalId}`, [404]);
     if (res.status === 404) return null;
     return { externalId: res.body.id, attributes: this.map(res.body), location: `user ${externalId}` };
   }
@@ -89,19 +120,16 @@ export class OktaSource implements SourceConnector {
     return out;
   }
 
-  private async list(filter: string | null, what: string): Promise<{ user: any; location: string }[]> {
-    const q = new URLSearchParams({ limit: String(this.cfg.pageSize) });
-    if (filter) q.set('filter', filter);
-    let url: string | null = `${trimSlash(this.cfg.url)}/api/v1/users?${q}`;
-    const out: { user: any; location: string }[] = [];
-    for (let page = 1; url; page++) {
-      const label = `${what} page ${page}`;
+  /** Follows Link rel="next" only (the `after` cursor is opaque); every page must be a JSON list. */
+  private async *pages(first: string, what: string): AsyncIterable<OktaPage> {
+    let url: string | null = first;
+    for (let n = 1; url; n++) {
+      const label = `${what} page ${n}`;
       const res = await this.get(url, label);
-      if (!Array.isArray(res.body)) throw new ReadError(`${label}: the answer is not a list of users`);
-      res.body.forEach((user: any, i: number) => out.push({ user, location: `${label}, item ${i + 1}` }));
+      if (!Array.isArray(res.body)) throw new ReadError(`${label}: the answer is not a list`);
+      yield { items: res.body, label };
       url = nextLink(res.headers.get('link'));
     }
-    return out;
   }
 
   private get(url: string, label: string, allow: number[] = []): Promise<JsonPage> {
