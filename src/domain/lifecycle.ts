@@ -13,6 +13,11 @@ export function lifecycleState(attributes: Attributes, today: string, gone: bool
   return 'active';
 }
 
+/** Whether a person in this state may sign in (what removals take away). */
+export function hasAccess(state: LifecycleState): boolean {
+  return state === 'active' || state === 'prehire';
+}
+
 /** Whether moving from `before` to `after` takes access away (what safety thresholds count). */
 export function removesAccess(before: LifecycleState, after: LifecycleState): boolean {
   if (after === 'terminated') return before !== 'terminated';

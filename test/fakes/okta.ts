@@ -42,6 +42,8 @@ export interface OktaFake {
   userPagesServed(): number;
   /** every answer for page `page` (1-based) of the plain user list is this one instead */
   failUserPage(page: number, response: FakeResponse): void;
+  /** the filter of every group listing page asked for ('' for none), oldest first */
+  groupFilters: string[];
   /** group-list pages (GET /api/v1/groups without a name search) answered 200 */
   groupPagesServed(): number;
   /** every answer for page `page` (1-based) of any group listing is this one instead */
@@ -99,6 +101,7 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const pageFaults = new Map<number, FakeResponse>();
   const groupPageFaults = new Map<number, FakeResponse>();
   const memberPageFaults = new Map<string, FakeResponse>();
+  const groupFilters: string[] = [];
 
   const rateHeaders = (): Record<string, string> => ({
     'x-rate-limit-limit': String(limit),
@@ -235,6 +238,7 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
       if (byName !== null) return { status: 200, body: [...groups.values()].filter((g) => g.profile.name.toLowerCase() === byName.toLowerCase()).map(groupView) };
       let all = [...groups.values()].map(groupView);
       const filter = search ?? req.query.get('filter');
+      groupFilters.push(filter ?? '');
       if (filter) {
         try {
           const tree = parseOktaFilter(filter);
@@ -298,6 +302,7 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
     failUserPage: (page, response) => {
       pageFaults.set(page, response);
     },
+    groupFilters,
     groupPagesServed: () => groupPages,
     failGroupPage: (page, response) => {
       groupPageFaults.set(page, response);

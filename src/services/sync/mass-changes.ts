@@ -12,8 +12,14 @@ export interface MassChanges {
   attributes: Set<string>;
 }
 
-/** Counts removals, reactivations and per-attribute changes of existing people against the limits. */
-export function massChanges(steps: PlanStep[], population: number, limits: SafetyLimits): MassChanges {
+/**
+ * Counts removals, reactivations and per-attribute changes of existing people against the limits.
+ * `keepingAccess` (people in the read who had access and keep it) makes removals count against the
+ * people who had access, not every stored record: a source that lists its leavers too (Okta's
+ * DEPROVISIONED users, Google's deleted ones, HR files keeping old rows) would otherwise make an
+ * empty list of active people look like a few percent of removals.
+ */
+export function massChanges(steps: PlanStep[], population: number, limits: SafetyLimits, keepingAccess?: number): MassChanges {
   let removals = 0;
   let reactivations = 0;
   const perAttribute = new Map<string, AttributeChangeCount>();
@@ -32,7 +38,8 @@ export function massChanges(steps: PlanStep[], population: number, limits: Safet
     }
   }
   const reasons: string[] = [];
-  const removalReason = holdReason(removals, population, limits);
+  const hadAccess = keepingAccess === undefined ? population : Math.min(population, keepingAccess + removals);
+  const removalReason = holdReason(removals, hadAccess, limits);
   if (removalReason) reasons.push(removalReason);
   const reactivationReason = reactivationHoldReason(reactivations, population, limits);
   if (reactivationReason) reasons.push(reactivationReason);

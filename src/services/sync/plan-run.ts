@@ -1,6 +1,6 @@
 import { correlate, type JoinRule } from '../../domain/correlation';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
-import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
+import { hasAccess, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { isoDay } from '../../domain/normalize';
 import { populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
@@ -256,7 +256,7 @@ class Planner {
    * run would hold for (a mass attribute change or reactivation) waits for a complete run instead.
    */
   private deferMassChanges(state: RunState): void {
-    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety);
+    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety, this.keepingAccess());
     if (!mass.reasons.length) return;
     this.result.massDeferredReason = mass.reasons.join('; ');
     this.result.steps = this.result.steps.filter((step) => {
@@ -266,9 +266,24 @@ class Planner {
     });
   }
 
+  /**
+   * People of a full read already stored with the source who have access by what it says now. A
+   * delta read lists only who changed, so it says nothing of the others: undefined.
+   */
+  private keepingAccess(): number | undefined {
+    const { snapshot, state } = this.input;
+    if (snapshot.mode !== 'full') return undefined;
+    let n = 0;
+    for (const r of snapshot.records) {
+      const stored = state.digests.get(r.externalId);
+      if (stored && !stored.gone && hasAccess(lifecycleState(r.attributes, this.today, false))) n++;
+    }
+    return n;
+  }
+
   /** Removals, reactivations and changes of one attribute beyond the limits hold the whole run. */
   private checkHold(state: RunState): void {
-    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety);
+    const mass = massChanges(this.result.steps, previousPopulation(state) || this.result.counts.seen, this.input.settings.safety, this.keepingAccess());
     this.result.holdReason = mass.reasons.length ? mass.reasons.join('; ') : null;
   }
 }

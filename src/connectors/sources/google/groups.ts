@@ -1,6 +1,7 @@
 // Groups and their direct members. Members of type USER name users by their Google id; members
 // of type GROUP are nested groups (kept nested, not flattened). Members outside the read (other
-// customers' users, excluded groups) are left out: they are not records of this source.
+// customers' users, excluded groups) are left out: they are not records of this source. Names are
+// reported as Google shows them; `groups.prefix` is put before them where groups are stored.
 import type { RawGroup, RawRecord, SourceProblem } from '../../../ports/source-connector';
 import type { GoogleSourceConfig } from './config';
 import type { DirectoryClient } from './directory-client';
@@ -37,7 +38,7 @@ export async function readGroups(
       if (typeof g?.id !== 'string' || g.id === '') return void problems.push({ location, message: `group ${g?.email ?? '(no email)'} has no id` });
       const name = g.name || g.email || g.id;
       if (include.length && !include.some((re) => re.test(name) || (g.email !== undefined && re.test(g.email)))) return;
-      listed.push({ externalId: g.id, name: `${cfg.groups.prefix}${name}`, description: g.description || undefined, members: [], memberGroups: [], location });
+      listed.push({ externalId: g.id, name, description: g.description || undefined, members: [], memberGroups: [], location });
     });
   }
   const userIds = new Set(users.filter((u) => u.attributes.status !== 'terminated').map((u) => u.externalId));
