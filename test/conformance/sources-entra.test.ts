@@ -1,5 +1,6 @@
 // The entra source through the source conformance suite, against the Graph delta fake over HTTP.
-// Runs: full read, pages, 429, incremental (delta link), readOne, server-error and non-json faults.
+// Runs: full read, pages, 429, incremental (delta link), readOne, server-error and non-json faults,
+// groups (members@delta slices; the incremental case sees memberChanges).
 // Not registered here (covered in test/integration/source-entra.test.ts): missing page, 401,
 // cut body, keyless record, truncate.
 import { openSource } from '../../src/connectors/sources';
@@ -10,10 +11,11 @@ const PAGE = 3;
 const USERS = /^\/v1\.0\/users\/delta$/;
 
 runSourceConformance('entra', {
-  supports: { pages: true, rateLimit: true, incremental: true, readOne: true, faults: ['server-error', 'non-json'] },
+  supports: { pages: true, rateLimit: true, incremental: true, readOne: true, faults: ['server-error', 'non-json'], groups: true },
   async make() {
     const fake: GraphDeltaFake = await startGraphDeltaFake({ pageSize: PAGE });
     const ids = new Map<string, string>();
+    const groups = new Map<string, { id: string; members: Set<string> }>();
     let logFrom = 0;
     const props = (p: ConformancePerson) => ({ givenName: p.givenName, surname: p.sn, mail: p.mail, jobTitle: p.title, employeeId: p.key, userPrincipalName: p.mail });
     return {
@@ -27,10 +29,30 @@ runSourceConformance('entra', {
       },
       open: (deps) =>
         openSource(
-          { name: 'entra', kind: 'entra', tenantId: fake.tenantId, clientId: fake.clientId, clientSecret: fake.clientSecret, authorityUrl: fake.authorityUrl, graphUrl: fake.graphUrl },
+          { name: 'entra', kind: 'entra', tenantId: fake.tenantId, clientId: fake.clientId, clientSecret: fake.clientSecret, authorityUrl: fake.authorityUrl, graphUrl: fake.graphUrl, groups: {} },
           { baseDir: '.', clock: deps.clock, sleep: deps.sleep },
         ),
       externalIdOf: (p) => ids.get(p.key) ?? `unknown-${p.key}`,
+      groupPageSize: PAGE,
+      seedGroups: async (seeded) => {
+        for (const g of groups.values()) fake.deleteGroup(g.id);
+        groups.clear();
+        for (const g of seeded) {
+          const members = g.members.map((p) => ids.get(p.key)!);
+          groups.set(g.key, { id: fake.addGroup(g.name, members), members: new Set(members) });
+        }
+      },
+      groupIdOf: (key) => groups.get(key)!.id,
+      failGroupPage: (page) => {
+        for (let i = 0; i < 20; i++) fake.fault({ status: 503, path: /^\/v1\.0\/groups\/delta$/, skip: i === 0 ? page - 1 : 0 });
+      },
+      setGroupMembers: async (key, people) => {
+        const g = groups.get(key)!;
+        const next = new Set(people.map((p) => ids.get(p.key)!));
+        for (const id of g.members) if (!next.has(id)) fake.removeMember(g.id, id);
+        for (const id of next) if (!g.members.has(id)) fake.addMember(g.id, id);
+        g.members = next;
+      },
       userPagesServed: () => fake.server.log.slice(logFrom).filter((l) => USERS.test(l.path) && l.status === 200).length,
       failPage: (fault: PageFault, page: number) => {
         const body = fault === 'non-json' ? '<html>proxy error</html>' : undefined;

@@ -1,6 +1,6 @@
 // The google source against the Directory fake through the source conformance suite. Runs full,
-// pages, faults (missing, server-error, unauthorized, cut-body, non-json), rateLimit, readOne and
-// keyless. Not incremental: the Directory API has no delta, every run is a full read.
+// pages, faults (missing, server-error, unauthorized, cut-body, non-json), rateLimit, readOne,
+// keyless and groups. Not incremental: the Directory API has no delta, every run is a full read.
 import { openSource } from '../../src/connectors/sources';
 import { makeServiceAccount, startGoogleDirectoryFake, type PageFault as GooglePageFault } from '../fakes/google-directory';
 import { runSourceConformance, type PageFault } from './source-connector';
@@ -17,12 +17,13 @@ const FAULTS: Record<PageFault, Omit<GooglePageFault, 'path' | 'page'>> = {
 };
 
 runSourceConformance('google', {
-  supports: { pages: true, faults: Object.keys(FAULTS) as PageFault[], rateLimit: true, readOne: true, keyless: true },
+  supports: { pages: true, faults: Object.keys(FAULTS) as PageFault[], rateLimit: true, readOne: true, keyless: true, groups: true },
   async make() {
     const g = await startGoogleDirectoryFake({ subject: ADMIN });
     const sa = makeServiceAccount(g.tokenUrl);
     g.accounts.set(sa.clientEmail, sa.publicKey);
     const ids = new Map<string, string>();
+    const groupIds = new Map<string, string>();
     return {
       pageSize: 2,
       seed: async (people) => {
@@ -35,7 +36,19 @@ runSourceConformance('google', {
           g.users.push({ id, primaryEmail: p.mail, name: { givenName: p.givenName, familyName: p.sn }, organizations: [{ primary: true, title: p.title }], suspended: false });
         });
       },
-      open: (deps) => openSource({ name: 'gws', kind: 'google', subject: ADMIN, credentials: sa.json, apiUrl: g.url, pageSize: 2, groups: { enabled: false } }, { baseDir: '.', ...deps }),
+      open: (deps) => openSource({ name: 'gws', kind: 'google', subject: ADMIN, credentials: sa.json, apiUrl: g.url, pageSize: 2 }, { baseDir: '.', ...deps }),
+      groupPageSize: 2,
+      seedGroups: async (groups) => {
+        g.groups.length = 0;
+        groupIds.clear();
+        groups.forEach((group, i) => {
+          const id = `0${String(i).padStart(16, '0')}`;
+          groupIds.set(group.key, id);
+          g.groups.push({ id, email: `${group.key}@acme.com`, name: group.name, members: group.members.map((p) => ({ id: ids.get(p.key)!, type: 'USER' as const })) });
+        });
+      },
+      groupIdOf: (key) => groupIds.get(key)!,
+      failGroupPage: (page) => void g.pageFaults.push({ path: /\/groups$/, page, status: 503, times: 1000 }),
       externalIdOf: (p) => ids.get(p.key)!,
       userPagesServed: () => g.userPagesServed,
       failPage: (fault, page) => void g.pageFaults.push({ path: USERS, page, ...FAULTS[fault] }),

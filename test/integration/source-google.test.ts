@@ -74,7 +74,8 @@ describe('google source against the Directory fake', () => {
       expect.objectContaining({ externalId: 'g1', name: 'Engineering', members: ['1', '2', '3'], memberGroups: ['g2'] }),
       expect.objectContaining({ externalId: 'g2', name: 'SRE', members: ['3'], memberGroups: [] }),
     ]);
-    expect(fake.queries.filter((q) => q.path === '/admin/directory/v1/groups/g1/members').length).toBe(1);
+    // four members in pages of two (pageSize 2)
+    expect(fake.queries.filter((q) => q.path === '/admin/directory/v1/groups/g1/members').map((q) => q.query.maxResults)).toEqual(['2', '2']);
   });
 
   it('signs a JWT the token endpoint verifies; a wrong subject or key is refused and the read is incomplete naming the call', async () => {

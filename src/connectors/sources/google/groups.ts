@@ -9,6 +9,8 @@ import type { DirectoryClient } from './directory-client';
 const GROUPS = '/admin/directory/v1/groups';
 /** member listings in flight at once: enough to hide latency, few enough not to trip quotas */
 const MEMBER_CONCURRENCY = 4;
+/** groups.list and members.list take at most 200 a page */
+const MAX_PAGE = 200;
 
 interface DirectoryGroup {
   id?: string;
@@ -31,8 +33,9 @@ export async function readGroups(
   problems: SourceProblem[],
 ): Promise<RawGroup[]> {
   const include = cfg.groups.include.map((p) => new RegExp(p));
+  const maxResults = String(Math.min(cfg.pageSize, MAX_PAGE));
   const listed: RawGroup[] = [];
-  for await (const page of client.pages<DirectoryGroup>(GROUPS, { ...scope, maxResults: '200' }, 'groups', 'groups')) {
+  for await (const page of client.pages<DirectoryGroup>(GROUPS, { ...scope, maxResults }, 'groups', 'groups')) {
     page.items.forEach((g, i) => {
       const location = `${page.label} item ${i + 1}`;
       if (typeof g?.id !== 'string' || g.id === '') return void problems.push({ location, message: `group ${g?.email ?? '(no email)'} has no id` });
@@ -48,7 +51,7 @@ export async function readGroups(
   const worker = async () => {
     while (next < listed.length) {
       const group = listed[next++];
-      await readMembers(client, group, { userIds, userIdByEmail, groupIds });
+      await readMembers(client, group, maxResults, { userIds, userIdByEmail, groupIds });
     }
   };
   await Promise.all(Array.from({ length: Math.min(MEMBER_CONCURRENCY, listed.length) }, worker));
@@ -61,9 +64,9 @@ interface Known {
   groupIds: Set<string>;
 }
 
-async function readMembers(client: DirectoryClient, group: RawGroup, known: Known): Promise<void> {
+async function readMembers(client: DirectoryClient, group: RawGroup, maxResults: string, known: Known): Promise<void> {
   const path = `${GROUPS}/${encodeURIComponent(group.externalId)}/members`;
-  for await (const page of client.pages<DirectoryMember>(path, { maxResults: '200' }, 'members', `members of group ${group.name}`)) {
+  for await (const page of client.pages<DirectoryMember>(path, { maxResults }, 'members', `members of group ${group.name}`)) {
     for (const m of page.items) {
       if (m?.type === 'GROUP') {
         if (m.id && known.groupIds.has(m.id)) group.memberGroups!.push(m.id);
