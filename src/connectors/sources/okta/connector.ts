@@ -12,7 +12,7 @@ import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, Sour
 import type { Attributes } from '../../../domain/types';
 import type { OktaSourceConfig } from './config';
 import { readOktaGroups, type OktaPage } from './groups';
-import { formatOktaWatermark, later, parseOktaWatermark } from './watermark';
+import { earliest, formatOktaWatermark, later, parseOktaWatermark } from './watermark';
 
 const STATUS: Record<string, string> = {
   DEPROVISIONED: 'terminated', SUSPENDED: 'suspended', STAGED: 'prehire',
@@ -82,25 +82,33 @@ export class OktaSource implements SourceConnector {
     }
   }
 
-  /** Users changed since `since` (all when null), DEPROVISIONED ones asked for apart: a plain list omits them. */
+  /**
+   * Users changed since `since` (all when null), DEPROVISIONED ones asked for apart: a plain list
+   * omits them. `latest` is the earlier of the two listings' latest lastUpdated: a user changed
+   * between the listings is then read again next time rather than skipped.
+   */
   private async readUsers(since: string | null): Promise<{ records: RawRecord[]; problems: SourceProblem[]; latest: string | null }> {
     const out = { records: [] as RawRecord[], problems: [] as SourceProblem[], latest: null as string | null };
     const listings: Array<[string | null, string]> = [
       [since ? `lastUpdated gt "${since}"` : null, 'users'],
       [since ? `status eq "DEPROVISIONED" and lastUpdated gt "${since}"` : 'status eq "DEPROVISIONED"', 'deprovisioned users'],
     ];
+    const latest: Array<string | null> = [];
     for (const [filter, what] of listings) {
       const q = new URLSearchParams({ limit: String(this.cfg.pageSize) });
       if (filter) q.set('filter', filter);
+      let seen: string | null = null;
       for await (const page of this.pages(`${this.base}/api/v1/users?${q}`, what)) {
         page.items.forEach((user, i) => {
           const location = `${page.label}, item ${i + 1}`;
           if (typeof user?.id !== 'string' || !user.id) out.problems.push({ location, message: 'user without an id' });
           else out.records.push({ externalId: user.id, attributes: this.map(user), location });
-          out.latest = later(out.latest, user?.lastUpdated);
+          seen = later(seen, user?.lastUpdated);
         });
       }
+      latest.push(seen ?? since);
     }
+    out.latest = earliest(latest);
     return out;
   }
 

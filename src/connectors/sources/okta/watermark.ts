@@ -27,3 +27,8 @@ export function formatOktaWatermark(w: OktaWatermark, withGroups: boolean): stri
 export function later(a: string | null, b: unknown): string | null {
   return typeof b === 'string' && (!a || b > a) ? b : a;
 }
+
+/** The earliest of the given timestamps, null when none is given. */
+export function earliest(values: Array<string | null>): string | null {
+  return values.reduce<string | null>((min, v) => (v !== null && (min === null || v < min) ? v : min), null);
+}
