@@ -44,6 +44,15 @@ async function access(): Promise<Map<string, string>> {
 
 const states = (a: Map<string, string>) => [...a.values()].map((v) => v.split(' ')[0]);
 
+function addOktaUsers(o: OktaFake, n: number, status: 'ACTIVE' | 'DEPROVISIONED', from = 0): void {
+  const at = new Date().toISOString();
+  for (let i = from; i < from + n; i++) {
+    const id = `00u${String(i).padStart(8, '0')}`;
+    const profile = { firstName: `Given${i}`, lastName: `Family${i}`, email: `u${i}@acme.test`, login: `u${i}@acme.test`, employeeNumber: `E${i}`, department: i % 2 ? 'Engineering' : 'Sales' };
+    o.users.set(id, { id, status, created: at, lastUpdated: at, profile });
+  }
+}
+
 describe('an API source answering an empty first page', () => {
   let o: OktaFake;
   beforeEach(async () => {
@@ -51,19 +60,10 @@ describe('an API source answering an empty first page', () => {
   });
   afterEach(() => o.close());
 
-  function addOktaUsers(n: number, status: 'ACTIVE' | 'DEPROVISIONED', from = 0): void {
-    const at = new Date().toISOString();
-    for (let i = from; i < from + n; i++) {
-      const id = `00u${String(i).padStart(8, '0')}`;
-      const profile = { firstName: `Given${i}`, lastName: `Family${i}`, email: `u${i}@acme.test`, login: `u${i}@acme.test`, employeeNumber: `E${i}`, department: i % 2 ? 'Engineering' : 'Sales' };
-      o.users.set(id, { id, status, created: at, lastUpdated: at, profile });
-    }
-  }
-
   const oktaConfig = () => sourceSchema.parse({ name: 'okta', kind: 'okta', url: o.url, token: o.token, fullEvery: 1 });
 
   it('okta: 1200 people, then a 200 with an empty first page -> no one loses access', async () => {
-    addOktaUsers(1200, 'ACTIVE');
+    addOktaUsers(o, 1200, 'ACTIVE');
     const cfg = oktaConfig();
     const sync = syncFor(cfg);
     const source = openSource(cfg, { baseDir: dir });
@@ -82,8 +82,8 @@ describe('an API source answering an empty first page', () => {
 
   it('okta: an empty user list next to a long DEPROVISIONED list is held, not a few percent of removals', async () => {
     // 60 people with access, 600 long gone: the empty active list leaves 600 of 660 records
-    addOktaUsers(60, 'ACTIVE');
-    addOktaUsers(600, 'DEPROVISIONED', 60);
+    addOktaUsers(o, 60, 'ACTIVE');
+    addOktaUsers(o, 600, 'DEPROVISIONED', 60);
     const cfg = oktaConfig();
     const sync = syncFor(cfg);
     const source = openSource(cfg, { baseDir: dir });
@@ -133,11 +133,7 @@ describe('an API source with a delta of few changes', () => {
   afterEach(() => o.close());
 
   it('okta: a delta that deprovisions 2 of 100 is applied (the few listed changes are not the population)', async () => {
-    const at = new Date().toISOString();
-    for (let i = 0; i < 100; i++) {
-      const id = `00u${String(i).padStart(8, '0')}`;
-      o.users.set(id, { id, status: 'ACTIVE', created: at, lastUpdated: at, profile: { firstName: `G${i}`, lastName: `F${i}`, email: `u${i}@acme.test`, login: `u${i}@acme.test`, employeeNumber: `E${i}` } });
-    }
+    addOktaUsers(o, 100, 'ACTIVE');
     const cfg = sourceSchema.parse({ name: 'okta', kind: 'okta', url: o.url, token: o.token });
     const sync = syncFor(cfg);
     const source = openSource(cfg, { baseDir: dir });
