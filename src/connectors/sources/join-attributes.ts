@@ -1,0 +1,37 @@
+// Whether each `{ attribute }` join rule of a source section names an attribute that source can
+// have. Needs the whole section (the attribute may be one the section maps itself), so it runs
+// beside the kind's schema, on the raw section, and its problems are reported with the schema's.
+import { CANONICAL_ATTRIBUTES } from '../../domain/types';
+import type { SourceConfigIssue } from './registry';
+
+/** Where a section names the attributes it adds: entra/okta/google/ldap `attributes`, csv `columns`. */
+const MAPPING_KEYS = ['attributes', 'columns'] as const;
+
+export function joinAttributeIssues(section: Record<string, unknown>): SourceConfigIssue[] {
+  if (!Array.isArray(section.join)) return [];
+  const known = knownAttributes(section);
+  const issues: SourceConfigIssue[] = [];
+  section.join.forEach((rule: unknown, i: number) => {
+    const attribute = rule && typeof rule === 'object' ? (rule as { attribute?: unknown }).attribute : undefined;
+    if (typeof attribute !== 'string' || attribute === '' || known.has(attribute)) return;
+    issues.push({ path: ['join', i, 'attribute'], message: `unknown attribute "${attribute}"; known: ${[...known].join(', ')} (or map it under ${mappingKeyOf(section)})` });
+  });
+  return issues;
+}
+
+function knownAttributes(section: Record<string, unknown>): Set<string> {
+  const known = new Set<string>(CANONICAL_ATTRIBUTES);
+  for (const key of MAPPING_KEYS) {
+    const mapping = section[key];
+    if (mapping && typeof mapping === 'object' && !Array.isArray(mapping)) for (const name of Object.keys(mapping)) known.add(name);
+  }
+  // a fake source's records carry whatever keys they are written with
+  if (section.kind === 'fake' && Array.isArray(section.records)) {
+    for (const record of section.records) if (record && typeof record === 'object') for (const name of Object.keys(record)) known.add(name);
+  }
+  return known;
+}
+
+function mappingKeyOf(section: Record<string, unknown>): string {
+  return section.kind === 'csv' ? 'columns' : 'attributes';
+}
