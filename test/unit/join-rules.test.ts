@@ -166,8 +166,8 @@ describe('join rules in the configuration', () => {
       `  - { name: entra, ${entra}, join: [upn, { attribute: mail, caseInsensitve: true }, { caseInsensitive: yes }, { attribute: mail, caseInsensitive: "yes" }] }`,
     ])).toEqual([
       'sources[0].join[1]: unknown join rule "email"; use employeeId, mail, upn, login, or { attribute: <name>, caseInsensitive: true }',
-      'sources[0].join[3]: must be a join rule: employeeId, mail, upn, login, or { attribute: <name>, caseInsensitive: true }',
       expect.stringMatching(/^sources\[0\]\.join\[2\]\.attribute: unknown attribute "foo"; known: employeeId, givenName, .*upn, login, .* \(or map it under columns\)$/),
+      'sources[0].join[3]: must be a join rule: employeeId, mail, upn, login, or { attribute: <name>, caseInsensitive: true }',
       'sources[1].join[1]: unknown key(s): caseInsensitve (a join rule has attribute and caseInsensitive)',
       'sources[1].join[2].attribute: is required (the attribute to compare)',
       // YAML 1.2: `yes` is the string "yes", not true

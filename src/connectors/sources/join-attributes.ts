@@ -35,3 +35,19 @@ function knownAttributes(section: Record<string, unknown>): Set<string> {
 function mappingKeyOf(section: Record<string, unknown>): string {
   return section.kind === 'csv' ? 'columns' : 'attributes';
 }
+
+/** The schema's problems with the join attribute ones among them, in join entry order. */
+export function withJoinAttributeIssues(schemaIssues: SourceConfigIssue[], joinIssues: SourceConfigIssue[]): SourceConfigIssue[] {
+  const out = [...schemaIssues];
+  for (const issue of joinIssues) {
+    const entry = issue.path[1] as number;
+    const isJoin = (o: SourceConfigIssue) => o.path[0] === 'join' && typeof o.path[1] === 'number';
+    let at = out.findIndex((o) => isJoin(o) && (o.path[1] as number) > entry);
+    if (at < 0) {
+      at = out.length;
+      for (let i = out.length - 1; i >= 0; i--) if (isJoin(out[i])) { at = i + 1; break; }
+    }
+    out.splice(at, 0, issue);
+  }
+  return out;
+}

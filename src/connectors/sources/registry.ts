@@ -18,7 +18,7 @@ import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
 import { OktaSource } from './okta/connector';
 import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
 import { LdapSource } from './ldap/ldap-source';
-import { joinAttributeIssues } from './join-attributes';
+import { joinAttributeIssues, withJoinAttributeIssues } from './join-attributes';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -82,7 +82,7 @@ export function validateSourceConfig(value: unknown): SourceValidation {
   const joinIssues = joinAttributeIssues(value as Record<string, unknown>);
   if (parsed.success && joinIssues.length === 0) return { ok: true, config: parsed.data as SourceConfig };
   const schemaIssues = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: describeIssue(issue) }));
-  return { ok: false, issues: [...schemaIssues, ...joinIssues] };
+  return { ok: false, issues: withJoinAttributeIssues(schemaIssues, joinIssues) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
