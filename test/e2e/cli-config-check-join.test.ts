@@ -45,8 +45,20 @@ describe('idsync config check: join rules', () => {
       '  - { name: hr, kind: csv, path: ./hr.csv, columns: { badge: badge_no }, join: [employeeId, { attribute: badge }] }',
       `  - { name: entra, ${entra}, join: [employeeId, upn, login, { attribute: mail, caseInsensitive: true }] }`,
     ]);
-    expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${r.file}: configuration is valid (2 source(s), 0 target(s)).\n`);
     expect(r.code).toBe(0);
+    // valid, but entra maps no login by default: that rule would join nobody
+    expect(r.stderr).toBe(`${r.file}: warning: sources[1].join[2]: source "entra" maps no login attribute (kind entra maps none by default), so this rule never matches; map it with attributes: { login: <entra attribute> }\n`);
+  });
+
+  it('no warning once the source maps the attribute a rule joins on', () => {
+    const r = check([
+      'store: { kind: sqlite, path: ./idsync.db }',
+      'sources:',
+      `  - { name: entra, ${entra}, attributes: { login: mailNickname }, join: [upn, login] }`,
+      '  - { name: hr, kind: csv, path: ./hr.csv, columns: { upn: upn }, join: [employeeId, upn, login] }',
+    ]);
+    expect(r.stdout).toBe(`${r.file}: configuration is valid (2 source(s), 0 target(s)).\n`);
+    expect(r.stderr).toBe(`${r.file}: warning: sources[1].join[2]: source "hr" maps no login attribute (kind csv maps none by default), so this rule never matches; map it with columns: { login: <header> }\n`);
   });
 });

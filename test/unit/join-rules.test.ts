@@ -6,7 +6,8 @@ import { CorrelationIndex, correlate } from '../../src/domain/correlation';
 import { joinKey, resolveJoinRule, resolveJoinRules, type JoinRuleSpec } from '../../src/domain/join-rules';
 import { loadConfig } from '../../src/config/loader';
 import { ConfigError } from '../../src/config/errors';
-import { validateSourceConfig } from '../../src/connectors/sources';
+import { validateSourceConfig, type SourceConfig } from '../../src/connectors/sources';
+import { unmappedJoinRules } from '../../src/connectors/sources/join-attributes';
 
 function problemsOf(sourceLines: string[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'idsync-join-'));
@@ -189,5 +190,28 @@ describe('join rules in the configuration', () => {
       expect.stringMatching(/^sources\[0\]\.graphUrl: /),
       expect.stringMatching(/^sources\[0\]\.join\[0\]\.attribute: unknown attribute "constructor"/),
     ]));
+  });
+});
+
+describe('join rules on attributes a kind does not fill (config check warnings)', () => {
+  // only kind, name, join and the mapping keys are read
+  const cfg = (kind: string, extra: Record<string, unknown> = {}) => ({ name: kind, kind, join: ['upn', 'login'], attributes: {}, columns: {}, ...extra }) as unknown as SourceConfig;
+  const warned = (c: SourceConfig) => unmappedJoinRules(c).map((i) => `${i.path.join('.')}: ${i.message.split(',')[0]}`);
+
+  it('knows each kind\'s default upn and login', () => {
+    expect(warned(cfg('entra'))).toEqual(['join.1: source "entra" maps no login attribute (kind entra maps none by default)']);
+    expect(warned(cfg('okta'))).toEqual([]);
+    expect(warned(cfg('google'))).toEqual(['join.0: source "google" maps no upn attribute (kind google maps none by default)']);
+    expect(warned(cfg('ldap', { flavor: 'ad' }))).toEqual(['join.0: source "ldap" maps no upn attribute (kind ldap maps none by default)']);
+    expect(warned(cfg('ldap', { flavor: 'openldap' }))).toEqual(['join.0: source "ldap" maps no upn attribute (kind ldap maps none by default)']);
+    expect(warned(cfg('csv'))).toHaveLength(2);
+    expect(warned(cfg('fake'))).toEqual([]);
+  });
+
+  it('a mapping under attributes or columns silences it; mapping one to null brings it back', () => {
+    expect(warned(cfg('ldap', { flavor: 'ad', attributes: { upn: 'userPrincipalName' } }))).toEqual([]);
+    expect(warned(cfg('csv', { columns: { upn: 'upn', login: 'login' } }))).toEqual([]);
+    expect(warned(cfg('okta', { join: [{ attribute: 'login', caseInsensitive: true }], attributes: { login: null } }))).toEqual(['join.0: source "okta" maps no login attribute (kind okta maps none by default)']);
+    expect(warned(cfg('entra', { join: ['employeeId', 'mail', { attribute: 'costCenter' }] }))).toEqual([]);
   });
 });

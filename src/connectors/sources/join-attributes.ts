@@ -1,8 +1,14 @@
 // Whether each `{ attribute }` join rule of a source section names an attribute that source can
 // have. Needs the whole section (the attribute may be one the section maps itself), so it runs
 // beside the kind's schema, on the raw section, and its problems are reported with the schema's.
+import { resolveJoinRule } from '../../domain/join-rules';
 import { CANONICAL_ATTRIBUTES } from '../../domain/types';
-import type { SourceConfigIssue } from './registry';
+import { DEFAULT_COLUMNS } from './csv/columns';
+import { attributeMapping } from './entra/users';
+import { defaultAttributes } from './google/mapping';
+import { mappingOf } from './ldap/defaults';
+import { DEFAULT_OKTA_ATTRIBUTES } from './okta/connector';
+import type { SourceConfig, SourceConfigIssue } from './registry';
 
 /** Where a section names the attributes it adds: entra/okta/google/ldap `attributes`, csv `columns`. */
 const MAPPING_KEYS = ['attributes', 'columns'] as const;
@@ -50,4 +56,44 @@ export function withJoinAttributeIssues(schemaIssues: SourceConfigIssue[], joinI
     out.splice(at, 0, issue);
   }
   return out;
+}
+
+/** Join attributes a kind may simply not fill: a rule on one it does not map never matches. */
+const OPTIONAL_JOIN_ATTRIBUTES = ['upn', 'login'];
+
+/**
+ * For `config check`: join rules on `upn` or `login` in a source that does not map that attribute
+ * (by default or under `attributes:`/`columns:`), each with where to map it.
+ */
+export function unmappedJoinRules(cfg: SourceConfig): SourceConfigIssue[] {
+  const mapped = mappedAttributes(cfg);
+  if (!mapped) return [];
+  const out: SourceConfigIssue[] = [];
+  cfg.join.forEach((spec, i) => {
+    const { attribute } = resolveJoinRule(spec);
+    if (!OPTIONAL_JOIN_ATTRIBUTES.includes(attribute) || mapped.has(attribute)) return;
+    const where = cfg.kind === 'csv' ? `columns: { ${attribute}: <header> }` : `attributes: { ${attribute}: <${cfg.kind} attribute> }`;
+    out.push({ path: ['join', i], message: `source "${cfg.name}" maps no ${attribute} attribute (kind ${cfg.kind} maps none by default), so this rule never matches; map it with ${where}` });
+  });
+  return out;
+}
+
+/** The attributes a source's records carry, by its kind's default mapping and its overrides; null: any. */
+function mappedAttributes(cfg: SourceConfig): Set<string> | null {
+  const present = (mapping: Record<string, string | null>) => new Set(Object.keys(mapping).filter((k) => mapping[k] !== null));
+  switch (cfg.kind) {
+    case 'csv':
+      return present({ ...DEFAULT_COLUMNS, ...cfg.columns });
+    case 'entra':
+      return present(attributeMapping(cfg.attributes));
+    case 'okta':
+      return present({ ...DEFAULT_OKTA_ATTRIBUTES, ...cfg.attributes });
+    case 'google':
+      // google maps by code, not a table: the keys of a mapped empty user are its defaults
+      return present({ ...Object.fromEntries(Object.keys(defaultAttributes({}, false)).map((k) => [k, k])), ...cfg.attributes });
+    case 'ldap':
+      return present(mappingOf(cfg));
+    default:
+      return null;
+  }
 }
