@@ -2,10 +2,22 @@
 // failing it: a drop file that is not there yet is normal before the first HR export arrives.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { ConfigProblem } from './errors';
+import { unmappedJoinRules } from '../connectors/sources/join-attributes';
+import { formatPath, type ConfigProblem } from './errors';
 import type { Config } from './schema';
 
 export function configWarnings(config: Config, baseDir: string): ConfigProblem[] {
+  return [...missingFiles(config, baseDir), ...joinWarnings(config)];
+}
+
+/** A join rule on upn or login a source does not fill is valid, but joins nobody. */
+function joinWarnings(config: Config): ConfigProblem[] {
+  return config.sources.flatMap((s, i) =>
+    unmappedJoinRules(s).map((issue) => ({ path: formatPath(['sources', i, ...issue.path]), message: issue.message })),
+  );
+}
+
+function missingFiles(config: Config, baseDir: string): ConfigProblem[] {
   return config.sources.flatMap((s, i) => {
     if (s.kind !== 'csv') return [];
     const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);

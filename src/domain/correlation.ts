@@ -1,44 +1,50 @@
+import { joinKey, type JoinRule } from './join-rules';
 import type { Attributes } from './types';
 
-export type JoinRule = 'employeeId' | 'mail';
+export type { JoinRule } from './join-rules';
 
 export type Correlation =
-  | { kind: 'join'; identityId: string; rule: JoinRule }
+  | { kind: 'join'; identityId: string; rule: string }
   | { kind: 'new' }
-  | { kind: 'dispute'; candidates: string[]; rule: JoinRule };
+  | { kind: 'dispute'; candidates: string[]; rule: string };
 
-/** Lookup of identities by the values join rules compare; built once per run, grown as it goes. */
+const slotOf = (rule: JoinRule): string => `${rule.attribute}\u0000${rule.caseInsensitive ? 'i' : 's'}`;
+
+/**
+ * Lookup of identities by the values the given join rules compare; built once per run, grown as
+ * it goes. Two rules that compare the same attribute the same way share one map.
+ */
 export class CorrelationIndex {
-  private readonly byRule: Record<JoinRule, Map<string, string[]>> = { employeeId: new Map(), mail: new Map() };
+  private readonly slots = new Map<string, { rule: JoinRule; byKey: Map<string, string[]> }>();
+
+  constructor(rules: readonly JoinRule[]) {
+    for (const rule of rules) if (!this.slots.has(slotOf(rule))) this.slots.set(slotOf(rule), { rule, byKey: new Map() });
+  }
 
   add(identityId: string, attributes: Attributes): void {
-    for (const rule of ['employeeId', 'mail'] as const) {
-      const key = keyOf(rule, attributes);
-      if (!key) continue;
-      const ids = this.byRule[rule].get(key);
-      if (!ids) this.byRule[rule].set(key, [identityId]);
+    for (const { rule, byKey } of this.slots.values()) {
+      const key = joinKey(attributes[rule.attribute], rule.caseInsensitive);
+      if (key === null) continue;
+      const ids = byKey.get(key);
+      if (!ids) byKey.set(key, [identityId]);
       else if (!ids.includes(identityId)) ids.push(identityId);
     }
   }
 
   remove(identityId: string, attributes: Attributes): void {
-    for (const rule of ['employeeId', 'mail'] as const) {
-      const key = keyOf(rule, attributes);
-      const ids = key ? this.byRule[rule].get(key) : undefined;
-      if (ids) this.byRule[rule].set(key as string, ids.filter((id) => id !== identityId));
+    for (const { rule, byKey } of this.slots.values()) {
+      const key = joinKey(attributes[rule.attribute], rule.caseInsensitive);
+      const ids = key === null ? undefined : byKey.get(key);
+      if (ids) byKey.set(key as string, ids.filter((id) => id !== identityId));
     }
   }
 
   candidates(rule: JoinRule, attributes: Attributes): string[] {
-    const key = keyOf(rule, attributes);
-    return key ? (this.byRule[rule].get(key) ?? []) : [];
+    const slot = this.slots.get(slotOf(rule));
+    if (!slot) throw new Error(`internal: the correlation index was not built for join rule ${rule.name}`);
+    const key = joinKey(attributes[rule.attribute], rule.caseInsensitive);
+    return key === null ? [] : (slot.byKey.get(key) ?? []);
   }
-}
-
-function keyOf(rule: JoinRule, attributes: Attributes): string | null {
-  const value = attributes[rule];
-  if (!value) return null;
-  return rule === 'mail' ? value.toLowerCase() : value;
 }
 
 /**
@@ -55,8 +61,8 @@ export function correlate(
 ): Correlation {
   for (const rule of rules) {
     const candidates = index.candidates(rule, attributes).filter(eligible);
-    if (candidates.length === 1) return { kind: 'join', identityId: candidates[0], rule };
-    if (candidates.length > 1) return { kind: 'dispute', candidates: [...candidates].sort(), rule };
+    if (candidates.length === 1) return { kind: 'join', identityId: candidates[0], rule: rule.name };
+    if (candidates.length > 1) return { kind: 'dispute', candidates: [...candidates].sort(), rule: rule.name };
   }
   return { kind: 'new' };
 }

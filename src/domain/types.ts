@@ -16,6 +16,8 @@ export const CANONICAL_ATTRIBUTES = [
   'sn',
   'displayName',
   'mail',
+  'upn', // user principal name: Entra and AD userPrincipalName, Okta profile.login
+  'login', // the name a person signs in with: Okta profile.login, LDAP uid, AD sAMAccountName, Google primaryEmail
   'department',
   'title',
   'manager',

@@ -1,4 +1,5 @@
 import { CorrelationIndex, correlate } from '../../src/domain/correlation';
+import { resolveJoinRules } from '../../src/domain/join-rules';
 import { lifecycleState, removesAccess } from '../../src/domain/lifecycle';
 import { mergeAttributes } from '../../src/domain/merge';
 import { normaliseAttributes } from '../../src/domain/normalize';
@@ -41,20 +42,21 @@ describe('lifecycle', () => {
 });
 
 describe('correlation', () => {
-  const index = new CorrelationIndex();
+  const rules = resolveJoinRules(['employeeId', 'mail']);
+  const index = new CorrelationIndex(rules);
   index.add('id-1', { employeeId: 'E1', mail: 'a@x.org' });
   index.add('id-2', { employeeId: 'E2', mail: 'shared@x.org' });
   index.add('id-3', { employeeId: null, mail: 'shared@x.org' });
   const all = () => true;
 
   it('joins on the first rule with exactly one candidate', () => {
-    expect(correlate({ employeeId: 'E1', mail: 'other@x.org' }, ['employeeId', 'mail'], index, all)).toEqual({ kind: 'join', identityId: 'id-1', rule: 'employeeId' });
-    expect(correlate({ employeeId: 'E9', mail: 'A@X.org' }, ['employeeId', 'mail'], index, all)).toEqual({ kind: 'join', identityId: 'id-1', rule: 'mail' });
+    expect(correlate({ employeeId: 'E1', mail: 'other@x.org' }, rules, index, all)).toEqual({ kind: 'join', identityId: 'id-1', rule: 'employeeId' });
+    expect(correlate({ employeeId: 'E9', mail: 'A@X.org' }, rules, index, all)).toEqual({ kind: 'join', identityId: 'id-1', rule: 'mail' });
   });
 
   it('reports a dispute when a rule matches several identities, and new when none match', () => {
-    expect(correlate({ employeeId: 'E9', mail: 'shared@x.org' }, ['employeeId', 'mail'], index, all)).toEqual({ kind: 'dispute', candidates: ['id-2', 'id-3'], rule: 'mail' });
-    expect(correlate({ employeeId: 'E9', mail: 'nobody@x.org' }, ['employeeId', 'mail'], index, all)).toEqual({ kind: 'new' });
+    expect(correlate({ employeeId: 'E9', mail: 'shared@x.org' }, rules, index, all)).toEqual({ kind: 'dispute', candidates: ['id-2', 'id-3'], rule: 'mail' });
+    expect(correlate({ employeeId: 'E9', mail: 'nobody@x.org' }, rules, index, all)).toEqual({ kind: 'new' });
   });
 });
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { validateSourceConfig, type SourceConfig } from '../../connectors/sources/registry';
 
-export { baseSourceShape, cronExpression, joinRuleSchema, type BaseSourceConfig, type JoinRule } from '../../connectors/sources/base-config';
+export { baseSourceShape, cronExpression, joinRuleSchema, type BaseSourceConfig, type JoinRuleSpec } from '../../connectors/sources/base-config';
 export { csvSourceSchema, REQUIRED_CSV_ATTRIBUTES, type CsvSourceConfig } from '../../connectors/sources/csv/config';
 export { fakeSourceSchema, type FakeSourceConfig } from '../../connectors/sources/fake/config';
 export type { SourceConfig };

@@ -18,6 +18,7 @@ import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
 import { OktaSource } from './okta/connector';
 import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
 import { LdapSource } from './ldap/ldap-source';
+import { joinAttributeIssues, withJoinAttributeIssues } from './join-attributes';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -78,8 +79,10 @@ export function validateSourceConfig(value: unknown): SourceValidation {
     return { ok: false, issues: [{ path: ['kind'], message: `${what}; known: ${sourceKinds().join(', ')}` }] };
   }
   const parsed = kind.schema.safeParse(value);
-  if (parsed.success) return { ok: true, config: parsed.data as SourceConfig };
-  return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: describeIssue(issue) })) };
+  const joinIssues = joinAttributeIssues(value as Record<string, unknown>);
+  if (parsed.success && joinIssues.length === 0) return { ok: true, config: parsed.data as SourceConfig };
+  const schemaIssues = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: describeIssue(issue) }));
+  return { ok: false, issues: withJoinAttributeIssues(schemaIssues, joinIssues) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

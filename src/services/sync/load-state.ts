@@ -1,4 +1,5 @@
 import { CorrelationIndex } from '../../domain/correlation';
+import { joinKey, type JoinRule } from '../../domain/join-rules';
 import type { Dispute, Identity, SourceRecord } from '../../domain/types';
 import type { IdentityStore, SourceRecordDigest } from '../../ports/identity-store';
 import type { SourceSnapshot } from '../../ports/source-connector';
@@ -32,11 +33,14 @@ export interface RunState {
 export class LazyIndex {
   private built: CorrelationIndex | null = null;
 
-  constructor(private readonly identities: Map<string, Identity>) {}
+  constructor(
+    private readonly identities: Map<string, Identity>,
+    private readonly rules: readonly JoinRule[],
+  ) {}
 
   get(): CorrelationIndex {
     if (!this.built) {
-      this.built = new CorrelationIndex();
+      this.built = new CorrelationIndex(this.rules);
       for (const identity of this.identities.values()) this.built.add(identity.id, correlationAttributes(identity));
     }
     return this.built;
@@ -62,6 +66,8 @@ export interface LoadOptions {
   today: string;
   /** external ids absence may terminate (complete full export) or a delta source removed */
   absenceCandidates: 'full' | string[] | null;
+  /** the source's join rules, resolved: what correlation compares */
+  join: readonly JoinRule[];
 }
 
 // Above this many records to load in full, one listing of the source beats fetching them by id.
@@ -99,7 +105,7 @@ export async function loadRunState(
   for (const r of records.values()) if (r.identityId) identityIds.add(r.identityId);
   for (const identity of await fetchIdentities(store, [...identityIds])) identities.set(identity.id, identity);
   for (const identity of identities.values()) shareProvenance(identity);
-  const taken = await loadCorrelationCandidates(store, prepared, digests, records, identities);
+  const taken = await loadCorrelationCandidates(store, prepared, { digests, records, identities, rules: opts.join });
   const [groups, disputes] = await Promise.all([store.listGroups(), store.listDisputes(true)]);
   const byId = identities;
   const state: RunState = {
@@ -109,7 +115,7 @@ export async function loadRunState(
     otherRecords: await loadOtherRecords(store, source, byId),
     groups: new Set(groups.map((g) => g.name)),
     openDisputes: new Map(disputes.filter((d) => d.source === source).map((d) => [d.externalId, d])),
-    index: new LazyIndex(byId),
+    index: new LazyIndex(byId, opts.join),
     takenUsernames: () => {
       // loaded whenever a record needs correlating, the only way to a new identity
       if (!taken) throw new Error('internal: a new username was asked for, but the taken usernames were not loaded');
@@ -139,42 +145,64 @@ async function fetchIdentities(store: IdentityStore, ids: string[]): Promise<Ide
   return out;
 }
 
+interface CandidateSearch {
+  digests: Map<string, SourceRecordDigest>;
+  records: Map<string, SourceRecord>;
+  identities: Map<string, Identity>;
+  rules: readonly JoinRule[];
+}
+
 /**
- * Records that must be correlated (new, or stored without a live link) can join any identity with
- * the same employee id or mail. Those candidates are found in the light key listing and loaded, so
- * the in-memory index over the loaded identities answers exactly as an index over all would. The
- * same listing gives the usernames already taken. Returns null when nobody needs correlating.
+ * Records that must be correlated (new, or stored without a live link) can join any identity whose
+ * value under a join rule is theirs. Those candidates are loaded, so the in-memory index over the
+ * loaded identities answers exactly as an index over all would. Employee ids and mail are in the
+ * store's light key listing; a rule on any other attribute needs the identities themselves, so
+ * such a source loads them all, and only in a run where someone needs correlating. The key
+ * listing also gives the usernames already taken. Returns null when nobody needs correlating.
  */
-async function loadCorrelationCandidates(
-  store: IdentityStore,
-  prepared: PreparedSnapshot,
-  digests: Map<string, SourceRecordDigest>,
-  records: Map<string, SourceRecord>,
-  identities: Map<string, Identity>,
-): Promise<Set<string> | null> {
-  const employeeIds = new Set<string>();
-  const mails = new Set<string>();
-  let needed = false;
-  for (const r of prepared.records) {
-    if (!r.attributes) continue;
+async function loadCorrelationCandidates(store: IdentityStore, prepared: PreparedSnapshot, search: CandidateSearch): Promise<Set<string> | null> {
+  const { digests, records, identities, rules } = search;
+  const unlinked = prepared.records.filter((r) => {
+    if (!r.attributes) return false;
     const linked = records.get(r.externalId)?.identityId ?? (digests.get(r.externalId)?.identityId || null);
-    if (linked && identities.has(linked)) continue;
-    needed = true;
-    if (r.attributes.employeeId) employeeIds.add(r.attributes.employeeId);
-    if (r.attributes.mail) mails.add(r.attributes.mail.toLowerCase());
+    return !(linked && identities.has(linked));
+  });
+  if (unlinked.length === 0) return null;
+  // the stored mail key is lower-cased, so it can only pre-select loosely: the index compares the real value
+  const folds = (rule: JoinRule) => rule.caseInsensitive || rule.attribute === 'mail';
+  const wanted = new Map<JoinRule, Set<string>>();
+  for (const rule of rules) {
+    const keys = new Set<string>();
+    for (const r of unlinked) {
+      const key = joinKey(r.attributes?.[rule.attribute], folds(rule));
+      if (key !== null) keys.add(key);
+    }
+    wanted.set(rule, keys);
   }
-  if (!needed) return null;
   const keys = await store.identityKeys();
   const taken = new Set<string>();
+  for (const k of keys) taken.add(k.username.toLowerCase());
+  if (rules.some((rule) => !KEYED_ATTRIBUTES.has(rule.attribute))) {
+    // only the candidates stay: every identity kept here would load its other sources' records too
+    for (const identity of await store.listIdentities()) {
+      if (identities.has(identity.id)) continue;
+      const attributes = correlationAttributes(identity);
+      if (rules.some((rule) => wanted.get(rule)!.has(joinKey(attributes[rule.attribute], folds(rule)) ?? ''))) identities.set(identity.id, identity);
+    }
+    return taken;
+  }
   const candidates: string[] = [];
   for (const k of keys) {
-    taken.add(k.username.toLowerCase());
     if (identities.has(k.id)) continue;
-    if ((k.employeeId && employeeIds.has(k.employeeId)) || (k.mailLower && mails.has(k.mailLower))) candidates.push(k.id);
+    const stored: Record<string, string | null> = { employeeId: k.employeeId, mail: k.mailLower };
+    if (rules.some((rule) => wanted.get(rule)!.has(joinKey(stored[rule.attribute], folds(rule)) ?? ''))) candidates.push(k.id);
   }
   for (const identity of await fetchIdentities(store, candidates)) identities.set(identity.id, identity);
   return taken;
 }
+
+/** The attributes the store's key listing carries. */
+const KEYED_ATTRIBUTES = new Set(['employeeId', 'mail']);
 
 async function loadOtherRecords(store: IdentityStore, source: string, identities: Map<string, Identity>): Promise<Map<string, SourceRecord>> {
   const bySource = new Map<string, string[]>();
@@ -211,5 +239,6 @@ function shareProvenance(identity: Identity): void {
 
 /** The identity's own employee id wins over the attribute, which a lower-ranked source may lack. */
 export function correlationAttributes(identity: Identity): Identity['attributes'] {
-  return { employeeId: identity.employeeId, mail: identity.attributes.mail ?? null };
+  const attributes = identity.attributes;
+  return attributes.employeeId === identity.employeeId ? attributes : { ...attributes, employeeId: identity.employeeId };
 }

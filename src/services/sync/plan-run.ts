@@ -1,4 +1,5 @@
-import { correlate, type JoinRule } from '../../domain/correlation';
+import { correlate } from '../../domain/correlation';
+import { resolveJoinRules, type JoinRule } from '../../domain/join-rules';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
 import { hasAccess, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { isoDay } from '../../domain/normalize';
@@ -68,9 +69,11 @@ class Planner {
   private readonly nowIso: string;
   private readonly today: string;
   private readonly result: RunPlan;
+  private readonly joinRules: JoinRule[];
 
   constructor(private readonly input: PlanInput) {
     this.nowIso = input.now.toISOString();
+    this.joinRules = resolveJoinRules(input.settings.join);
     this.today = isoDay(input.now);
     this.result = {
       steps: [],
@@ -125,7 +128,7 @@ class Planner {
     const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
     let before: Identity | null = linked ?? null;
     if (!before) {
-      const correlation = correlate(attributes, settings.join as JoinRule[], state.index.get(), (id) => this.eligible(id, externalId));
+      const correlation = correlate(attributes, this.joinRules, state.index.get(), (id) => this.eligible(id, externalId));
       if (correlation.kind === 'dispute') return this.planDispute(externalId, correlation.candidates, correlation.rule);
       if (correlation.kind === 'join') before = state.identities.get(correlation.identityId) ?? null;
     }

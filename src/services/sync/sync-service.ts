@@ -9,6 +9,7 @@ import type { RawRecord, SourceConnector, SourceSnapshot } from '../../ports/sou
 import { guardCommits } from './guarded-store';
 import { applyPlan, closingChanges, countWrites } from './apply-plan';
 import { loadRunState } from './load-state';
+import { resolveJoinRules } from '../../domain/join-rules';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
@@ -163,6 +164,7 @@ export class SyncService {
     const { state, prepared } = await loadRunState(this.deps.store, x.settings.name, x.snapshot, {
       today: isoDay(now),
       absenceCandidates: absenceCandidates(x),
+      join: resolveJoinRules(x.settings.join),
     });
     const plan = planRun({
       runId: x.runId,
