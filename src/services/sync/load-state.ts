@@ -58,7 +58,7 @@ export function isUnchanged(digest: SourceRecordDigest | undefined, hash: string
 }
 
 export interface LoadOptions {
-  /** yyyy-mm-dd of the run, for date-driven transitions */
+  /** the latest yyyy-mm-dd any zone shows at the run, to find identities a date may have moved */
   today: string;
   /** external ids absence may terminate (complete full export) or a delta source removed */
   absenceCandidates: 'full' | string[] | null;

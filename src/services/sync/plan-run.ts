@@ -1,7 +1,6 @@
 import { correlate, type JoinRule } from '../../domain/correlation';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
-import { lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
-import { isoDay } from '../../domain/normalize';
+import { lifecycleDay, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
 import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
@@ -66,12 +65,10 @@ export function planRun(input: PlanInput): RunPlan {
 
 class Planner {
   private readonly nowIso: string;
-  private readonly today: string;
   private readonly result: RunPlan;
 
   constructor(private readonly input: PlanInput) {
     this.nowIso = input.now.toISOString();
-    this.today = isoDay(input.now);
     this.result = {
       steps: [],
       disputes: [],
@@ -145,7 +142,7 @@ class Planner {
     const after = evolveIdentity({
       before,
       merged,
-      state: lifecycleState(merged.attributes, this.today, false),
+      state: lifecycleState(merged.attributes, lifecycleDay(merged.attributes, this.input.now), false),
       links: linksWith(before, { source: settings.name, externalId }),
       now: this.nowIso,
       policy: this.input.policy,
@@ -156,7 +153,7 @@ class Planner {
   }
 
   private planDateTransition(identity: Identity, externalId: string): void {
-    const next = lifecycleState(identity.attributes, this.today, false);
+    const next = lifecycleState(identity.attributes, lifecycleDay(identity.attributes, this.input.now), false);
     if (next === identity.state) {
       this.result.counts.unchanged++;
       return;

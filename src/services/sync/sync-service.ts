@@ -12,7 +12,7 @@ import { loadRunState } from './load-state';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
-import { isoDay } from '../../domain/normalize';
+import { latestDayAnywhere } from '../../domain/zoned-day';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
 import type { Logger } from '../../ports/logger';
 
@@ -161,7 +161,9 @@ export class SyncService {
   private async plan(x: Execution): Promise<{ plan: RunPlan; knownGroups: Set<string> }> {
     const now = this.deps.clock.now();
     const { state, prepared } = await loadRunState(this.deps.store, x.settings.name, x.snapshot, {
-      today: isoDay(now),
+      // people's dates are days of their own zone: ask the store for every date passed anywhere,
+      // lifecycleState then decides per person (a few extra candidates near midnight, none missed)
+      today: latestDayAnywhere(now),
       absenceCandidates: absenceCandidates(x),
     });
     const plan = planRun({
