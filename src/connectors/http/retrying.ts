@@ -31,13 +31,21 @@ export async function sendWithRetry(req: HttpRequest, what: string, policy: Retr
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let res: HttpResult;
     try {
-      res = await sendHttp(req);
+      // parsed here, not by sendHttp: an error page in HTML must not hide the status and Retry-After
+      res = withJson(await sendHttp({ ...req, parseJson: false }));
     } catch (err) {
       last = (err as Error).message;
       if (attempt < policy.attempts) await policy.sleep(backoff(attempt));
       continue;
     }
-    if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
+    const ok = (res.status >= 200 && res.status < 300) || accept.includes(res.status);
+    if (ok && res.body !== MALFORMED) return res;
+    if (ok) {
+      // a body cut short or a proxy's HTML page with a 200: usually transient
+      last = `answered ${res.status} with a body that is not JSON: ${snippet(res.text)}`;
+      if (attempt < policy.attempts) await policy.sleep(backoff(attempt));
+      continue;
+    }
     last = `answered ${res.status}: ${policy.errorDetail?.(res) || detailOf(res)}`;
     const after = parseRetryAfter(res.headers.get('retry-after'), policy.now());
     if ((res.status === 429 || res.status === 503) && waits < maxWaits) {
@@ -52,9 +60,22 @@ export async function sendWithRetry(req: HttpRequest, what: string, policy: Retr
   throw new ReadFailure(`${req.peer}: ${what} could not be read (${last})`);
 }
 
+const MALFORMED = Symbol('malformed JSON');
+
+function withJson(res: HttpResult): HttpResult {
+  if (res.text.trim() === '') return { ...res, body: null };
+  try {
+    return { ...res, body: JSON.parse(res.text) };
+  } catch {
+    return { ...res, body: MALFORMED };
+  }
+}
+
+const snippet = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 160) || 'empty body';
+
 function detailOf(res: HttpResult): string {
-  const b = res.body;
+  const b = res.body === MALFORMED ? null : res.body;
   const message = b && typeof b === 'object' ? (b.error?.message ?? b.message ?? b.errorSummary ?? b.error) : undefined;
   const text = typeof message === 'string' ? message : res.text;
-  return text.replace(/\s+/g, ' ').trim().slice(0, 160) || 'no detail';
+  return snippet(text);
 }
