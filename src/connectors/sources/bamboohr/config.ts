@@ -2,7 +2,7 @@
 // see the mapped fields, and which BambooHR field feeds each canonical attribute.
 import { z } from 'zod';
 import { baseSourceShape } from '../base-config';
-import { timeZoneSchema } from '../workday/config';
+import { attributeNameIssues, timeZoneSchema } from '../workday/config';
 
 const gatewayUrl = z.url({ protocol: /^https?$/, error: 'must be the http(s) API gateway URL, https://api.bamboohr.com/api/gateway.php/<company>' }).refine(
   (v) => /\/gateway\.php\/[^/]+\/?$/.test(new URL(v).pathname),
@@ -18,7 +18,7 @@ export const bamboohrSourceSchema = z
     /** a file holding the API key, so it stays out of the configuration */
     apiKeyFile: z.string().min(1).optional(),
     /** canonical attribute -> BambooHR field name (alias), e.g. { department: "division" }; null drops a default */
-    fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'is not an attribute name'), z.string().min(1).nullable()).default({}),
+    fields: z.record(z.string(), z.string().min(1).nullable()).default({}),
     /** the company's IANA time zone, when its hire and termination dates are not UTC days */
     timeZone: timeZoneSchema.optional(),
     /** every this many runs the read is full, to catch what the change list misses */
@@ -28,12 +28,15 @@ export const bamboohrSourceSchema = z
     attempts: z.number().int().min(1).max(10).default(4),
   })
   .strict()
+  // `when`: run even when other fields failed, so one `config check` names every problem
   .superRefine((cfg, ctx) => {
     if (cfg.apiKey === undefined && cfg.apiKeyFile === undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required (or apiKeyFile)' });
     if (cfg.apiKey !== undefined && cfg.apiKeyFile !== undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'set either apiKey or apiKeyFile, not both' });
+    const fields: Record<string, unknown> = cfg.fields && typeof cfg.fields === 'object' ? cfg.fields : {};
+    attributeNameIssues(fields, 'fields', ctx);
     for (const fixed of ['status', 'externalId']) {
-      if (fixed in cfg.fields) ctx.addIssue({ code: 'custom', path: ['fields', fixed], message: 'is derived from status, employmentHistoryStatus and terminationDate; it cannot be mapped' });
+      if (fixed in fields) ctx.addIssue({ code: 'custom', path: ['fields', fixed], message: 'is derived from status, employmentHistoryStatus and terminationDate; it cannot be mapped' });
     }
-  });
+  }, { when: () => true });
 
 export type BamboohrSourceConfig = z.infer<typeof bamboohrSourceSchema>;

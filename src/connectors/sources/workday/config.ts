@@ -25,7 +25,7 @@ export const workdaySourceSchema = z
     token: z.string().min(1).optional(),
     tokenFile: z.string().min(1).optional(),
     /** canonical attribute -> the report's column name (its XML alias); null drops a default */
-    columns: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'is not an attribute name'), z.string().min(1).nullable()).default({}),
+    columns: z.record(z.string(), z.string().min(1).nullable()).default({}),
     /** the tenant's IANA time zone: hire and termination dates are days of this calendar */
     timeZone: z.string({ error: 'is required: the tenant\'s IANA time zone, e.g. "America/Los_Angeles"' }).pipe(timeZoneSchema),
     timeoutMs: z.number().int().min(100).default(120_000),
@@ -33,6 +33,7 @@ export const workdaySourceSchema = z
     attempts: z.number().int().min(1).max(10).default(4),
   })
   .strict()
+  // `when`: run even when other fields failed, so one `config check` names every problem
   .superRefine((cfg, ctx) => {
     const basic = cfg.username !== undefined || cfg.password !== undefined || cfg.passwordFile !== undefined;
     const bearer = cfg.token !== undefined || cfg.tokenFile !== undefined;
@@ -42,7 +43,18 @@ export const workdaySourceSchema = z
       if (cfg.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with password/passwordFile' });
       if ((cfg.password === undefined) === (cfg.passwordFile === undefined)) ctx.addIssue({ code: 'custom', path: ['password'], message: 'set either password or passwordFile (one of them)' });
     } else if (cfg.token !== undefined && cfg.tokenFile !== undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'set either token or tokenFile, not both' });
-    if (cfg.columns.employeeId === null) ctx.addIssue({ code: 'custom', path: ['columns', 'employeeId'], message: 'cannot be null: the employee id is what identifies a worker' });
-  });
+    const columns: Record<string, unknown> = cfg.columns && typeof cfg.columns === 'object' ? cfg.columns : {};
+    attributeNameIssues(columns, 'columns', ctx);
+    if (columns.employeeId === null) ctx.addIssue({ code: 'custom', path: ['columns', 'employeeId'], message: 'cannot be null: the employee id is what identifies a worker' });
+  }, { when: () => true });
+
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Mapping keys are canonical attribute names; a typo with a space or dash is named by its path. */
+export function attributeNameIssues(mapping: Record<string, unknown>, key: string, ctx: z.RefinementCtx): void {
+  for (const name of Object.keys(mapping)) {
+    if (!ATTRIBUTE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [key, name], message: 'is not an attribute name (letters, digits and "_", starting with a letter)' });
+  }
+}
 
 export type WorkdaySourceConfig = z.infer<typeof workdaySourceSchema>;
