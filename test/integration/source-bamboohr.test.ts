@@ -154,3 +154,31 @@ describe('bamboohr source: incremental reads', () => {
     expect(await state(5)).toBe('active');
   });
 });
+
+describe('bamboohr source: a termination date entered in advance', () => {
+  it('ends access on the day after it on an incremental run that brings no change for that person', async () => {
+    for (let i = 1; i <= 10; i++) fake.put(employee(i, i === 3 ? { terminationDate: '2026-01-20' } : {}));
+    fake.tick(3_600_000);
+    const store = new MemoryStore();
+    const clock = new ManualClock(new Date('2026-01-15T09:00:00Z'));
+    const cfg = config({ timeZone: 'America/Denver' });
+    const identity = { uidNumberStart: 10000, gidNumberStart: 20000, defaultGroup: 'staff', usernameMaxLength: 20 };
+    const sync = new SyncService({ store, clock, policy: departmentGroupsPolicy, planner: noTargetsPlanner, identity, log: silentLogger, sources: [cfg] });
+    const source = open(cfg, clock);
+    const state = async (n: number) => (await store.getIdentity({ by: 'employeeId', value: `E${n}` }))?.state;
+    await sync.runSource(source, cfg);
+    expect(await state(3)).toBe('active');
+    clock.set('2026-01-21T06:59:00Z'); // 23:59 on the 20th in Denver
+    fake.tick(3_600_000);
+    fake.put(employee(8, { jobTitle: 'Manager' })); // someone else changes: the delta carries only them
+    let report = await sync.runSource(source, cfg);
+    expect(report.counts.updated).toBe(1);
+    expect(await state(3)).toBe('active');
+    clock.set('2026-01-21T07:00:00Z'); // the 21st began in Denver
+    fake.tick(3_600_000);
+    report = await sync.runSource(source, cfg);
+    expect(report.counts.terminated).toBe(1);
+    expect(await state(3)).toBe('terminated');
+    expect(fake.reports.filter((ids) => ids === null)).toHaveLength(1); // only the first run read everyone
+  });
+});

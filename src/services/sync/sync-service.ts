@@ -165,6 +165,7 @@ export class SyncService {
       // lifecycleState then decides per person (a few extra candidates near midnight, none missed)
       today: latestDayAnywhere(now),
       absenceCandidates: absenceCandidates(x),
+      calendarSweep: x.snapshot.mode === 'delta' && !x.partial,
     });
     const plan = planRun({
       runId: x.runId,
