@@ -13,6 +13,22 @@ export function lifecycleDay(attributes: Attributes, now: Date): string {
   return zone && isTimeZone(zone) ? dayInZone(now, zone) : isoDay(now);
 }
 
+/** lifecycleDay for one instant, remembering each zone's day: a run asks for every record it plans. */
+export function lifecycleCalendar(now: Date): (attributes: Attributes) => string {
+  const utc = isoDay(now);
+  const days = new Map<string, string>();
+  return (attributes) => {
+    const zone = attributes.timeZone;
+    if (!zone) return utc;
+    let day = days.get(zone);
+    if (day === undefined) {
+      day = isTimeZone(zone) ? dayInZone(now, zone) : utc;
+      days.set(zone, day);
+    }
+    return day;
+  };
+}
+
 /** The instant an end date takes access away: the start of the day after it, in the person's zone. */
 export function accessEndsAt(attributes: Attributes): Date | null {
   if (!attributes.endDate) return null;

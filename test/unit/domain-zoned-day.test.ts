@@ -1,6 +1,6 @@
 // Days in a time zone (Intl) and the lifecycle reading end and start dates as days of the
 // person's zone: access ends when the last day is over where they work, not in UTC.
-import { accessEndsAt, lifecycleDay, lifecycleState } from '../../src/domain/lifecycle';
+import { accessEndsAt, lifecycleCalendar, lifecycleDay, lifecycleState } from '../../src/domain/lifecycle';
 import { dayInZone, isTimeZone, latestDayAnywhere, nextDay, startOfDayInZone } from '../../src/domain/zoned-day';
 import { ManualClock } from '../../src/ports/clock';
 
@@ -65,5 +65,17 @@ describe('lifecycle in the person\'s zone', () => {
     expect(lifecycleState(starter, lifecycleDay(starter, new Date('2026-01-15T12:59:00Z')), false)).toBe('prehire');
     expect(lifecycleState(starter, lifecycleDay(starter, new Date('2026-01-15T13:00:00Z')), false)).toBe('active');
     expect(lifecycleDay({ timeZone: 'Nowhere/Else' }, new Date('2026-01-15T23:00:00Z'))).toBe('2026-01-15');
+  });
+});
+
+describe('lifecycleCalendar', () => {
+  it('gives the same days as lifecycleDay for one instant, per zone', () => {
+    const now = new Date('2026-01-15T13:30:00Z');
+    const dayOf = lifecycleCalendar(now);
+    for (const timeZone of ['Australia/Sydney', 'America/Los_Angeles', 'UTC', 'Nowhere/Else']) {
+      expect(dayOf({ timeZone })).toBe(lifecycleDay({ timeZone }, now));
+    }
+    expect(dayOf({})).toBe('2026-01-15');
+    expect(dayOf({ timeZone: 'Australia/Sydney' })).toBe('2026-01-16');
   });
 });

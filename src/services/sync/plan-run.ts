@@ -1,9 +1,9 @@
 import { correlate, type JoinRule } from '../../domain/correlation';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
-import { lifecycleDay, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
+import { lifecycleCalendar, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
-import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
+import type { Attributes, Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 import type { RunState } from './load-state';
@@ -65,10 +65,13 @@ export function planRun(input: PlanInput): RunPlan {
 
 class Planner {
   private readonly nowIso: string;
+  /** the day of the run in each person's zone (their start and end dates are days of it) */
+  private readonly dayOf: (attributes: Attributes) => string;
   private readonly result: RunPlan;
 
   constructor(private readonly input: PlanInput) {
     this.nowIso = input.now.toISOString();
+    this.dayOf = lifecycleCalendar(input.now);
     this.result = {
       steps: [],
       disputes: [],
@@ -142,7 +145,7 @@ class Planner {
     const after = evolveIdentity({
       before,
       merged,
-      state: lifecycleState(merged.attributes, lifecycleDay(merged.attributes, this.input.now), false),
+      state: lifecycleState(merged.attributes, this.dayOf(merged.attributes), false),
       links: linksWith(before, { source: settings.name, externalId }),
       now: this.nowIso,
       policy: this.input.policy,
@@ -153,7 +156,7 @@ class Planner {
   }
 
   private planDateTransition(identity: Identity, externalId: string): void {
-    const next = lifecycleState(identity.attributes, lifecycleDay(identity.attributes, this.input.now), false);
+    const next = lifecycleState(identity.attributes, this.dayOf(identity.attributes), false);
     if (next === identity.state) {
       this.result.counts.unchanged++;
       return;
