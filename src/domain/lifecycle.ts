@@ -1,4 +1,40 @@
+import { isoDay } from './normalize';
 import type { Attributes, LifecycleState } from './types';
+import { dayInZone, isTimeZone, nextDay, startOfDayInZone } from './zoned-day';
+
+/**
+ * The day `now` falls on in the calendar the person's dates are written in: the `timeZone`
+ * attribute (an IANA zone an HR source sets, e.g. Workday's tenant zone), else UTC. Start and end
+ * dates are compared with this day, so a leaver loses access when their last day ends where they
+ * work, not when it ends in UTC (hours later east of Greenwich).
+ */
+export function lifecycleDay(attributes: Attributes, now: Date): string {
+  const zone = attributes.timeZone;
+  return zone && isTimeZone(zone) ? dayInZone(now, zone) : isoDay(now);
+}
+
+/** lifecycleDay for one instant, remembering each zone's day: a run asks for every record it plans. */
+export function lifecycleCalendar(now: Date): (attributes: Attributes) => string {
+  const utc = isoDay(now);
+  const days = new Map<string, string>();
+  return (attributes) => {
+    const zone = attributes.timeZone;
+    if (!zone) return utc;
+    let day = days.get(zone);
+    if (day === undefined) {
+      day = isTimeZone(zone) ? dayInZone(now, zone) : utc;
+      days.set(zone, day);
+    }
+    return day;
+  };
+}
+
+/** The instant an end date takes access away: the start of the day after it, in the person's zone. */
+export function accessEndsAt(attributes: Attributes): Date | null {
+  if (!attributes.endDate) return null;
+  const zone = attributes.timeZone && isTimeZone(attributes.timeZone) ? attributes.timeZone : 'UTC';
+  return startOfDayInZone(nextDay(attributes.endDate), zone);
+}
 
 /**
  * The state the merged attributes call for on `today` (yyyy-mm-dd). The end date is the last

@@ -20,16 +20,48 @@ describe('idsync config check', () => {
       'store: { kind: sqlite, path: ./idsync.db }',
       'sources:',
       '  - { name: hr, kind: csv, path: ./hr.csv, schedule: "every 5 minutes" }',
-      '  - { name: wd, kind: workday }',
+      '  - { name: wd, kind: peoplesoft }',
       'ldap: { baseDN: "dc=example,dc=com", serviceAcounts: [ { dn: "cn=app,dc=example,dc=com", password: "x" } ] }',
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
       `${r.file}: sources[0].schedule: "every 5 minutes" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)`,
-      `${r.file}: sources[1].kind: unknown kind; known: csv, entra, fake, google, ldap, okta`,
+      `${r.file}: sources[1].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, workday`,
       `${r.file}: ldap.serviceAcounts: unknown key "serviceAcounts" (did you mean "serviceAccounts"?)`,
       `idsync: ${r.file} has 3 problem(s); nothing was started.`,
+      '',
+    ]);
+  });
+
+  it('names every bad field of a workday and a bamboohr source by its path', () => {
+    const r = check([
+      'store: { kind: sqlite, path: ./idsync.db }',
+      'sources:',
+      '  - name: wd',
+      '    kind: workday',
+      '    url: https://wd5-services1.myworkday.com/ccx/service/customreport2/acme/ISU_idsync/Workers?format=simplexml',
+      '    username: ISU_idsync',
+      '    timeZone: Europe/Frankfurt',
+      '    columns: { employeeId: null }',
+      '  - name: bamboo',
+      '    kind: bamboohr',
+      '    url: https://acme.bamboohr.com/employees',
+      '    apiKey: k',
+      '    apiKeyFile: ./bamboo.key',
+      '    fields: { mail: "" }',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual([
+      // secrets are read before the schema runs, so that problem comes first
+      `${r.file}: sources[1].apiKeyFile: set either apiKey or apiKeyFile, not both`,
+      `${r.file}: sources[0].url: asks for another format: idsync reads the report as ?format=json (leave format out or set it to json)`,
+      `${r.file}: sources[0].timeZone: "Europe/Frankfurt" is not an IANA time zone (e.g. "Europe/Berlin", "Australia/Sydney", "UTC")`,
+      `${r.file}: sources[0].password: set either password or passwordFile (one of them)`,
+      `${r.file}: sources[0].columns.employeeId: cannot be null: the employee id is what identifies a worker`,
+      `${r.file}: sources[1].url: must end in /api/gateway.php/<company> (the company subdomain, without /v1)`,
+      `${r.file}: sources[1].fields.mail: Too small: expected string to have >=1 characters`,
+      `idsync: ${r.file} has 7 problem(s); nothing was started.`,
       '',
     ]);
   });

@@ -139,11 +139,11 @@ describe('configuration loader', () => {
     });
 
     it('lists the known kinds for an unknown store, source or audit sink kind', () => {
-      const problems = load('sources:', '  - { name: hr, kind: workday }', 'audit: { sinks: [ { kind: kafka } ] }').concat(
+      const problems = load('sources:', '  - { name: hr, kind: peoplesoft }', 'audit: { sinks: [ { kind: kafka } ] }').concat(
         problemsOf(() => loadConfig(write(tmp(), 'c.yaml', 'store: { kind: postgres }'), { env: {} })),
       );
       expect(problems).toEqual(expect.arrayContaining([
-        'sources[0].kind: unknown kind; known: csv, entra, fake, google, ldap, okta',
+        'sources[0].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, workday',
         'audit.sinks[0].kind: unknown kind; known: file, syslog',
         'store.kind: unknown kind; known: sqlite, mongodb, memory',
       ]));

@@ -43,8 +43,37 @@ describe('source registry', () => {
     ]));
   });
 
+  it('config check names every bad field of a workday and a bamboohr source by path', () => {
+    const problems = problemsOf([
+      'store: { kind: memory }',
+      'sources:',
+      '  - { name: wd, kind: workday, url: "ftp://wd5.example/report", password: pw, timeZone: "Australia/Sidney", columns: { employeeId: null, "given name": X }, attempts: 0 }',
+      '  - { name: wd2, kind: workday, url: "https://wd5-services1.myworkday.com/ccx/service/customreport2/acme/ISU/Workers?format=csv", token: t, username: u, password: p }',
+      '  - { name: wd3, kind: workday, url: "https://wd5-services1.myworkday.com/ccx/service/customreport2/acme/ISU/Workers", token: t }',
+      '  - { name: bamboo, kind: bamboohr, url: "https://api.bamboohr.com/api/gateway.php/acme/v1", fields: { status: status }, timeZone: "GMT+2", fullEvery: 0, pageSize: 5 }',
+    ].join('\n'));
+    expect(problems.sort()).toEqual([
+      'sources[0].attempts: Too small: expected number to be >=1',
+      'sources[0].columns.employeeId: cannot be null: the employee id is what identifies a worker',
+      'sources[0].columns.given name: is not an attribute name (letters, digits and "_", starting with a letter)',
+      'sources[0].timeZone: "Australia/Sidney" is not an IANA time zone (e.g. "Europe/Berlin", "Australia/Sydney", "UTC")',
+      'sources[0].url: must be the http(s) URL of the RaaS report (…/ccx/service/customreport2/<tenant>/<owner>/<report>)',
+      'sources[0].username: is required with password/passwordFile',
+      'sources[1].timeZone: is required: the tenant\'s IANA time zone, e.g. "America/Los_Angeles"',
+      'sources[1].token: set either username with password/passwordFile or token/tokenFile, not both',
+      'sources[1].url: asks for another format: idsync reads the report as ?format=json (leave format out or set it to json)',
+      'sources[2].timeZone: is required: the tenant\'s IANA time zone, e.g. "America/Los_Angeles"',
+      'sources[3].apiKey: is required (or apiKeyFile)',
+      'sources[3].fields.status: is derived from status, employmentHistoryStatus and terminationDate; it cannot be mapped',
+      'sources[3].fullEvery: Too small: expected number to be >=1',
+      'sources[3].timeZone: "GMT+2" is not an IANA time zone (e.g. "Europe/Berlin", "Australia/Sydney", "UTC")',
+      'sources[3].url: must end in /api/gateway.php/<company> (the company subdomain, without /v1)',
+      'sources[3]: unknown key(s): pageSize',
+    ]);
+  });
+
   it('an unknown kind lists the known ones', () => {
-    const problems = problemsOf(['store: { kind: memory }', 'sources:', '  - { name: hr, kind: workday }'].join('\n'));
+    const problems = problemsOf(['store: { kind: memory }', 'sources:', '  - { name: hr, kind: peoplesoft }'].join('\n'));
     expect(problems).toEqual([`sources[0].kind: unknown kind; known: ${sourceKinds().join(', ')}`]);
     expect(validateSourceConfig({ name: 'x' })).toEqual({ ok: false, issues: [{ path: ['kind'], message: `is required; known: ${sourceKinds().join(', ')}` }] });
   });

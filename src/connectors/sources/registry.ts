@@ -19,6 +19,10 @@ import { OktaSource } from './okta/connector';
 import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
 import { LdapSource } from './ldap/ldap-source';
 import { joinAttributeIssues, withJoinAttributeIssues } from './join-attributes';
+import { workdaySourceSchema, type WorkdaySourceConfig } from './workday/config';
+import { WorkdaySource } from './workday/connector';
+import { bamboohrSourceSchema, type BamboohrSourceConfig } from './bamboohr/config';
+import { BamboohrSource } from './bamboohr/connector';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -45,7 +49,8 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig
+  | WorkdaySourceConfig | BamboohrSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
@@ -54,6 +59,8 @@ const kinds = new Map<string, SourceKind>([
   ['google', { schema: googleSourceSchema, open: (c: GoogleSourceConfig, deps) => new GoogleSource(c, deps) }],
   ['okta', { schema: oktaSourceSchema, open: (c: OktaSourceConfig, deps) => new OktaSource(c, deps) }],
   ['ldap', { schema: ldapSourceSchema, open: (c: LdapSourceConfig, deps) => new LdapSource(c, deps) }],
+  ['workday', { schema: workdaySourceSchema, open: (c: WorkdaySourceConfig, deps) => new WorkdaySource(c, deps) }],
+  ['bamboohr', { schema: bamboohrSourceSchema, open: (c: BamboohrSourceConfig, deps) => new BamboohrSource(c, deps) }],
 ]);
 
 export function sourceKinds(): string[] {

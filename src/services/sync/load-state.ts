@@ -62,12 +62,17 @@ export function isUnchanged(digest: SourceRecordDigest | undefined, hash: string
 }
 
 export interface LoadOptions {
-  /** yyyy-mm-dd of the run, for date-driven transitions */
+  /** the latest yyyy-mm-dd any zone shows at the run, to find identities a date may have moved */
   today: string;
   /** external ids absence may terminate (complete full export) or a delta source removed */
   absenceCandidates: 'full' | string[] | null;
   /** the source's join rules, resolved: what correlation compares */
   join: readonly JoinRule[];
+  /**
+   * A delta read mentions only the changed: also give the calendar its say over the identities
+   * this source links that the snapshot leaves out (an end date entered weeks ago passes today).
+   */
+  calendarSweep?: boolean;
 }
 
 // Above this many records to load in full, one listing of the source beats fetching them by id.
@@ -94,6 +99,7 @@ export async function loadRunState(
     identities.set(identity.id, identity);
     return 'unchanged-due';
   });
+  if (opts.calendarSweep) sweepCalendar(prepared, digests, due, identities);
   const wanted = new Set<string>();
   for (const r of prepared.records) if (r.attributes && digests.has(r.externalId)) wanted.add(r.externalId);
   if (opts.absenceCandidates === 'full') {
@@ -123,6 +129,18 @@ export async function loadRunState(
     },
   };
   return { state, prepared };
+}
+
+/** Adds, as unchanged-due records, the due identities linked by records of this source the snapshot did not mention. */
+function sweepCalendar(prepared: PreparedSnapshot, digests: Map<string, SourceRecordDigest>, due: Map<string, Identity>, identities: Map<string, Identity>): void {
+  if (due.size === 0) return;
+  for (const d of digests.values()) {
+    const identity = d.identityId && !d.gone && !prepared.seen.has(d.externalId) ? due.get(d.identityId) : undefined;
+    // one step per identity: skip one a record of the snapshot (or another of its records) already brought
+    if (!identity || identities.has(identity.id)) continue;
+    identities.set(identity.id, identity);
+    prepared.records.push({ externalId: d.externalId, attributes: null, hash: d.hash });
+  }
 }
 
 async function loadRecords(store: IdentityStore, source: string, wanted: Set<string>, stored: number): Promise<Map<string, SourceRecord>> {

@@ -1,11 +1,10 @@
 import { correlate } from '../../domain/correlation';
 import { resolveJoinRules, type JoinRule } from '../../domain/join-rules';
 import { diffIdentities, isEmptyDiff, type IdentityDiff } from '../../domain/identity-diff';
-import { hasAccess, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
-import { isoDay } from '../../domain/normalize';
+import { hasAccess, lifecycleCalendar, lifecycleState, removesAccess, transitionAction } from '../../domain/lifecycle';
 import { populationCollapse } from '../../domain/safety';
 import { allocateUsername, usernameBase } from '../../domain/username';
-import type { Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
+import type { Attributes, Dispute, Identity, SourceRecord, SyncRunCounts } from '../../domain/types';
 import type { AccessPolicy } from '../../ports/access-policy';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 import type { RunState } from './load-state';
@@ -67,14 +66,15 @@ export function planRun(input: PlanInput): RunPlan {
 
 class Planner {
   private readonly nowIso: string;
-  private readonly today: string;
+  /** the day of the run in each person's zone (their start and end dates are days of it) */
+  private readonly dayOf: (attributes: Attributes) => string;
   private readonly result: RunPlan;
   private readonly joinRules: JoinRule[];
 
   constructor(private readonly input: PlanInput) {
     this.nowIso = input.now.toISOString();
     this.joinRules = resolveJoinRules(input.settings.join);
-    this.today = isoDay(input.now);
+    this.dayOf = lifecycleCalendar(input.now);
     this.result = {
       steps: [],
       disputes: [],
@@ -148,7 +148,7 @@ class Planner {
     const after = evolveIdentity({
       before,
       merged,
-      state: lifecycleState(merged.attributes, this.today, false),
+      state: lifecycleState(merged.attributes, this.dayOf(merged.attributes), false),
       links: linksWith(before, { source: settings.name, externalId }),
       now: this.nowIso,
       policy: this.input.policy,
@@ -159,7 +159,7 @@ class Planner {
   }
 
   private planDateTransition(identity: Identity, externalId: string): void {
-    const next = lifecycleState(identity.attributes, this.today, false);
+    const next = lifecycleState(identity.attributes, this.dayOf(identity.attributes), false);
     if (next === identity.state) {
       this.result.counts.unchanged++;
       return;
@@ -279,7 +279,7 @@ class Planner {
     let n = 0;
     for (const r of snapshot.records) {
       const stored = state.digests.get(r.externalId);
-      if (stored && !stored.gone && hasAccess(lifecycleState(r.attributes, this.today, false))) n++;
+      if (stored && !stored.gone && hasAccess(lifecycleState(r.attributes, this.dayOf(r.attributes), false))) n++;
     }
     return n;
   }

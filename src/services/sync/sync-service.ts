@@ -13,7 +13,7 @@ import { resolveJoinRules } from '../../domain/join-rules';
 import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
-import { isoDay } from '../../domain/normalize';
+import { latestDayAnywhere } from '../../domain/zoned-day';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
 import type { Logger } from '../../ports/logger';
 
@@ -162,9 +162,12 @@ export class SyncService {
   private async plan(x: Execution): Promise<{ plan: RunPlan; knownGroups: Set<string> }> {
     const now = this.deps.clock.now();
     const { state, prepared } = await loadRunState(this.deps.store, x.settings.name, x.snapshot, {
-      today: isoDay(now),
+      // people's dates are days of their own zone: ask the store for every date passed anywhere,
+      // lifecycleState then decides per person (a few extra candidates near midnight, none missed)
+      today: latestDayAnywhere(now),
       absenceCandidates: absenceCandidates(x),
       join: resolveJoinRules(x.settings.join),
+      calendarSweep: x.snapshot.mode === 'delta' && !x.partial,
     });
     const plan = planRun({
       runId: x.runId,
