@@ -61,7 +61,7 @@ describe('google source against the Directory fake', () => {
     expect(fake.tokensIssued).toBe(1); // cached across pages
   });
 
-  it('reads groups with paged members, USER members as user ids and GROUP members as nested groups, with prefix and include', async () => {
+  it('reads groups with paged members, USER members as user ids and GROUP members as nested groups, with include; the prefix is left to the sync', async () => {
     fake.users.push(user('1', 'a'), user('2', 'b'), user('3', 'c'));
     fake.groups.push(
       { id: 'g1', email: 'eng@acme.com', name: 'Engineering', members: [{ id: '1', type: 'USER' }, { id: '2', type: 'USER' }, { email: 'c@acme.com', type: 'USER' }, { id: 'g2', type: 'GROUP' }] },
@@ -71,8 +71,8 @@ describe('google source against the Directory fake', () => {
     const snap = await open({ groups: { include: ['^(Engineering|SRE)$'], prefix: 'gws-' } }).read();
     expect(snap.complete).toBe(true);
     expect(snap.groups).toEqual([
-      expect.objectContaining({ externalId: 'g1', name: 'gws-Engineering', members: ['1', '2', '3'], memberGroups: ['g2'] }),
-      expect.objectContaining({ externalId: 'g2', name: 'gws-SRE', members: ['3'], memberGroups: [] }),
+      expect.objectContaining({ externalId: 'g1', name: 'Engineering', members: ['1', '2', '3'], memberGroups: ['g2'] }),
+      expect.objectContaining({ externalId: 'g2', name: 'SRE', members: ['3'], memberGroups: [] }),
     ]);
     expect(fake.queries.filter((q) => q.path === '/admin/directory/v1/groups/g1/members').length).toBe(1);
   });

@@ -34,7 +34,7 @@ export const googleSourceSchema = z
         enabled: z.boolean().default(true),
         /** only groups whose name or email matches one of these (all groups when empty) */
         include: z.array(regexSource).default([]),
-        /** put before every group name, to keep them apart from other sources' and role groups */
+        /** put before every group name (by the sync, not here), to keep them apart from other sources' and role groups */
         prefix: z.string().default(''),
       })
       .strict()

@@ -37,7 +37,7 @@ export async function readGroups(
       if (typeof g?.id !== 'string' || g.id === '') return void problems.push({ location, message: `group ${g?.email ?? '(no email)'} has no id` });
       const name = g.name || g.email || g.id;
       if (include.length && !include.some((re) => re.test(name) || (g.email !== undefined && re.test(g.email)))) return;
-      listed.push({ externalId: g.id, name: `${cfg.groups.prefix}${name}`, description: g.description || undefined, members: [], memberGroups: [], location });
+      listed.push({ externalId: g.id, name, description: g.description || undefined, members: [], memberGroups: [], location });
     });
   }
   const userIds = new Set(users.filter((u) => u.attributes.status !== 'terminated').map((u) => u.externalId));
