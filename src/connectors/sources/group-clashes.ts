@@ -1,0 +1,59 @@
+// Groups of two sources, or of a source and the role rules, share one namespace under ou=groups.
+// `groups.prefix` keeps them apart; this check finds configurations where they cannot be kept
+// apart by their configured names alone. Names the sources deliver are checked again by the sync.
+import type { ConfigProblem } from '../../config/errors';
+import type { SourceConfig } from './registry';
+
+interface ClashInput {
+  sources: SourceConfig[];
+  roles: Array<{ name: string; groups: string[] }>;
+  groups: Array<{ name: string }>;
+}
+
+/** Whether a source reads groups as configured (google does unless told not to). */
+export function bringsGroups(cfg: SourceConfig): boolean {
+  if (cfg.kind === 'ldap') return cfg.groupsDN !== undefined;
+  const groups = (cfg as { groups?: { enabled?: boolean } }).groups;
+  return groups !== undefined && groups.enabled !== false;
+}
+
+export function groupPrefix(cfg: SourceConfig): string {
+  const prefix = (cfg as { groups?: { prefix?: unknown } }).groups?.prefix;
+  return typeof prefix === 'string' ? prefix : '';
+}
+
+export function sourceGroupClashes(config: ClashInput): ConfigProblem[] {
+  const bringing = config.sources.map((cfg, index) => ({ cfg, index })).filter(({ cfg }) => bringsGroups(cfg));
+  const problems: ConfigProblem[] = [];
+  bringing.forEach((b, k) => {
+    const first = bringing.slice(0, k).find((a) => groupPrefix(a.cfg).toLowerCase() === groupPrefix(b.cfg).toLowerCase());
+    if (!first) return;
+    const prefix = groupPrefix(b.cfg);
+    problems.push({
+      path: `sources[${b.index}].groups.prefix`,
+      message:
+        `sources "${first.cfg.name}" and "${b.cfg.name}" both bring groups ${prefix ? `with the prefix "${prefix}"` : 'without a prefix'}, ` +
+        'so their group names can clash under ou=groups: give one of them its own groups.prefix (or stop reading its groups)',
+    });
+  });
+  for (const b of bringing) {
+    const prefix = groupPrefix(b.cfg).toLowerCase();
+    if (!prefix) continue;
+    config.roles.forEach((role, i) =>
+      role.groups.forEach((name, j) => {
+        if (name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`roles[${i}].groups[${j}]`, `role "${role.name}"`, name, b.cfg));
+      }),
+    );
+    config.groups.forEach((g, i) => {
+      if (g.name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`groups[${i}].name`, 'the groups section', g.name, b.cfg));
+    });
+  }
+  return problems;
+}
+
+function roleClash(path: string, where: string, name: string, cfg: SourceConfig): ConfigProblem {
+  return {
+    path,
+    message: `group "${name}" of ${where} starts with groups.prefix "${groupPrefix(cfg)}" of source "${cfg.name}", so it can clash with that source's groups: rename it or change the prefix`,
+  };
+}
