@@ -49,7 +49,10 @@ function celEnvironment(): CelEnvironment {
     const env = new (celModule().Environment)();
     for (const name of ROLE_VARIABLES) env.registerVariable(name, 'string');
     env.registerVariable('attributes', 'map<string, string>');
-    env.registerVariable('groups', 'list<string>');
+    // A map of group name -> true rather than a list: `"X" in groups`, `groups.exists(g, ...)` and
+    // size(groups) read the same, and a prototype-less object is a CEL map in any realm, where a
+    // list built in jest's realm is not recognised as one.
+    env.registerVariable('groups', 'map<string, bool>');
     environment = env;
   }
   return environment;
@@ -80,7 +83,9 @@ export function conditionContext(identity: Identity, context?: AccessContext): R
   // A prototype-less object reads as a CEL map in any realm (jest runs tests in a separate one).
   const attributes: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(identity.attributes)) attributes[k] = v ?? '';
-  const ctx: Record<string, unknown> = { attributes, state: identity.state, username: identity.username, groups: [...(context?.groups ?? [])] };
+  const groups: Record<string, boolean> = Object.create(null);
+  for (const name of context?.groups ?? []) groups[name] = true;
+  const ctx: Record<string, unknown> = { attributes, state: identity.state, username: identity.username, groups };
   for (const name of CANONICAL_ATTRIBUTES) ctx[name] = identity.attributes[name] ?? '';
   return ctx;
 }
