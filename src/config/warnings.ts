@@ -4,8 +4,13 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigProblem } from './errors';
 import type { Config } from './schema';
+import { sourceGroupClashWarnings } from '../connectors/sources/group-clashes';
 
 export function configWarnings(config: Config, baseDir: string): ConfigProblem[] {
+  return [...missingFiles(config, baseDir), ...sourceGroupClashWarnings(config)];
+}
+
+function missingFiles(config: Config, baseDir: string): ConfigProblem[] {
   return config.sources.flatMap((s, i) => {
     if (s.kind !== 'csv') return [];
     const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);

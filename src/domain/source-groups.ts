@@ -99,9 +99,12 @@ export function planSourceGroups(input: SourceGroupsInput): SourceGroupsPlan {
     plan.membersRemoved += change.membersRemoved.length;
     if (change.before?.members?.length && !change.after.members?.length) plan.groupsEmptied++;
   }
-  plan.changes.sort((a, b) => a.after.name.localeCompare(b.after.name));
+  plan.changes.sort((a, b) => shownName(a).localeCompare(shownName(b)));
   return plan;
 }
+
+/** the name a change is shown under: a deleted group's last name, not its tombstone's */
+export const shownName = (c: GroupChange): string => (c.action === 'group.delete' && c.before ? c.before.name : c.after.name);
 
 function draftOf(g: Group, live: Group[]): Draft {
   const extOfName = new Map(live.map((l) => [l.name.toLowerCase(), l.externalId as string]));

@@ -22,30 +22,58 @@ export function groupPrefix(cfg: SourceConfig): string {
   return typeof prefix === 'string' ? prefix : '';
 }
 
-export function sourceGroupClashes(config: ClashInput): ConfigProblem[] {
+/**
+ * A google source reads every group unless told otherwise. Two of them left at that default are
+ * not sure to clash (often different domains), so that pair is only a warning; the sync still
+ * refuses a clashing name when it meets one.
+ */
+function groupsByDefault(cfg: SourceConfig): boolean {
+  return cfg.kind === 'google' && cfg.groups.enabled && cfg.groups.include.length === 0 && cfg.groups.prefix === '';
+}
+
+interface Pair {
+  first: { cfg: SourceConfig; index: number };
+  second: { cfg: SourceConfig; index: number };
+}
+
+function samePrefixPairs(config: ClashInput): Pair[] {
   const bringing = config.sources.map((cfg, index) => ({ cfg, index })).filter(({ cfg }) => bringsGroups(cfg));
-  const problems: ConfigProblem[] = [];
-  bringing.forEach((b, k) => {
-    const first = bringing.slice(0, k).find((a) => groupPrefix(a.cfg).toLowerCase() === groupPrefix(b.cfg).toLowerCase());
-    if (!first) return;
-    const prefix = groupPrefix(b.cfg);
-    problems.push({
-      path: `sources[${b.index}].groups.prefix`,
-      message:
-        `sources "${first.cfg.name}" and "${b.cfg.name}" both bring groups ${prefix ? `with the prefix "${prefix}"` : 'without a prefix'}, ` +
-        'so their group names can clash under ou=groups: give one of them its own groups.prefix (or stop reading its groups)',
-    });
+  return bringing.flatMap((second, k) => {
+    const first = bringing.slice(0, k).find((a) => groupPrefix(a.cfg).toLowerCase() === groupPrefix(second.cfg).toLowerCase());
+    return first ? [{ first, second }] : [];
   });
-  for (const b of bringing) {
-    const prefix = groupPrefix(b.cfg).toLowerCase();
+}
+
+function pairProblem({ first, second }: Pair): ConfigProblem {
+  const prefix = groupPrefix(second.cfg);
+  return {
+    path: `sources[${second.index}].groups.prefix`,
+    message:
+      `sources "${first.cfg.name}" and "${second.cfg.name}" both bring groups ${prefix ? `with the prefix "${prefix}"` : 'without a prefix'}, ` +
+      'so their group names can clash under ou=groups: give one of them its own groups.prefix (or stop reading its groups)',
+  };
+}
+
+const bothByDefault = (p: Pair): boolean => groupsByDefault(p.first.cfg) && groupsByDefault(p.second.cfg);
+
+/** Pairs of google sources both reading all groups by default, without a prefix: worth a warning, not a failure. */
+export function sourceGroupClashWarnings(config: ClashInput): ConfigProblem[] {
+  return samePrefixPairs(config).filter(bothByDefault).map(pairProblem);
+}
+
+export function sourceGroupClashes(config: ClashInput): ConfigProblem[] {
+  const problems = samePrefixPairs(config).filter((p) => !bothByDefault(p)).map(pairProblem);
+  const bringing = config.sources.filter(bringsGroups);
+  for (const cfg of bringing) {
+    const prefix = groupPrefix(cfg).toLowerCase();
     if (!prefix) continue;
     config.roles.forEach((role, i) =>
       role.groups.forEach((name, j) => {
-        if (name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`roles[${i}].groups[${j}]`, `role "${role.name}"`, name, b.cfg));
+        if (name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`roles[${i}].groups[${j}]`, `role "${role.name}"`, name, cfg));
       }),
     );
     config.groups.forEach((g, i) => {
-      if (g.name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`groups[${i}].name`, 'the groups section', g.name, b.cfg));
+      if (g.name.toLowerCase().startsWith(prefix)) problems.push(roleClash(`groups[${i}].name`, 'the groups section', g.name, cfg));
     });
   }
   return problems;

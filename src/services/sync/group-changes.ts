@@ -1,5 +1,5 @@
 // How a run's group plan is written, audited, counted and shown in a dry run.
-import type { GroupChange } from '../../domain/source-groups';
+import { shownName, type GroupChange } from '../../domain/source-groups';
 import type { AuditActor, AuditDraft } from '../../domain/types';
 import type { ChangeSet, IdentityStore } from '../../ports/identity-store';
 import type { GroupRunCounts, GroupRunPlan } from './types';
@@ -25,7 +25,7 @@ export async function groupChangeSet(
 }
 
 function groupAudit(c: GroupChange, ctx: { actor: AuditActor; now: string; runId: string }): AuditDraft[] {
-  const name = c.action === 'group.delete' ? (c.before?.name as string) : c.after.name;
+  const name = shownName(c);
   const base = { time: ctx.now, actor: ctx.actor, subject: { kind: 'group', id: name }, correlationId: `${ctx.runId}:group:${c.externalId}` };
   const summary = { name, gidNumber: c.after.gidNumber, origin: c.after.origin, externalId: c.externalId };
   const out: AuditDraft[] = [];
