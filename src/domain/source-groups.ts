@@ -77,7 +77,8 @@ interface Draft {
 export function planSourceGroups(input: SourceGroupsInput): SourceGroupsPlan {
   const byExt = new Map(input.existing.map((g) => [g.externalId ?? g.name, g]));
   const live = input.existing.filter((g) => !g.deletedAt && g.externalId);
-  const drafts = new Map<string, Draft>(live.map((g) => [g.externalId as string, draftOf(g, live)]));
+  const extOfName = new Map(live.map((l) => [l.name.toLowerCase(), l.externalId as string]));
+  const drafts = new Map<string, Draft>(live.map((g) => [g.externalId as string, draftOf(g, extOfName)]));
   const problems: SourceGroupsPlan['problems'] = [];
   const seen = new Set<string>();
   for (const g of input.groups) {
@@ -106,8 +107,7 @@ export function planSourceGroups(input: SourceGroupsInput): SourceGroupsPlan {
 /** the name a change is shown under: a deleted group's last name, not its tombstone's */
 export const shownName = (c: GroupChange): string => (c.action === 'group.delete' && c.before ? c.before.name : c.after.name);
 
-function draftOf(g: Group, live: Group[]): Draft {
-  const extOfName = new Map(live.map((l) => [l.name.toLowerCase(), l.externalId as string]));
+function draftOf(g: Group, extOfName: Map<string, string>): Draft {
   const children = (g.memberGroups ?? []).map((n) => extOfName.get(n.toLowerCase())).filter((e): e is string => !!e);
   return { name: g.name, description: g.description, members: new Set(g.members ?? []), children: new Set(children), location: g.name, deleted: false };
 }
