@@ -27,7 +27,7 @@ export interface SourceGroupsInput {
   existing: Group[];
   /** a person external id of this source -> identity id, null when no identity holds it */
   identityOf: (externalId: string) => string | null;
-  /** lower-cased name -> origin, for every live group of another origin */
+  /** lower-cased name -> origin, for every stored group of another origin (tombstones included) */
   takenByOthers: Map<string, string>;
   now: string;
 }
@@ -129,7 +129,8 @@ function readGroup(g: SourceGroupInput, prev: Draft | undefined, input: SourceGr
   }
   children.delete(g.externalId);
   const description = g.description ?? (g.memberChanges ? (prev?.description ?? null) : null);
-  return { name: `${input.prefix}${g.name}`, description, members, children, location: g.location ?? g.externalId, deleted: false };
+  const name = typeof g.name === 'string' && g.name.trim() ? `${input.prefix}${g.name}` : '';
+  return { name, description, members, children, location: g.location ?? g.externalId, deleted: false };
 }
 
 /** A full list replaces the set when the read is complete; otherwise it can only add. */
@@ -152,12 +153,19 @@ function markDeleted(drafts: Map<string, Draft>, input: SourceGroupsInput, seen:
  */
 function resolveClashes(drafts: Map<string, Draft>, byExt: Map<string, Group>, input: SourceGroupsInput, problems: SourceGroupsPlan['problems']): void {
   const owner = new Map<string, string>();
+  // this source's tombstones keep their rows (and gidNumbers) against any name a group arrives with
+  for (const g of byExt.values()) if (g.deletedAt && g.externalId && !isRestored(drafts.get(g.externalId))) owner.set(g.name.toLowerCase(), g.externalId);
   // stored names first: a group keeps the name it already has against a newcomer
   const order = [...drafts.keys()].sort((a, b) => Number(!isLiveAs(byExt.get(a), drafts.get(a)!)) - Number(!isLiveAs(byExt.get(b), drafts.get(b)!)));
   for (const ext of order) {
     const d = drafts.get(ext)!;
     if (d.deleted) continue;
     const key = d.name.toLowerCase();
+    if (!d.name.trim()) {
+      problems.push({ location: d.location, message: `group ${ext} has no name; not applied` });
+      drafts.delete(ext);
+      continue;
+    }
     const other = input.takenByOthers.get(key);
     const sibling = owner.get(key);
     if (!other && !sibling) {
@@ -171,6 +179,8 @@ function resolveClashes(drafts: Map<string, Draft>, byExt: Map<string, Group>, i
     else drafts.delete(ext);
   }
 }
+
+const isRestored = (d: Draft | undefined): boolean => !!d && !d.deleted;
 
 function isLiveAs(prev: Group | undefined, d: Draft): boolean {
   return !!prev && !prev.deletedAt && prev.name.toLowerCase() === d.name.toLowerCase();

@@ -100,6 +100,28 @@ describe('planSourceGroups', () => {
     expect(plan.problems).toEqual([{ location: 'groups page 1', message: 'group "Engineering" (g1) not applied: the name is taken by a group of origin "department"; set groups.prefix on source "okta"' }]);
   });
 
+  it('never writes over a tombstone, its own source\'s or another\'s, and skips a group without a name', () => {
+    const tombstone: Group = { ...stored(tombstoneGroupName('okta', 'g9'), 'g9', [], [], 30_009), deletedAt: NOW };
+    const plan = planSourceGroups(
+      input({
+        prefix: '',
+        existing: [tombstone],
+        takenByOthers: new Map([['deleted:entra:x', 'source:entra']]),
+        groups: [
+          { externalId: 'g1', name: 'deleted:okta:g9', members: ['u1'] },
+          { externalId: 'g2', name: 'deleted:entra:x', members: ['u1'] },
+          { externalId: 'g3', name: '  ', members: ['u1'] },
+        ],
+      }),
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.problems.map((p) => p.message)).toEqual([
+      'group "deleted:okta:g9" (g1) not applied: the name is taken by group g9 of the same source; set groups.prefix on source "okta"',
+      'group "deleted:entra:x" (g2) not applied: the name is taken by a group of origin "source:entra"; set groups.prefix on source "okta"',
+      'group g3 has no name; not applied',
+    ]);
+  });
+
   it('writes nothing for a group that did not change', () => {
     const existing = [stored('okta-Eng', 'g1', ['id-1'])];
     expect(planSourceGroups(input({ existing, groups: [{ externalId: 'g1', name: 'Eng', members: ['u1'] }] })).changes).toEqual([]);

@@ -40,7 +40,8 @@ export async function planRunGroups(plan: RunPlan, input: GroupPlanInput): Promi
     removed: snapshot.removedGroups ?? [],
     existing: state.groupRows.filter((g) => g.origin === origin),
     identityOf: resolver(plan, state, settings.name),
-    takenByOthers: new Map(state.groupRows.filter((g) => g.origin !== origin && !g.deletedAt).map((g) => [g.name.toLowerCase(), g.origin])),
+    // tombstones too: writing over one would free the gidNumber it keeps
+    takenByOthers: new Map(state.groupRows.filter((g) => g.origin !== origin).map((g) => [g.name.toLowerCase(), g.origin])),
     now: input.now.toISOString(),
   });
   // a clash is reported, not counted against completeness: the other groups still apply
