@@ -132,14 +132,16 @@ async function reevaluate(
     const groups = after.groupsOf(id);
     if (same(groups, before.groupsOf(id))) continue;
     const step = stepOf.get(id);
-    if (step) updateStep(step, input.policy.entitlements(step.after as Identity, { groups }));
+    if (step) updateStep(step, input.policy.entitlements(step.after as Identity, { groups }), incomplete);
     else addStep(plan, identity, input.policy.entitlements(identity, { groups }), input, incomplete);
   }
   return known;
 }
 
-function updateStep(step: PlanStep, entitlements: Identity['entitlements']): void {
+function updateStep(step: PlanStep, entitlements: Identity['entitlements'], incomplete: boolean): void {
   const after = step.after as Identity;
+  // an incomplete run takes no access away, whatever a rule over the new groups says
+  if (incomplete && !covers(entitlements, after.entitlements)) return;
   after.entitlements = entitlements;
   if (!step.before || !step.change) return;
   step.change.diff = diffIdentities(step.before, after);
@@ -166,6 +168,14 @@ function addStep(plan: RunPlan, identity: Identity, entitlements: Identity['enti
   };
   if (incomplete && change.removesAccess) return void plan.deferred.push({ ...change, deferred: true });
   plan.steps.push({ record: null, change, before: identity, after });
+}
+
+const entitlementKey = (e: Identity['entitlements'][number]): string => `${e.kind}\u0000${e.name}\u0000${e.rule}\u0000${(e.values ?? []).join(',')}`;
+
+/** whether `next` keeps every entitlement of `current` */
+function covers(next: Identity['entitlements'], current: Identity['entitlements']): boolean {
+  const keys = new Set(next.map(entitlementKey));
+  return current.every((e) => keys.has(entitlementKey(e)));
 }
 
 const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
