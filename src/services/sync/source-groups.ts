@@ -74,13 +74,13 @@ function affectedIdentities(changes: GroupChange[], rows: Group[]): Set<string> 
   const byName = new Map(rows.filter((g) => !g.deletedAt).map((g) => [g.name.toLowerCase(), g]));
   for (const c of changes) if (!c.after.deletedAt) byName.set(c.after.name.toLowerCase(), c.after);
   const out = new Set<string>();
-  const seen = new Set<string>();
+  // by object: a group's row before and after the change are both walked, a cycle ends the walk
+  const seen = new Set<Group>();
   const todo: Group[] = changes.flatMap((c) => [c.before, c.after].filter((g): g is Group => !!g));
   while (todo.length) {
     const g = todo.pop()!;
-    const key = `${g.name}\u0000${g.deletedAt ?? ''}\u0000${(g.members ?? []).length}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.has(g)) continue;
+    seen.add(g);
     for (const id of g.members ?? []) out.add(id);
     for (const child of g.memberGroups ?? []) {
       const c = byName.get(child.toLowerCase());
