@@ -3,6 +3,7 @@ import type { ConfigProblem } from './errors';
 import { validateTargetConfig } from '../connectors/targets';
 import { validateRoles } from '../domain/roles/compile';
 import { validateGroupNesting } from '../domain/roles/nesting';
+import { sourceGroupClashes } from '../connectors/sources/group-clashes';
 
 let registered = false;
 
@@ -22,6 +23,7 @@ export function registerBuiltInValidators(): void {
   registerConfigValidator((config) => config.targets.flatMap((t, i) => validateTargetConfig(t, `targets[${i}]`).map(splitProblem)));
   registerConfigValidator((config) => validateRoles(config.roles, config.targets.map((t) => t.name)));
   registerConfigValidator((config) => validateGroupNesting(config.groups));
+  registerConfigValidator((config) => sourceGroupClashes(config));
   registerConfigValidator((config) => {
     const seen = new Set<string>();
     return config.targets.flatMap((t, i) => {

@@ -5,9 +5,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { unmappedJoinRules } from '../connectors/sources/join-attributes';
 import { formatPath, type ConfigProblem } from './errors';
 import type { Config } from './schema';
+import { sourceGroupClashWarnings } from '../connectors/sources/group-clashes';
 
 export function configWarnings(config: Config, baseDir: string): ConfigProblem[] {
-  return [...missingFiles(config, baseDir), ...joinWarnings(config)];
+  return [...missingFiles(config, baseDir), ...joinWarnings(config), ...sourceGroupClashWarnings(config)];
 }
 
 /** A join rule on upn or login a source does not fill is valid, but joins nobody. */

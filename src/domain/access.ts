@@ -5,7 +5,13 @@ import type { Entitlement, Identity, Intent } from './types';
  * provisioning rules engine (role rules over attributes) replaces it.
  */
 export interface AccessPolicy {
-  entitlements(identity: Identity): Entitlement[];
+  entitlements(identity: Identity, context?: AccessContext): Entitlement[];
+}
+
+/** What the rules see besides the identity itself. */
+export interface AccessContext {
+  /** names of the source groups the person is in, directly or through nesting (prefix included) */
+  groups: string[];
 }
 
 /**

@@ -7,6 +7,8 @@ export interface SafetyLimits {
   maxAttributeChanges?: number;
   maxAttributeChangePercent?: number;
   attributeChangeFloor?: number;
+  /** group limits apply above this many removed memberships or emptied groups; absent in older staged runs */
+  groupChangeFloor?: number;
 }
 
 /**
@@ -58,4 +60,35 @@ function beyondLimit(what: string, n: number, population: number, max: number, m
     return `run would ${what} ${n} of ${population} people (${percent.toFixed(1)}%), more than the limit of ${maxPercent}%`;
   }
   return null;
+}
+
+/** What one run does to a source's groups, counted against the people limits. */
+export interface GroupRemovalCount {
+  membershipsBefore: number;
+  membersRemoved: number;
+  groupsBefore: number;
+  /** groups that lose their last member or are deleted */
+  groupsEmptied: number;
+}
+
+const DEFAULT_GROUP_FLOOR = 10;
+
+/**
+ * Why a run that takes members out of groups, or empties and deletes groups, must wait for a
+ * person. Counts at or below the floor never hold (a few leavers in tiny groups are no mass change).
+ */
+export function groupHoldReasons(c: GroupRemovalCount, limits: SafetyLimits): string[] {
+  const floor = limits.groupChangeFloor ?? DEFAULT_GROUP_FLOOR;
+  const reasons: string[] = [];
+  const check = (what: string, n: number, population: number, unit: string) => {
+    if (n <= floor) return;
+    if (n > limits.maxRemovals) return void reasons.push(`run would ${what} ${n} ${unit}, more than the limit of ${limits.maxRemovals}`);
+    const percent = population > 0 ? (n * 100) / population : 100;
+    if (percent > limits.maxRemovalPercent) {
+      reasons.push(`run would ${what} ${n} of ${population} ${unit} (${percent.toFixed(1)}%), more than the limit of ${limits.maxRemovalPercent}%`);
+    }
+  };
+  check('remove', c.membersRemoved, c.membershipsBefore, 'group memberships');
+  check('empty or delete', c.groupsEmptied, c.groupsBefore, 'groups');
+  return reasons;
 }

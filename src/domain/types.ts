@@ -96,6 +96,17 @@ export interface Group {
   createdAt: string;
   /** names of groups nested inside this one (their members belong to it transitively); optional */
   memberGroups?: string[];
+  /** a source group: the vendor's immutable id of it (origin 'source:<name>') */
+  externalId?: string;
+  /** a source group: ids of the identities the source lists as its direct members, sorted */
+  members?: string[];
+  /**
+   * A source group the source deleted: kept (under tombstoneGroupName) so its gidNumber stays
+   * reserved for it and a restore gets it back. Never served, never a member of anything.
+   */
+  deletedAt?: string | null;
+  /** a tombstone's name before it was deleted */
+  formerName?: string;
 }
 
 export type IntentStatus = 'pending' | 'done' | 'failed' | 'held';

@@ -60,6 +60,10 @@ export interface ChangeSet {
   identities?: IdentityWrite[];
   /** inserted when no group of that name exists; an existing group is left as it is */
   groups?: Group[];
+  /** written whole, replacing a group of that name (source groups: membership, rename, tombstone) */
+  groupWrites?: Group[];
+  /** group names whose rows are removed (a renamed source group moves to its new name) */
+  groupRemovals?: string[];
   intents?: Intent[];
   disputes?: Dispute[];
   runs?: SyncRun[];

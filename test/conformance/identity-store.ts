@@ -11,6 +11,7 @@ import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
 import { recordQueryCases } from './cases/record-queries';
 import { sequenceCases } from './cases/sequences';
+import { sourceGroupCases } from './cases/source-groups';
 import { uniquenessCases } from './cases/uniqueness';
 
 export interface StoreHarness {
@@ -67,6 +68,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     recordQueryCases(ctx);
     lightQueryCases(ctx);
     changeFeedCases(ctx);
+    sourceGroupCases(ctx);
     auditCases(ctx);
     concurrencyCases(ctx);
   });

@@ -72,4 +72,17 @@ describe('idsync config check', () => {
     expect(r.stdout).toBe(`${r.file}: configuration is valid (1 source(s), 0 target(s)).\n`);
     expect(r.stderr).toBe(`${r.file}: warning: sources[0].path: no file at ${join(r.dir, 'hr.csv')} yet; runs of source "hr" are incomplete (nobody is removed) until it exists\n`);
   });
+
+  it('exits 1 naming both sources whose groups can clash without a prefix', () => {
+    const r = check([
+      'store: { kind: sqlite, path: ./idsync.db }',
+      'sources:',
+      '  - { name: entra, kind: entra, tenantId: t, clientId: c, clientSecret: s, groups: {} }',
+      '  - { name: ad, kind: ldap, url: "ldap://dc1", bindDN: "cn=r,dc=x", bindPassword: p, baseDN: "dc=x", groupsDN: "ou=groups,dc=x" }',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${r.file}: sources[1].groups.prefix: sources "entra" and "ad" both bring groups without a prefix, so their group names can clash under ou=groups: give one of them its own groups.prefix (or stop reading its groups)`,
+    );
+  });
 });

@@ -40,7 +40,7 @@ describe('configuration loader', () => {
     const src = config.sources[0];
     expect(src.kind).toBe('csv');
     expect(src.join).toEqual(['employeeId', 'mail']);
-    expect(src.safety).toEqual({ maxRemovals: 500, maxRemovalPercent: 20, minPopulationRatio: 0.5, maxAttributeChanges: 500, maxAttributeChangePercent: 20, attributeChangeFloor: 10 });
+    expect(src.safety).toEqual({ maxRemovals: 500, maxRemovalPercent: 20, minPopulationRatio: 0.5, maxAttributeChanges: 500, maxAttributeChangePercent: 20, attributeChangeFloor: 10, groupChangeFloor: 10 });
     expect(config.redis.prefix).toBe('idsync');
     expect(config.identity.usernameMaxLength).toBe(20);
   });

@@ -10,7 +10,10 @@ function describeOutcome(o: SourceRunOutcome, dryRun: boolean): string {
   if (!o.ran) return `${o.source}: skipped, ${o.reason}`;
   const r = o.report;
   const c = r.counts;
-  const counts = `${c.seen} seen, ${c.created} created, ${c.updated} updated, ${c.terminated} terminated, ${c.suspended} suspended, ${c.disputed} disputed, ${c.writes} writes`;
+  const g = r.groups;
+  // only sources that bring groups say anything about them
+  const groups = g ? `, groups ${g.created} created, ${g.updated} updated, ${g.deleted} deleted, ${g.restored} restored, members +${g.membersAdded} -${g.membersRemoved}` : '';
+  const counts = `${c.seen} seen, ${c.created} created, ${c.updated} updated, ${c.terminated} terminated, ${c.suspended} suspended, ${c.disputed} disputed${groups}, ${c.writes} writes`;
   // a dry run stores no run, so it has no id to show and applied nothing
   if (dryRun) return `${o.source}: dry run, nothing applied; a run would be ${r.status} (${counts.replace(/, \d+ writes$/, '')})${r.reason ? `: ${r.reason}` : ''}`;
   return `${o.source}: run ${r.id} ${r.status} (${counts})${r.reason ? `: ${r.reason}` : ''}`;

@@ -76,6 +76,8 @@ export const safetySchema = z
     maxAttributeChangePercent: z.number().min(0).max(100).default(20),
     /** ... once more than this many people change it (a few changes in a small source are no mass change) */
     attributeChangeFloor: z.number().int().nonnegative().default(10),
+    /** group memberships removed or groups emptied at or below this count never hold a run */
+    groupChangeFloor: z.number().int().nonnegative().default(10),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 // which rule granted each one. Only what a rule grants is given (least privilege by construction).
 import type { RoleConfig } from './types';
 import type { Entitlement, Identity } from '../types';
-import type { AccessPolicy } from '../access';
+import type { AccessContext, AccessPolicy } from '../access';
 import { compileRoles, type CompiledRole } from './compile';
 
 /** Provenance of the built-in grant for targets no role names. */
@@ -20,23 +20,23 @@ export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[
   const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
   const openTargets = targets.map((t) => t.name).filter((t) => !assigned.has(t));
   return {
-    entitlements(identity: Identity): Entitlement[] {
+    entitlements(identity: Identity, context?: AccessContext): Entitlement[] {
       // Anyone not active holds nothing: suspension and termination revoke every grant at once.
       if (identity.state !== 'active') return [];
-      const grants = grantsFor(identity, compiled);
+      const grants = grantsFor(identity, compiled, context);
       const groups = groupEntitlements(grants);
-      const extra = (base?.entitlements(identity) ?? []).filter((e) => !(e.kind === 'group' && groups.some((g) => g.name === e.name)));
+      const extra = (base?.entitlements(identity, context) ?? []).filter((e) => !(e.kind === 'group' && groups.some((g) => g.name === e.name)));
       return [...extra, ...groups, ...accountEntitlements(grants), ...openTargets.map(openAccount)];
     },
   };
 }
 
-function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>): Grant[] {
+function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>, context?: AccessContext): Grant[] {
   // Breadth-first, so the shortest path to a role wins and a direct match beats an include.
   const grants: Grant[] = [];
   const seen = new Set<string>();
   let frontier: Grant[] = [...compiled.values()]
-    .filter((r) => r.condition?.(identity) === true)
+    .filter((r) => r.condition?.(identity, context) === true)
     .map((role) => ({ role, path: [role.name] }));
   while (frontier.length) {
     const next: Grant[] = [];

@@ -57,6 +57,7 @@ const ROWS: Row[] = [
   { name: 'displayName', oid: '2.16.840.1.113730.3.1.241', syntax: SYNTAX.directoryString, ...ci, singleValue: true },
   { name: 'title', oid: '2.5.4.12', syntax: SYNTAX.directoryString, ...ci },
   { name: 'description', oid: '2.5.4.13', syntax: SYNTAX.directoryString, ...ci },
+  { name: 'businessCategory', oid: '2.5.4.15', syntax: SYNTAX.directoryString, ...ci },
   { name: 'o', oid: '2.5.4.10', aliases: ['organizationName'], syntax: SYNTAX.directoryString, ...ci },
   { name: 'ou', oid: '2.5.4.11', aliases: ['organizationalUnitName'], syntax: SYNTAX.directoryString, ...ci },
   { name: 'dc', oid: '0.9.2342.19200300.100.1.25', aliases: ['domainComponent'], syntax: SYNTAX.ia5String, ...ciIa5, singleValue: true },

@@ -41,7 +41,7 @@ export const OBJECT_CLASSES: readonly ObjectClassDef[] = [
     may: ['loginShell', 'gecos', 'description'],
   },
   { name: 'shadowAccount', oid: '1.3.6.1.1.1.2.1', sup: 'top', kind: 'AUXILIARY', must: ['uid'], may: ['shadowExpire', 'description'] },
-  { name: 'groupOfNames', oid: '2.5.6.9', sup: 'top', kind: 'STRUCTURAL', must: ['member', 'cn'], may: ['description', 'o', 'ou'] },
+  { name: 'groupOfNames', oid: '2.5.6.9', sup: 'top', kind: 'STRUCTURAL', must: ['member', 'cn'], may: ['businessCategory', 'description', 'o', 'ou'] },
   { name: 'posixGroup', oid: '1.3.6.1.1.1.2.2', sup: 'top', kind: 'AUXILIARY', must: ['cn', 'gidNumber'], may: ['memberUid', 'description'] },
   { name: 'applicationProcess', oid: '2.5.6.11', sup: 'top', kind: 'STRUCTURAL', must: ['cn'], may: ['description', 'ou'] },
   { name: 'subentry', oid: '2.5.17.0', sup: 'top', kind: 'STRUCTURAL', must: ['cn'] },

@@ -119,6 +119,8 @@ export interface GroupRec extends RecBase {
   name: string;
   gidNumber: number;
   description: string | null;
+  /** where a source group comes from ('source:<name>'), served as businessCategory; null for other groups */
+  provenance: string | null;
   createdAt: string;
   /** sorted person ids */
   memberIds: number[];

@@ -39,6 +39,8 @@ export interface ViewState {
   groupsByName: ReadonlyMap<string, number>;
   /** gidNumber -> group id */
   groupByGid: ReadonlyMap<number, number>;
+  /** identity id -> ids of the source groups that list the person as a member */
+  sourceMemberOf: ReadonlyMap<string, number[]>;
   people: number[];
   groups: number[];
   services: number[];
@@ -86,13 +88,15 @@ function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions):
     ed.recs.set(r.id, r);
     ed.byDn.set(r.ndn, r.id);
   }
-  const groupRecs = buildGroups(groups, o);
+  const live = groups.filter((g) => !g.deletedAt);
+  const groupRecs = buildGroups(live, o);
   const groupsByName = new Map(groupRecs.map((g) => [g.name.toLowerCase(), g.id]));
   const primaryGroupId = groupsByName.get(o.defaultGroup.toLowerCase())!;
+  const sourceMemberOf = sourceMemberships(live, groupsByName);
   const members = new Map<number, number[]>(groupRecs.map((g) => [g.id, []]));
   const people = identities.filter(isVisible).sort((a, b) => a.uidNumber - b.uidNumber);
   for (const identity of people) {
-    const rec = personRec(identity, groupIdsOf(identity, groupsByName, primaryGroupId), o);
+    const rec = personRec(identity, groupIdsOf(identity, groupsByName, primaryGroupId, sourceMemberOf), o);
     if (ed.recs.get(rec.id) || ed.byDn.get(rec.ndn) !== undefined) continue; // duplicate uidNumber/username: first wins
     indexPerson(ed, rec);
     for (const gid of rec.groupIds) members.get(gid)!.push(rec.id);
@@ -118,6 +122,7 @@ function buildFresh(identities: Identity[], groups: Group[], opts: ViewOptions):
     reports: ed.reports.commit(),
     groupsByName,
     groupByGid: new Map(groupRecs.map((g) => [g.gidNumber, g.id])),
+    sourceMemberOf,
     people: [...byIdentity.values()].sort((a, b) => a - b),
     groups: groupRecs.map((g) => g.id),
     services: statics.filter((s) => s.kind === 'service').map((s) => s.id),
@@ -153,6 +158,7 @@ function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
       name: g.name,
       gidNumber: g.gidNumber,
       description: g.description,
+      provenance: g.origin.startsWith('source:') ? g.origin : null,
       createdAt: g.createdAt,
       memberIds: [],
       nestedIds: [],
@@ -179,8 +185,23 @@ function buildGroups(groups: Group[], o: ResolvedOptions): GroupRec[] {
   return [...recs.values()].sort((a, b) => a.id - b.id);
 }
 
-function groupIdsOf(identity: Identity, groupsByName: ReadonlyMap<string, number>, primary: number): number[] {
-  const ids = [primary];
+/** Source groups hold their members themselves (role and department groups come from entitlements). */
+function sourceMemberships(groups: Group[], groupsByName: ReadonlyMap<string, number>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const g of groups) {
+    const id = groupsByName.get(g.name.toLowerCase());
+    if (id === undefined || !g.members?.length) continue;
+    for (const identityId of g.members) {
+      const list = out.get(identityId);
+      if (list) list.push(id);
+      else out.set(identityId, [id]);
+    }
+  }
+  return out;
+}
+
+function groupIdsOf(identity: Identity, groupsByName: ReadonlyMap<string, number>, primary: number, sourceMemberOf: ReadonlyMap<string, number[]>): number[] {
+  const ids = [primary, ...(sourceMemberOf.get(identity.id) ?? [])];
   for (const name of entitledGroupNames(identity)) {
     const id = groupsByName.get(name.toLowerCase());
     if (id !== undefined) ids.push(id);
@@ -259,7 +280,7 @@ export function applyIdentityChanges(state: ViewState, changed: Identity[], remo
   };
   const replace = (old: PersonRec | undefined, identity: Identity | null): void => {
     if (old) unindexPerson(ed, old);
-    let next = identity && isVisible(identity) ? personRec(identity, groupIdsOf(identity, state.groupsByName, state.primaryGroupId), state.o) : null;
+    let next = identity && isVisible(identity) ? personRec(identity, groupIdsOf(identity, state.groupsByName, state.primaryGroupId, state.sourceMemberOf), state.o) : null;
     if (next && (ed.recs.get(next.id) || ed.byDn.get(next.ndn) !== undefined)) next = null; // uidNumber or username clash
     if (next) indexPerson(ed, next);
     const sameId = old && next && old.id === next.id;

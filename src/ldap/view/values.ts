@@ -21,7 +21,7 @@ const PERSON_ATTRS = [
   'structuralObjectClass',
 ];
 const GROUP_ATTRS = [
-  'objectClass', 'cn', 'gidNumber', 'description', 'member', 'memberUid', 'memberOf', 'entryUUID',
+  'objectClass', 'cn', 'gidNumber', 'description', 'businessCategory', 'member', 'memberUid', 'memberOf', 'entryUUID',
   'createTimestamp', 'modifyTimestamp', 'entryDN', 'subschemaSubentry', 'hasSubordinates', 'structuralObjectClass',
 ];
 
@@ -88,6 +88,7 @@ function groupValues(s: ViewState, g: GroupRec, attr: string): string[] | undefi
     case 'cn': return [g.name];
     case 'gidnumber': return [String(g.gidNumber)];
     case 'description': return one(g.description);
+    case 'businesscategory': return one(g.provenance);
     case 'member':
       g.cache.member ??= [...g.memberIds, ...g.nestedIds].map((id) => s.recs.get(id)!.dn);
       return g.cache.member;

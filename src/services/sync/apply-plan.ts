@@ -3,6 +3,7 @@ import type { AuditActor, AuditDraft, Group, Identity, SourceRecord, SyncRun } f
 import type { IntentPlanner } from '../../ports/access-policy';
 import type { ChangeSet, IdentityStore, IdentityWrite } from '../../ports/identity-store';
 import type { PlanStep, RunPlan } from './plan-run';
+import { groupChangeSet } from './group-changes';
 
 export interface ApplyContext {
   store: IdentityStore;
@@ -13,6 +14,7 @@ export interface ApplyContext {
   gidNumberStart: number;
   knownGroups: Set<string>;
   batchSize: number;
+  runId: string;
 }
 
 /**
@@ -23,8 +25,18 @@ export interface ApplyContext {
 export async function applyPlan(plan: RunPlan, ctx: ApplyContext): Promise<number> {
   let writes = 0;
   const steps = plan.steps;
+  // group changes go with the first batch: memberships commit with the identities their rules touch
+  let groups: ChangeSet | null = plan.groups?.changes.length ? await groupChangeSet(plan.groups, ctx) : null;
+  if (groups && steps.length === 0) {
+    await ctx.store.commit(groups);
+    return countWrites(groups);
+  }
   for (let i = 0; i < steps.length; i += ctx.batchSize) {
     const changes = await batchChanges(steps.slice(i, i + ctx.batchSize), ctx);
+    if (groups) {
+      Object.assign(changes, { groupWrites: groups.groupWrites, groupRemovals: groups.groupRemovals, audit: [...(groups.audit ?? []), ...(changes.audit ?? [])] });
+      groups = null;
+    }
     await ctx.store.commit(changes);
     writes += countWrites(changes);
     // committed steps are let go so a 100,000-person run does not hold them all until the end
@@ -101,6 +113,8 @@ export function countWrites(changes: ChangeSet): number {
     (changes.identities?.length ?? 0) +
     (changes.sourceRecords?.length ?? 0) +
     (changes.groups?.length ?? 0) +
+    (changes.groupWrites?.length ?? 0) +
+    (changes.groupRemovals?.length ?? 0) +
     (changes.intents?.length ?? 0) +
     (changes.disputes?.length ?? 0) +
     (changes.audit?.length ?? 0) +

@@ -1,6 +1,7 @@
 import { CorrelationIndex } from '../../domain/correlation';
 import { joinKey, type JoinRule } from '../../domain/join-rules';
-import type { Dispute, Identity, SourceRecord } from '../../domain/types';
+import { GroupMembership } from '../../domain/group-membership';
+import type { Dispute, Group, Identity, SourceRecord } from '../../domain/types';
 import type { IdentityStore, SourceRecordDigest } from '../../ports/identity-store';
 import type { SourceSnapshot } from '../../ports/source-connector';
 import { prepareSnapshot, type PreparedSnapshot } from './prepare';
@@ -21,6 +22,10 @@ export interface RunState {
   /** records of other sources linked to loaded identities, keyed by recordKey */
   otherRecords: Map<string, SourceRecord>;
   groups: Set<string>;
+  /** every stored group, tombstones included */
+  groupRows: Group[];
+  /** source groups of each identity as stored, for role conditions */
+  membership: GroupMembership;
   /** open disputes of this source by external id */
   openDisputes: Map<string, Dispute>;
   /** over the loaded identities, which include every possible candidate of every record to correlate */
@@ -120,6 +125,8 @@ export async function loadRunState(
     identities: byId,
     otherRecords: await loadOtherRecords(store, source, byId),
     groups: new Set(groups.map((g) => g.name)),
+    groupRows: groups,
+    membership: new GroupMembership(groups),
     openDisputes: new Map(disputes.filter((d) => d.source === source).map((d) => [d.externalId, d])),
     index: new LazyIndex(byId, opts.join),
     takenUsernames: () => {

@@ -65,6 +65,8 @@ export interface EvolveInput {
   policy: AccessPolicy;
   /** for a new identity only */
   username?: string;
+  /** the source groups the person is in, for role conditions */
+  groups?: string[];
 }
 
 /** The identity after this change. uidNumber of a new identity stays 0 until the commit reserves one. */
@@ -95,6 +97,6 @@ export function evolveIdentity(input: EvolveInput): Identity {
     links: input.links,
     updatedAt: now,
   };
-  next.entitlements = input.policy.entitlements(next);
+  next.entitlements = input.policy.entitlements(next, { groups: input.groups ?? [] });
   return next;
 }

@@ -11,7 +11,7 @@ import type { RunState } from './load-state';
 import type { PreparedRecord, PreparedSnapshot } from './prepare';
 import { massChanges, partOf } from './mass-changes';
 import { evolveIdentity, linksWith, mergeFor, type SourceRanking } from './person';
-import type { ChangeAction, PersonChange, RunSourceSettings } from './types';
+import type { ChangeAction, GroupRunPlan, PersonChange, RunSourceSettings } from './types';
 
 export interface PlanInput {
   runId: string;
@@ -31,6 +31,8 @@ export interface PlanInput {
   /** configured precedence of every source, by name */
   rankings?: Map<string, SourceRanking>;
 }
+
+const NO_GROUPS: string[] = [];
 
 /** One unit of a commit: a source record write and/or an identity change that goes with it. */
 export interface PlanStep {
@@ -52,6 +54,8 @@ export interface RunPlan {
   /** why an incomplete run also deferred changes beyond the mass-change limits, or null */
   massDeferredReason: string | null;
   deferred: PersonChange[];
+  /** what the run does to the source's groups, when the snapshot brought any */
+  groups?: GroupRunPlan;
 }
 
 export function emptyCounts(): SyncRunCounts {
@@ -153,6 +157,7 @@ class Planner {
       now: this.nowIso,
       policy: this.input.policy,
       username,
+      groups: this.groupsOf(before),
     });
     record.identityId = after.id;
     this.addStep(record, before, after, externalId);
@@ -165,7 +170,7 @@ class Planner {
       return;
     }
     const merged = { attributes: identity.attributes, provenance: identity.provenance };
-    const after = evolveIdentity({ before: identity, merged, state: next, links: identity.links, now: this.nowIso, policy: this.input.policy });
+    const after = evolveIdentity({ before: identity, merged, state: next, links: identity.links, now: this.nowIso, policy: this.input.policy, groups: this.groupsOf(identity) });
     this.addStep(null, identity, after, externalId);
   }
 
@@ -183,7 +188,7 @@ class Planner {
         continue;
       }
       const merged = { attributes: identity.attributes, provenance: identity.provenance };
-      const after = evolveIdentity({ before: identity, merged, state: 'terminated', links: identity.links, now: this.nowIso, policy: this.input.policy });
+      const after = evolveIdentity({ before: identity, merged, state: 'terminated', links: identity.links, now: this.nowIso, policy: this.input.policy, groups: this.groupsOf(identity) });
       this.addStep(record, identity, after, prev.externalId);
     }
   }
@@ -215,6 +220,11 @@ class Planner {
     state.identities.set(after.id, after);
     state.index.replace(before, after);
     this.result.steps.push({ record, change, before, after });
+  }
+
+  /** source groups as stored before this run; a run's own group changes are applied after (source-groups.ts) */
+  private groupsOf(identity: Identity | null): string[] {
+    return identity ? this.input.state.membership.groupsOf(identity.id) : NO_GROUPS;
   }
 
   private planDispute(externalId: string, candidates: string[], rule: string): void {

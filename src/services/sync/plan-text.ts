@@ -1,5 +1,6 @@
 import type { PersonChange } from './types';
 import type { RunPlan } from './plan-run';
+import { groupLines } from './group-changes';
 
 const show = (v: string | null): string => (v === null ? '(none)' : v);
 
@@ -10,6 +11,7 @@ export function planLines(plan: RunPlan): string[] {
   for (const { dispute } of plan.disputes) {
     lines.push(`! dispute ${dispute.externalId}: ${dispute.rule} matches ${dispute.candidates.length} identities (${dispute.candidates.join(', ')})`);
   }
+  if (plan.groups) lines.push(...groupLines(plan.groups));
   for (const change of plan.deferred) lines.push(...changeLines(change).map((l) => `(deferred, run incomplete) ${l}`));
   return lines;
 }

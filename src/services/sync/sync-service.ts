@@ -14,6 +14,8 @@ import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { latestDayAnywhere } from '../../domain/zoned-day';
+import { groupCounts } from './group-changes';
+import { planRunGroups } from './source-groups';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
 import type { Logger } from '../../ports/logger';
 
@@ -183,6 +185,7 @@ export class SyncService {
       correlationIdFor: x.correlationIdFor,
       rankings: this.rankings(),
     });
+    await planRunGroups(plan, { store: this.deps.store, policy: this.deps.policy, runId: x.runId, now, settings: x.settings, snapshot: x.snapshot, state, partial: x.partial, bypassHold: x.bypassHold });
     return { plan, knownGroups: state.groups };
   }
 
@@ -203,6 +206,7 @@ export class SyncService {
         gidNumberStart: this.deps.identity.gidNumberStart,
         knownGroups,
         batchSize: this.batchSize,
+        runId: x.runId,
       });
       const closing = closingChanges(plan, run, x.actor, now, x.closingAudit ?? []);
       // the run row itself is bookkeeping, not an entity write (countWrites leaves it out): a no-change run reports 0
@@ -268,7 +272,7 @@ export class SyncService {
 
   private report(run: SyncRun, plan: RunPlan, changes: PersonChange[], dryRun: boolean): RunReport {
     // plan lines are for people reading a dry run; a 100,000-person apply does not build them
-    return { ...run, plan: dryRun ? planLines(plan) : [], changes, problems: plan.problems, dryRun };
+    return { ...run, plan: dryRun ? planLines(plan) : [], changes, problems: plan.problems, dryRun, ...(plan.groups ? { groups: groupCounts(plan.groups) } : {}) };
   }
 
   private async newerAppliedRun(held: SyncRun): Promise<SyncRun | null> {

@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../../config/sections/sources';
 import type { IdentityDiff } from '../../domain/identity-diff';
 import type { SafetyLimits } from '../../domain/safety';
+import type { GroupChange } from '../../domain/source-groups';
 import type { SyncRun } from '../../domain/types';
 import type { SourceProblem, SourceSnapshot } from '../../ports/source-connector';
 
@@ -40,6 +41,8 @@ export interface RunReport extends SyncRun {
   changes: PersonChange[];
   problems: SourceProblem[];
   dryRun: boolean;
+  /** present when the source brought groups */
+  groups?: GroupRunCounts;
 }
 
 /** The source settings a run needs, kept with a held run so `allowRun` can replay it without config. */
@@ -50,6 +53,25 @@ export interface RunSourceSettings {
   precedence: number;
   attributePrecedence: Record<string, number>;
   safety: SafetyLimits;
+  /** `groups.prefix` of the source; absent in runs staged before source groups */
+  groupPrefix?: string;
+}
+
+/** What a run does to its source's groups (see domain/source-groups.ts). */
+export interface GroupRunPlan {
+  changes: GroupChange[];
+  /** identity id -> username, for the plan lines of the members that changed */
+  labels: Map<string, string>;
+}
+
+/** Group counts of a run report. */
+export interface GroupRunCounts {
+  created: number;
+  updated: number;
+  restored: number;
+  deleted: number;
+  membersAdded: number;
+  membersRemoved: number;
 }
 
 /** `SyncRun.staged` of a held run: exactly what was read, to apply later as it was. */
@@ -67,5 +89,12 @@ export function settingsOf(cfg: SourceConfig, authoritative = cfg.authoritative)
     precedence: cfg.precedence,
     attributePrecedence: { ...cfg.attributePrecedence },
     safety: { ...cfg.safety },
+    groupPrefix: groupPrefixOf(cfg),
   };
+}
+
+/** `groups.prefix` of a directory source; "" for kinds without groups. */
+export function groupPrefixOf(cfg: SourceConfig): string {
+  const groups = (cfg as { groups?: { prefix?: unknown } }).groups;
+  return typeof groups?.prefix === 'string' ? groups.prefix : '';
 }

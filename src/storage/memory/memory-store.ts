@@ -109,6 +109,10 @@ export class MemoryStore implements IdentityStore {
     const draft = cloneTables(this.t);
     const revisions = applyIdentities(draft, changes);
     for (const r of changes.sourceRecords ?? []) draft.sourceRecords.set(srKey(r.source, r.externalId), clone(r));
+    // removals first, then whole-row writes: a rename (remove old name, write new one) in one commit
+    for (const name of changes.groupRemovals ?? []) draft.groups.delete(name);
+    for (const g of changes.groupWrites ?? []) draft.groups.set(g.name, clone(g));
+    const rewritten = [...(changes.groupRemovals ?? []), ...(changes.groupWrites ?? []).map((g) => g.name)];
     const newGroups = (changes.groups ?? []).filter((g) => !draft.groups.has(g.name));
     for (const g of newGroups) draft.groups.set(g.name, clone(g));
     for (const i of changes.intents ?? []) draft.intents.set(i.id, clone(i));
@@ -123,7 +127,7 @@ export class MemoryStore implements IdentityStore {
       draft.head = { seq: rec.seq, hash: rec.hash };
       return rec;
     });
-    const event = changeEventOf(draft, Object.keys(revisions), newGroups.map((g) => g.name));
+    const event = changeEventOf(draft, Object.keys(revisions), [...new Set([...rewritten, ...newGroups.map((g) => g.name)])]);
     this.t = draft;
     if (event) this.notifier.emit(event);
     return { revisions, changeSeq: event?.seq ?? null, audit: clone(audit) };

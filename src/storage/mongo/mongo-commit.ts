@@ -32,7 +32,8 @@ export async function applyChangeSet(db: Db, session: Session, changes: ChangeSe
   const revisions = await writeIdentities(db, session, changes.identities ?? []);
   const col = (name: string) => db.collection<AnyDoc>(name);
   await replaceAll(col('sourceRecords'), session, (changes.sourceRecords ?? []).map((r) => ({ _id: pairId(r.source, r.externalId), ...r })));
-  const newGroups = await insertAbsentGroups(db, session, changes);
+  const rewritten = await rewriteGroups(col('groups'), session, changes);
+  const newGroups = [...rewritten, ...(await insertAbsentGroups(db, session, changes))];
   await replaceAll(col('intents'), session, (changes.intents ?? []).map((i) => ({ _id: i.id, ...i })));
   await replaceAll(col('disputes'), session, (changes.disputes ?? []).map((d) => ({ _id: d.id, ...d })));
   await replaceAll(col('syncRuns'), session, (changes.runs ?? []).map((r) => ({ _id: r.id, ...r })));
@@ -113,6 +114,15 @@ async function replaceAll(collection: mongoose.mongo.Collection<AnyDoc>, session
   if (docs.length === 0) return;
   const ops = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
   await collection.bulkWrite(ops as never, { session, ordered: true });
+}
+
+/** Removals first, then whole-row writes, so a rename (remove old name, write new one) lands in one commit. */
+async function rewriteGroups(collection: mongoose.mongo.Collection<AnyDoc>, session: Session, changes: ChangeSet): Promise<string[]> {
+  const removals = changes.groupRemovals ?? [];
+  if (removals.length) await collection.deleteMany({ _id: { $in: removals } }, { session });
+  const writes = changes.groupWrites ?? [];
+  await replaceAll(collection, session, writes.map((g) => ({ _id: g.name, ...g })));
+  return [...new Set([...removals, ...writes.map((g) => g.name)])];
 }
 
 async function insertAbsentGroups(db: Db, session: Session, changes: ChangeSet): Promise<string[]> {

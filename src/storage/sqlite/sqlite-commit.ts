@@ -22,6 +22,8 @@ export interface CommitStatements {
   updateIdentity: Stmt;
   upsertSourceRecord: Stmt;
   insertGroup: Stmt;
+  upsertGroup: Stmt;
+  deleteGroup: Stmt;
   upsertIntent: Stmt;
   upsertDispute: Stmt;
   upsertRun: Stmt;
@@ -54,6 +56,8 @@ export function prepareCommitStatements(db: Database.Database): CommitStatements
          hash = excluded.hash, gone = excluded.gone`,
     ),
     insertGroup: db.prepare('INSERT INTO groups (name, data) VALUES (?, ?) ON CONFLICT(name) DO NOTHING'),
+    upsertGroup: db.prepare('INSERT INTO groups (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data'),
+    deleteGroup: db.prepare('DELETE FROM groups WHERE name = ?'),
     upsertIntent: db.prepare(
       `INSERT INTO intents (id, target, identityId, status, priority, createdAt, updatedAt, data)
        VALUES (@id, @target, @identityId, @status, @priority, @createdAt, @updatedAt, @data)
@@ -101,14 +105,24 @@ export function applyChangeSet(st: CommitStatements, changes: ChangeSet): Applie
   for (const r of changes.sourceRecords ?? []) {
     st.upsertSourceRecord.run(r.source, r.externalId, r.identityId, JSON.stringify(r), r.hash, r.gone ? 1 : 0);
   }
-  const newGroups = (changes.groups ?? []).filter((g) => st.insertGroup.run(g.name, JSON.stringify(g)).changes === 1);
+  const rewritten = rewriteGroups(st, changes);
+  const newGroups = [...rewritten, ...(changes.groups ?? []).filter((g) => st.insertGroup.run(g.name, JSON.stringify(g)).changes === 1).map((g) => g.name)];
   for (const i of changes.intents ?? []) st.upsertIntent.run({ ...i, data: JSON.stringify(i) });
   for (const d of changes.disputes ?? []) st.upsertDispute.run(d.id, d.resolvedAt, JSON.stringify(d));
   for (const r of changes.runs ?? []) st.upsertRun.run(r.id, r.source, r.status, r.startedAt, JSON.stringify(r));
   for (const a of changes.targetAccounts ?? []) st.upsertTargetAccount.run(a.target, a.identityId, JSON.stringify(a));
   const audit = appendAudit(st, changes);
-  const event = recordChange(st, Object.keys(revisions), newGroups.map((g) => g.name));
+  const event = recordChange(st, Object.keys(revisions), newGroups);
   return { revisions, event, audit };
+}
+
+/** Removals first, then whole-row writes, so a rename (remove old name, write new one) lands in one commit. */
+function rewriteGroups(st: CommitStatements, changes: ChangeSet): string[] {
+  const removals = changes.groupRemovals ?? [];
+  for (const name of removals) st.deleteGroup.run(name);
+  const writes = changes.groupWrites ?? [];
+  for (const g of writes) st.upsertGroup.run(g.name, JSON.stringify(g));
+  return [...new Set([...removals, ...writes.map((g) => g.name)])];
 }
 
 function writeIdentity(st: CommitStatements, w: IdentityWrite): number {

@@ -20,6 +20,8 @@ export const ldapSourceSchema = z
     /** where groups are read; no groups are read when absent */
     groupsDN: dn.optional(),
     groupFilter: z.string().regex(/^\(.*\)$/s, 'must be an LDAP filter in parentheses').optional(),
+    /** `prefix` goes before every group name (applied by the sync), to keep them apart from other sources' and role groups */
+    groups: z.object({ prefix: z.string().default('') }).strict().optional(),
     /** AD answers at most MaxPageSize (1000 by default) entries per page */
     pageSize: z.number().int().min(1).max(1000).default(500),
     /** canonical attribute -> LDAP attribute, on top of the flavor's default mapping */
