@@ -59,6 +59,7 @@ const changedGroup = (g: number) => g % 100 === 50;
 
 const OKTA_STATUS: Record<Person['state'], OktaStatus> = { active: 'ACTIVE', suspended: 'SUSPENDED', gone: 'DEPROVISIONED' };
 const oktaId = (i: number) => `00u${i.toString(16).padStart(14, '0')}`;
+const oktaGroupId = (g: number) => `00g${g.toString(16).padStart(14, '0')}`;
 
 export function loadOkta(fake: OktaFake, people: number, groups: number): void {
   const stamp = '2024-01-01T00:00:00.000Z';
@@ -76,8 +77,10 @@ export function loadOkta(fake: OktaFake, people: number, groups: number): void {
     });
   }
   for (let g = 0; g < groups; g++) {
-    const id = `00g${g.toString(16).padStart(14, '0')}`;
-    fake.groups.set(id, { id, type: 'OKTA_GROUP', profile: { name: `team-${g}`, description: `Team ${g}` }, members: new Set(groupMembers(g, people).map(oktaId)) });
+    const id = oktaGroupId(g);
+    // with the timestamps Okta's group objects carry, which a groups delta reads
+    const group = { id, type: 'OKTA_GROUP' as const, created: stamp, lastUpdated: stamp, lastMembershipUpdated: stamp, profile: { name: `team-${g}`, description: `Team ${g}` }, members: new Set(groupMembers(g, people).map(oktaId)) };
+    fake.groups.set(id, group);
   }
 }
 
@@ -93,10 +96,11 @@ export function changeOkta(fake: OktaFake, people: number, groups: number): Chan
   }
   let changed = 0;
   for (let g = 0; g < groups; g++) {
-    const group = fake.groups.get(`00g${g.toString(16).padStart(14, '0')}`);
+    const group = fake.groups.get(oktaGroupId(g));
     const first = group?.members.values().next().value;
     if (!changedGroup(g) || !group || first === undefined) continue;
     group.members.delete(first);
+    Object.assign(group, { lastMembershipUpdated: now });
     changed++;
   }
   return { users, groups: changed };

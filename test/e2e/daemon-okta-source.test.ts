@@ -167,10 +167,14 @@ describe('the daemon follows an Okta source on its schedule', () => {
  */
 export async function membershipRemovedFromMemberOf(okta: OktaFake, s: Site, grace: string, ada: string): Promise<void> {
   const group = `00g${randomBytes(8).toString('hex')}`;
-  okta.groups.set(group, { id: group, type: 'OKTA_GROUP', profile: { name: 'Platform Team', description: null }, members: new Set([grace, ada]) });
+  const stamp = new Date().toISOString();
+  const platform = { id: group, type: 'OKTA_GROUP' as const, created: stamp, lastUpdated: stamp, lastMembershipUpdated: stamp, profile: { name: 'Platform Team', description: null }, members: new Set([grace, ada]) };
+  okta.groups.set(group, platform);
   const memberOf = async (uid: string) => (await ldapsearch(s.ldapUrl, `(uid=${uid})`, 'memberOf')).toLowerCase();
   await until(async () => ((await memberOf('ghopper')).includes('memberof: cn=platform team,ou=groups') ? true : undefined), 30000, { retryOnError: true });
-  okta.groups.get(group)!.members.delete(grace);
+  // what removing a member in Okta does: the member leaves, lastMembershipUpdated moves
+  platform.members.delete(grace);
+  Object.assign(platform, { lastMembershipUpdated: new Date().toISOString() });
   await until(async () => (!(await memberOf('ghopper')).includes('memberof: cn=platform team,ou=groups') ? true : undefined), 30000);
   expect(await memberOf('alovelace')).toContain('memberof: cn=platform team,ou=groups');
 }
