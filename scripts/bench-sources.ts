@@ -34,6 +34,8 @@ interface PhaseResult {
   /** process.resourceUsage().maxRSS after the phase: the peak so far, this phase or an earlier one */
   maxRssMb: number;
   read: { records: number; removed: number; groups: number | null; mode: string };
+  /** groups of this source in the store after the phase (origin `source:<name>`), members counted */
+  stored: { groups: number; memberships: number };
   counts: RunReport['counts'];
   fake: { cpuSeconds: number; maxRssMb: number };
 }
@@ -81,6 +83,11 @@ async function runKind(kind: FakeKind, people: number, groups: number): Promise<
   let lastRead: SourceSnapshot | null = null;
   const read = connector.read.bind(connector);
   connector.read = async (ctx) => (lastRead = await read(ctx));
+  const storedGroups = async () => {
+    const mine = (await audited.store.listGroups()).filter((g) => g.origin === `source:${kind}`);
+    const members = (g: object) => ('members' in g && Array.isArray(g.members) ? g.members.length : 0);
+    return { groups: mine.length, memberships: mine.reduce((n, g) => n + members(g), 0) };
+  };
   const phase = async (name: PhaseResult['phase']): Promise<PhaseResult> => {
     const before = await ask<FakeStats>(fake, 'stats');
     let sampled = 0;
@@ -105,6 +112,7 @@ async function runKind(kind: FakeKind, people: number, groups: number): Promise<
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       read: { records: snap?.records.length ?? 0, removed: snap?.removed?.length ?? 0, groups: snap?.groups?.length ?? null, mode: snap?.mode ?? '?' },
       counts: outcome.report.counts,
+      stored: await storedGroups(),
       fake: { cpuSeconds: (after.cpuMs - before.cpuMs) / 1000, maxRssMb: after.maxRssMb },
     };
   };
@@ -144,6 +152,7 @@ function print(results: KindResult[], people: number, groups: number, load: numb
         `              read ${p.read.mode}: ${p.read.records} people, ${p.read.removed} removed, ${p.read.groups ?? 'no'} groups; ` +
           `created ${c.created}, updated ${c.updated}, suspended ${c.suspended}, terminated ${c.terminated}, unchanged ${c.unchanged}, writes ${c.writes}`,
       );
+      console.log(`              stored: ${p.stored.groups} groups of this source, ${p.stored.memberships} memberships`);
       console.log(`              fake: ${p.fake.cpuSeconds.toFixed(2)} s CPU, peak RSS ${p.fake.maxRssMb} MB`);
     }
   }

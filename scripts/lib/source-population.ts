@@ -41,7 +41,8 @@ export function person(i: number): Person {
 
 /** Members of group g: 10-30 people (20 on average), spread over the population. */
 export function groupMembers(g: number, people: number): number[] {
-  const size = 10 + ((g * 7) % 21);
+  // 11 and 21 are coprime: sizes run evenly through 10..30
+  const size = 10 + ((g * 11) % 21);
   const out = new Set<number>();
   for (let k = 0; out.size < Math.min(size, people); k++) out.add((g * 7919 + k * 104729) % people);
   return [...out];
