@@ -156,20 +156,28 @@ describe('the daemon follows an Okta source on its schedule', () => {
     expect(scimUser(scim, 'alovelace').active).toBe(true);
   }, 120_000);
 
-  // Needs Okta groups read by the okta source and source groups stored and served by the LDAP view.
+  // Needs Okta groups read by the okta source and source groups stored and served by the LDAP view;
+  // then this line becomes:
+  //   it('removes ...', () => membershipRemovedFromMemberOf(okta, scim, (c, p) => ((child = c), (prefix = p))), 120_000);
   test.todo('removes a person from memberOf after a group membership is removed in Okta (see membershipRemovedFromMemberOf)');
 });
 
 /**
- * The scenario of the todo above, ready to become its body once source groups are stored: Grace is
- * in the Okta group "Platform Team"; after the membership is removed in Okta, the next scheduled run
- * takes the group out of her memberOf, and Ada, still a member, keeps it.
+ * The scenario of the todo above: Grace and Ada are in the Okta group "Platform Team"; after
+ * Grace's membership is removed in Okta, the next scheduled run takes the group out of her
+ * memberOf, and Ada, still a member, keeps it. `started` hands the daemon and its Redis prefix to
+ * the caller, who stops and cleans up after it.
  */
-export async function membershipRemovedFromMemberOf(okta: OktaFake, s: Site, grace: string, ada: string): Promise<void> {
+export async function membershipRemovedFromMemberOf(okta: OktaFake, scim: ScimServer, started: (child: ChildProcess, prefix: string) => void): Promise<void> {
+  const grace = addOktaUser(okta, 'Grace', 'Hopper', 'E1');
+  const ada = addOktaUser(okta, 'Ada', 'Lovelace', 'E3');
   const group = `00g${randomBytes(8).toString('hex')}`;
   const stamp = new Date().toISOString();
+  // with the timestamps Okta's group objects carry, which a groups delta reads
   const platform = { id: group, type: 'OKTA_GROUP' as const, created: stamp, lastUpdated: stamp, lastMembershipUpdated: stamp, profile: { name: 'Platform Team', description: null }, members: new Set([grace, ada]) };
   okta.groups.set(group, platform);
+  const s = await site(okta, scim);
+  started(spawn(process.execPath, [BIN, 'run', '--config', s.config], { stdio: 'ignore' }), s.prefix);
   const memberOf = async (uid: string) => (await ldapsearch(s.ldapUrl, `(uid=${uid})`, 'memberOf')).toLowerCase();
   await until(async () => ((await memberOf('ghopper')).includes('memberof: cn=platform team,ou=groups') ? true : undefined), 30000, { retryOnError: true });
   // what removing a member in Okta does: the member leaves, lastMembershipUpdated moves
