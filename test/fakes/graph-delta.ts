@@ -57,7 +57,8 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
   const clientSecret = `secret-${randomUUID()}`;
   const users = new Map<string, DeltaUser>();
   const groups = new Map<string, DeltaGroup>();
-  const events: MemberEvent[] = [];
+  // membership events per group: a delta round looks at one group's events, not everybody's
+  const events = new Map<string, MemberEvent[]>();
   const tokens = new Map<string, number>();
   const counts = { tokens: 0, requests: 0 };
   let seq = 0;
@@ -113,7 +114,7 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
           continue;
         }
         const last = new Map<string, MemberEvent>();
-        for (const e of events) if (e.group === g.id && e.seq > since) last.set(e.member, e);
+        for (const e of events.get(g.id) ?? []) if (e.seq > since) last.set(e.member, e);
         if (g.seq <= since && last.size === 0) continue;
         entries = [...last.values()].map((e) => ({ '@odata.type': e.kind === 'group' ? GROUP_TYPE : USER_TYPE, id: e.member, ...(e.added ? {} : { '@removed': { reason: 'deleted' } }) }));
       }
@@ -126,6 +127,15 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
     return out;
   }
 
+  // One round's item list, kept while its pages are fetched and nothing changes: listing 100,000
+  // users again for every page would make the fake, not the client, the bottleneck.
+  let cached: { key: string; items: unknown[] } | null = null;
+  const roundItems = (what: 'users' | 'groups', state: { since: number | null; at: number; select: string[] }): unknown[] => {
+    const key = JSON.stringify([what, state.since, state.at, state.select, seq]);
+    if (cached?.key !== key) cached = { key, items: what === 'users' ? userItems(state.since, state.select) : groupItems(state.since) };
+    return cached.items;
+  };
+
   const delta = (what: 'users' | 'groups') => authed((req) => {
     const skip = req.query.get('$skiptoken');
     const dtoken = req.query.get('$deltatoken');
@@ -137,7 +147,7 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
       state = { since: d.seq, at: seq, select: d.select, offset: 0 };
     } else state = { since: null, at: seq, select: (req.query.get('$select') ?? '').split(',').filter(Boolean), offset: 0 };
     if (state.since !== null && state.since < validFrom) return err(410, 'syncStateNotFound', 'The sync state for this delta token was not found.');
-    const items = what === 'users' ? userItems(state.since, state.select) : groupItems(state.since);
+    const items = roundItems(what, state);
     const value = items.slice(state.offset, state.offset + pageSize);
     const body: Record<string, unknown> = { '@odata.context': `${base}/v1.0/$metadata#${what}`, value };
     if (state.offset + pageSize < items.length) body['@odata.nextLink'] = `${base}/v1.0/${what}/delta?$skiptoken=${enc({ ...state, offset: state.offset + pageSize })}`;
@@ -194,7 +204,9 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
     const kind = groups.has(member) ? 'group' : 'user';
     if (added) g.members.set(member, kind);
     else g.members.delete(member);
-    events.push({ seq: ++seq, group: g.id, member, kind, added });
+    const list = events.get(g.id) ?? [];
+    list.push({ seq: ++seq, group: g.id, member, kind, added });
+    events.set(g.id, list);
   };
   return {
     authorityUrl: server.url,

@@ -80,6 +80,54 @@ function filterValue(filter: string, field: string, op = 'eq'): string | null {
   return null;
 }
 
+/** Where the last page of a listing ended, so its next page goes on from there. */
+interface ListCursor {
+  filter: string | null;
+  /** the last user of the page served */
+  after: string;
+  /** accepted users before the next page */
+  start: number;
+  /** the first user of the next page, found to decide that there is one */
+  ahead: OktaUser;
+  /** a live Map iterator just past `ahead`: it sees later inserts and deletes */
+  rest: Iterator<OktaUser>;
+}
+
+interface UserPage {
+  page: OktaUser[];
+  /** accepted users before this page */
+  start: number;
+  /** set when there is a next page */
+  next: ListCursor | null;
+}
+
+/**
+ * One page of the users `keep` accepts, after the user `after`. The page after the one served last
+ * goes on from its cursor, so a 100,000-user listing costs the fake one pass, not one per page.
+ * Null when `after` names nobody.
+ */
+function pageOf(users: Map<string, OktaUser>, keep: (u: OktaUser) => boolean, size: number, after: string | null, filter: string | null, cursor: ListCursor | null): UserPage | null {
+  let start = 0;
+  let rest: Iterator<OktaUser> = users.values();
+  const page: OktaUser[] = [];
+  const resume = after !== null && cursor?.filter === filter && cursor.after === after && users.get(cursor.ahead.id) === cursor.ahead;
+  if (resume) {
+    ({ start, rest } = cursor!);
+    if (keep(cursor!.ahead)) page.push(cursor!.ahead);
+  } else if (after !== null) {
+    let r = rest.next();
+    for (; !r.done && r.value.id !== after; r = rest.next()) if (keep(r.value)) start++;
+    if (r.done) return null;
+    if (keep(r.value)) start++;
+  }
+  for (let r = rest.next(); !r.done; r = rest.next()) {
+    if (!keep(r.value)) continue;
+    if (page.length === size) return { page, start, next: { filter, after: page[size - 1].id, start: start + size, ahead: r.value, rest } };
+    page.push(r.value);
+  }
+  return { page, start, next: null };
+}
+
 export async function startOktaFake(options: OktaFakeOptions = {}): Promise<OktaFake> {
   const token = `00${randomBytes(20).toString('base64url')}`;
   const users = new Map<string, OktaUser>();
@@ -102,6 +150,8 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const groupPageFaults = new Map<number, FakeResponse>();
   const memberPageFaults = new Map<string, FakeResponse>();
   const groupFilters: string[] = [];
+  let cursor: ListCursor | null = null;
+  const now = () => new Date().toISOString();
 
   const rateHeaders = (): Record<string, string> => ({
     'x-rate-limit-limit': String(limit),
@@ -142,29 +192,29 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const routes = new Routes()
     .on('GET', '/api/v1/users', authed((req) => {
       const filter = req.query.get('filter');
-      let all = [...users.values()];
+      let keep = (u: OktaUser) => u.status !== 'DEPROVISIONED'; // as documented: plain lists omit them
       if (filter) {
         const login = filterValue(filter, 'profile.login');
         const status = filterValue(filter, 'status');
         const since = filterValue(filter, 'lastUpdated', 'gt');
         if (login === null && status === null && since === null) return oktaError(400, 'E0000031', `Invalid search criteria: ${filter}`);
-        if (login !== null) all = all.filter((u) => String(u.profile.login).toLowerCase() === login.toLowerCase());
-        if (status !== null) all = all.filter((u) => u.status === status);
-        else if (since !== null) all = all.filter((u) => u.status !== 'DEPROVISIONED'); // a delta list omits them too
-        if (since !== null) all = all.filter((u) => u.lastUpdated > since);
-      } else {
-        all = all.filter((u) => u.status !== 'DEPROVISIONED'); // as documented: plain lists omit them
+        keep = (u) =>
+          (login === null || String(u.profile.login).toLowerCase() === login.toLowerCase()) &&
+          // a delta list omits DEPROVISIONED users too
+          (status !== null ? u.status === status : since === null || u.status !== 'DEPROVISIONED') &&
+          (since === null || u.lastUpdated > since);
       }
       const size = Math.min(Number(req.query.get('limit') ?? 200), 200);
       const after = req.query.get('after');
-      const start = after ? all.findIndex((u) => u.id === after) + 1 : 0;
-      const page = all.slice(start, start + size);
+      // an unknown cursor starts over
+      const { page, start, next } = pageOf(users, keep, size, after, filter, cursor) ?? pageOf(users, keep, size, null, filter, null)!;
+      cursor = next;
       const fault = filter ? undefined : pageFaults.get(Math.floor(start / size) + 1);
       if (fault) return fault;
       pagesServed += 1;
       const headers: Record<string, string> = {};
       const links = [`<${base}/api/v1/users?limit=${size}>; rel="self"`];
-      if (start + size < all.length) {
+      if (next) {
         const q = new URLSearchParams({ limit: String(size), after: page[page.length - 1].id });
         if (filter) q.set('filter', filter);
         links.push(`<${base}/api/v1/users?${q}>; rel="next"`);

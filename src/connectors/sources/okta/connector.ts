@@ -14,8 +14,11 @@ import type { OktaSourceConfig } from './config';
 import { readOktaGroups, type OktaPage } from './groups';
 import { earliest, formatOktaWatermark, later, parseOktaWatermark } from './watermark';
 
+// Vendor status -> the canonical HR status (active | leave | terminated) the lifecycle reads:
+// "leave" makes a person suspended. A STAGED user has no access in Okta yet, so none here either;
+// the lifecycle calls someone prehire only from a future start date, which Okta does not carry.
 const STATUS: Record<string, string> = {
-  DEPROVISIONED: 'terminated', SUSPENDED: 'suspended', STAGED: 'prehire',
+  DEPROVISIONED: 'terminated', SUSPENDED: 'leave', STAGED: 'leave',
   ACTIVE: 'active', PROVISIONED: 'active', RECOVERY: 'active', LOCKED_OUT: 'active', PASSWORD_EXPIRED: 'active',
 };
 
