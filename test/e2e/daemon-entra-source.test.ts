@@ -64,15 +64,13 @@ describe('the daemon follows an Entra source on its schedule', () => {
     expect(scimUser(scim, 'alovelace').active).toBe(true);
   }, 120_000);
 
-  // Needs source groups stored and served by the LDAP view; then this line becomes:
-  //   it('removes ...', () => membershipRemovedFromMemberOf(graph, scim, (c, p) => ((child = c), (prefix = p))), 120_000);
-  test.todo('removes a person from memberOf after a group membership is removed in Entra (see membershipRemovedFromMemberOf)');
+  it('removes a person from memberOf after a group membership is removed in Entra', () => membershipRemovedFromMemberOf(graph, scim, (c, p) => ((child = c), (prefix = p))), 120_000);
 });
 
 const PLATFORM = 'cn=platform team,ou=groups,dc=example,dc=com';
 
 /**
- * The scenario of the todo above: Grace and Ada are members of "Platform Team"; Grace is removed
+ * The scenario of the test above: Grace and Ada are members of "Platform Team"; Grace is removed
  * from it in Entra (members@delta with @removed); the next scheduled run takes the group out of her
  * memberOf, and Ada keeps it. `started` hands the daemon and its Redis prefix to the caller.
  */

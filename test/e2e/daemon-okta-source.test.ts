@@ -83,16 +83,13 @@ describe('the daemon follows an Okta source on its schedule', () => {
     expect(scimUser(scim, 'alovelace').active).toBe(true);
   }, 120_000);
 
-  // Needs Okta groups read by the okta source and source groups stored and served by the LDAP view;
-  // then this line becomes:
-  //   it('removes ...', () => membershipRemovedFromMemberOf(okta, scim, (c, p) => ((child = c), (prefix = p))), 120_000);
-  test.todo('removes a person from memberOf after a group membership is removed in Okta (see membershipRemovedFromMemberOf)');
+  it('removes a person from memberOf after a group membership is removed in Okta', () => membershipRemovedFromMemberOf(okta, scim, (c, p) => ((child = c), (prefix = p))), 120_000);
 });
 
 const PLATFORM = 'cn=platform team,ou=groups,dc=example,dc=com';
 
 /**
- * The scenario of the todo above: Grace and Ada are in the Okta group "Platform Team"; after
+ * The scenario of the test above: Grace and Ada are in the Okta group "Platform Team"; after
  * Grace's membership is removed in Okta, the next scheduled run takes the group out of her
  * memberOf, and Ada, still a member, keeps it. `started` hands the daemon and its Redis prefix to
  * the caller, who stops and cleans up after it.

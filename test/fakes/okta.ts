@@ -151,7 +151,6 @@ export async function startOktaFake(options: OktaFakeOptions = {}): Promise<Okta
   const memberPageFaults = new Map<string, FakeResponse>();
   const groupFilters: string[] = [];
   let cursor: ListCursor | null = null;
-  const now = () => new Date().toISOString();
 
   const rateHeaders = (): Record<string, string> => ({
     'x-rate-limit-limit': String(limit),
