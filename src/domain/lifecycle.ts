@@ -38,13 +38,15 @@ export function accessEndsAt(attributes: Attributes): Date | null {
 
 /**
  * The state the merged attributes call for on `today` (yyyy-mm-dd). The end date is the last
- * working day, so access ends the day after it; a start date in the future means prehire.
+ * working day, so access ends the day after it; a start date in the future, or a source that says
+ * "prehire" outright, means prehire.
  * `gone` = missing from a complete authoritative export.
  */
 export function lifecycleState(attributes: Attributes, today: string, gone: boolean): LifecycleState {
   if (gone || attributes.status === 'terminated') return 'terminated';
   if (attributes.endDate && attributes.endDate < today) return 'terminated';
   if (attributes.startDate && attributes.startDate > today) return 'prehire';
+  if (attributes.status === 'prehire') return 'prehire';
   if (attributes.status === 'leave') return 'suspended';
   return 'active';
 }

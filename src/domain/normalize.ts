@@ -1,10 +1,11 @@
 import type { Attributes } from './types';
 
 /** The only HR statuses idsync understands; anything else is a data error, not a guess. */
-export const HR_STATUSES = ['active', 'leave', 'terminated'] as const;
+export const HR_STATUSES = ['active', 'leave', 'terminated', 'prehire'] as const;
 export type HrStatus = (typeof HR_STATUSES)[number];
 
-// Spellings HR exports commonly use for the same three states.
+// Spellings HR exports commonly use for the same states. "prehire" is for sources that say so
+// outright (Okta's STAGED) rather than through a start date still ahead.
 const STATUS_SYNONYMS: Record<string, HrStatus> = {
   active: 'active',
   leave: 'leave',
@@ -12,6 +13,8 @@ const STATUS_SYNONYMS: Record<string, HrStatus> = {
   on_leave: 'leave',
   'on-leave': 'leave',
   terminated: 'terminated',
+  prehire: 'prehire',
+  'pre-hire': 'prehire',
 };
 
 const DATE_ATTRIBUTES = ['startDate', 'endDate'];
@@ -20,7 +23,7 @@ export type Normalised = { ok: true; attributes: Attributes } | { ok: false; err
 
 /**
  * Raw source attributes -> canonical attributes: NFC, trimmed, empty -> null, mail lower-cased,
- * dates checked as real yyyy-mm-dd days, status folded to active|leave|terminated.
+ * dates checked as real yyyy-mm-dd days, status folded to active|leave|terminated|prehire.
  * Returns every problem of the record at once so the operator fixes the row in one go.
  */
 export function normaliseAttributes(raw: Attributes): Normalised {

@@ -19,7 +19,7 @@ const EXPECTED: Array<[OktaStatus, LifecycleState]> = [
   ['LOCKED_OUT', 'active'],
   ['PASSWORD_EXPIRED', 'active'],
   ['SUSPENDED', 'suspended'],
-  ['STAGED', 'suspended'],
+  ['STAGED', 'prehire'],
   ['DEPROVISIONED', 'terminated'],
 ];
 

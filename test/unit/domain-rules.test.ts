@@ -23,7 +23,7 @@ describe('normalisation', () => {
     expect(!r.ok && r.errors).toEqual([
       'startDate "2026-02-30" is not a valid date (expected yyyy-mm-dd)',
       'endDate "01/02/2026" is not a valid date (expected yyyy-mm-dd)',
-      'status "retired" is not one of active, leave, terminated',
+      'status "retired" is not one of active, leave, terminated, prehire',
     ]);
   });
 });
@@ -32,6 +32,9 @@ describe('lifecycle', () => {
   it('derives the state from status and dates', () => {
     expect(lifecycleState({ status: 'active', startDate: '2026-03-01' }, '2026-02-01', false)).toBe('prehire');
     expect(lifecycleState({ status: 'active', startDate: '2026-03-01' }, '2026-03-01', false)).toBe('active');
+    // a source that says prehire outright (Okta's STAGED) is one whatever the dates say, until it ends
+    expect(lifecycleState({ status: 'prehire' }, '2026-03-01', false)).toBe('prehire');
+    expect(lifecycleState({ status: 'prehire', endDate: '2026-02-01' }, '2026-03-01', false)).toBe('terminated');
     expect(lifecycleState({ status: 'leave' }, '2026-03-01', false)).toBe('suspended');
     expect(lifecycleState({ status: 'active', endDate: '2026-03-01' }, '2026-03-01', false)).toBe('active');
     expect(lifecycleState({ status: 'active', endDate: '2026-03-01' }, '2026-03-02', false)).toBe('terminated');

@@ -15,10 +15,10 @@ import { readOktaGroups, type OktaPage } from './groups';
 import { earliest, formatOktaWatermark, later, parseOktaWatermark } from './watermark';
 
 // Vendor status -> the canonical HR status (active | leave | terminated) the lifecycle reads:
-// "leave" makes a person suspended. A STAGED user has no access in Okta yet, so none here either;
-// the lifecycle calls someone prehire only from a future start date, which Okta does not carry.
+// "leave" makes a person suspended. A STAGED user is created but not activated: no access in Okta
+// yet, so a prehire here, whatever start date is mapped.
 const STATUS: Record<string, string> = {
-  DEPROVISIONED: 'terminated', SUSPENDED: 'leave', STAGED: 'leave',
+  DEPROVISIONED: 'terminated', SUSPENDED: 'leave', STAGED: 'prehire',
   ACTIVE: 'active', PROVISIONED: 'active', RECOVERY: 'active', LOCKED_OUT: 'active', PASSWORD_EXPIRED: 'active',
 };
 
