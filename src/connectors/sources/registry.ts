@@ -18,6 +18,8 @@ import { oktaSourceSchema, type OktaSourceConfig } from './okta/config';
 import { OktaSource } from './okta/connector';
 import { ldapSourceSchema, type LdapSourceConfig } from './ldap/config';
 import { LdapSource } from './ldap/ldap-source';
+import { scimSourceSchema, type ScimSourceConfig } from './scim/config';
+import { PushSource } from './scim/push-source';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -44,7 +46,7 @@ export interface SourceKind<C = any> {
 }
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
-export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig;
+export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig | ScimSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
@@ -53,6 +55,7 @@ const kinds = new Map<string, SourceKind>([
   ['google', { schema: googleSourceSchema, open: (c: GoogleSourceConfig, deps) => new GoogleSource(c, deps) }],
   ['okta', { schema: oktaSourceSchema, open: (c: OktaSourceConfig, deps) => new OktaSource(c, deps) }],
   ['ldap', { schema: ldapSourceSchema, open: (c: LdapSourceConfig, deps) => new LdapSource(c, deps) }],
+  ['scim', { schema: scimSourceSchema, open: (c: ScimSourceConfig) => new PushSource(c) }],
 ]);
 
 export function sourceKinds(): string[] {
