@@ -29,6 +29,8 @@ export interface Daemon {
   reload(): Promise<void>;
   /** the inbound listener's address and counters, when configured */
   inbound: { address: string; metrics: InboundMetrics } | null;
+  /** the LDAP frontend's listener URLs (empty without an ldap: section) */
+  ldapAddresses: string[];
 }
 
 export interface DaemonOptions {
@@ -79,7 +81,7 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
       notifier.stopping();
       return closer.close().finally(() => notifier.close());
     };
-    return { loaded, store, redis, engine, log, close, reload: optional.reload, inbound: optional.inbound };
+    return { loaded, store, redis, engine, log, close, reload: optional.reload, inbound: optional.inbound, ldapAddresses: optional.ldapAddresses };
   } catch (err) {
     await closer.close();
     notifier.close();
