@@ -87,7 +87,7 @@ export async function startInboundServer(cfg: InboundConfig, families: RouteFami
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) return reject(req, reply, status, oneLine(err.message), FASTIFY_CODES[err.code ?? ''] ?? 'bad_request');
     deps.log.error({ err: err.message, url: req.url.split('?')[0], method: req.method }, 'inbound request failed');
-    return reply.code(status >= 500 ? status : 500).type('application/json').send({ error: 'internal error; the change was not committed' });
+    return reply.code(status >= 500 ? status : 500).type('application/json').send({ error: 'internal error; the change may not have been committed: send it again' });
   });
   app.setNotFoundHandler((req, reply) => reject(req, reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`, 'no_route'));
   for (const f of families) f.register(app);

@@ -97,6 +97,8 @@ describe('inbound listener', () => {
     expect(r.success).toBe(false);
     const found = r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(found).toEqual([expect.stringMatching(/^sources\.0\.token: the SCIM token must be at least 16/)]);
+    const notAuthoritative = configSchema.safeParse({ store: { kind: 'memory' }, sources: [{ name: 'idp', kind: 'scim', token: 'a-long-enough-token-123', authoritative: false }] });
+    expect(notAuthoritative.success ? [] : notAuthoritative.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([expect.stringMatching(/^sources\.0\.authoritative: a SCIM source is authoritative/)]);
     const noInbound = configSchema.safeParse({ store: { kind: 'memory' }, sources: [{ name: 'idp', kind: 'scim', token: 'a-long-enough-token-123' }] });
     expect(noInbound.success ? [] : noInbound.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([expect.stringMatching(/^sources\.0\.kind: source "idp" is pushed to over SCIM: add an inbound: section/)]);
   });

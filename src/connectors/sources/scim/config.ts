@@ -7,6 +7,9 @@ export const scimSourceSchema = z
   .object({
     ...baseSourceShape,
     kind: z.literal('scim'),
+    // A DELETE from the IdP must revoke: it reaches the engine as a removal, which only an
+    // authoritative source may turn into a termination, so the source cannot be anything else.
+    authoritative: z.literal(true, { error: 'a SCIM source is authoritative (its DELETE terminates the person); remove authoritative: false' }).default(true),
     /** the bearer token the IdP sends; the loader turns tokenFile into token */
     token: z.string().min(16, 'the SCIM token must be at least 16 characters').optional(),
     tokenFile: z.string().min(1).optional(),
