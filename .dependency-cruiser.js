@@ -1,7 +1,7 @@
 // Import boundaries, checked by `npm run deps` (part of `npm test`). Three rules, each a promise the
 // layout makes to whoever adds code: see ARCHITECTURE.md for the layers they protect.
 const ADAPTERS = [
-  '^src/(storage|queue|redis|ldap|connectors|admin|cli|app|observability|cron|change-feed)/',
+  '^src/(storage|queue|redis|ldap|connectors|admin|inbound|cli|app|observability|cron|change-feed)/',
   '^src/main\\.ts$',
   // packages that talk to the outside world
   '(^|/)node_modules/(ioredis|bullmq|node-cron|mongoose|mongodb|better-sqlite3|fastify|pino|winston|winston-syslog|ldapts|@ldapjs)/',
@@ -22,6 +22,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/services/' },
       to: { path: ADAPTERS },
+    },
+    {
+      name: 'listeners-stay-apart',
+      comment: 'The admin API faces staff, the inbound listener faces vendors: neither reaches into the other, so a route never ends up on the wrong one.',
+      severity: 'error',
+      from: { path: '^src/(admin|inbound)/' },
+      to: { path: '^src/(admin|inbound)/', pathNot: '^src/$1/' },
     },
     {
       name: 'no-cycles',

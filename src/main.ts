@@ -17,6 +17,7 @@ import { changeChannel, publishCommits, redisChangeFeed } from './change-feed';
 import { openSystemdNotifier } from './observability/sd-notify';
 import { ActivityStatus } from './observability/activity-status';
 import { Readiness, registerCoreChecks } from './observability/readiness';
+import type { InboundMetrics } from './observability/inbound-metrics';
 
 export interface Daemon {
   loaded: LoadedConfig;
@@ -26,6 +27,10 @@ export interface Daemon {
   log: Logger;
   close(): Promise<string[]>;
   reload(): Promise<void>;
+  /** the inbound listener's address and counters, when configured */
+  inbound: { address: string; metrics: InboundMetrics } | null;
+  /** the LDAP frontend's listener URLs (empty without an ldap: section) */
+  ldapAddresses: string[];
 }
 
 export interface DaemonOptions {
@@ -60,11 +65,13 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
-    const optional = await startOptionalServices(deps);
+    const optional = await startOptionalServices(deps, engine);
     const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
     const activity = new ActivityStatus(notifier);
-    const jobs = config.sources.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => activity.syncing(s.name, () => runAndLog(engine, s.name, log)) }));
+    // pushed sources (inbound SCIM) have nothing to poll
+    const polled = config.sources.filter((s) => !engine.sources.get(s.name)?.connector.pushed);
+    const jobs = polled.map((s) => ({ name: `source:${s.name}`, schedule: s.schedule, run: () => activity.syncing(s.name, () => runAndLog(engine, s.name, log)) }));
     health.markStarted();
     notifier.ready();
     for (const job of jobs) scheduler.add(job);
@@ -74,7 +81,7 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
       notifier.stopping();
       return closer.close().finally(() => notifier.close());
     };
-    return { loaded, store, redis, engine, log, close, reload: optional.reload };
+    return { loaded, store, redis, engine, log, close, reload: optional.reload, inbound: optional.inbound, ldapAddresses: optional.ldapAddresses };
   } catch (err) {
     await closer.close();
     notifier.close();

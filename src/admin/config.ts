@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseListenAddress, type ListenAddress } from '../util/listen';
 
 // admin:
 //   listen: tcp://127.0.0.1:8470     # loopback only; or unix:/run/idsync/admin.sock
@@ -17,18 +18,9 @@ export const adminSchema = z
 
 export type AdminConfig = z.infer<typeof adminSchema>;
 
-export type ListenAddress = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string };
+export type { ListenAddress };
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
+/** Loopback TCP or a unix socket: the admin API faces staff on this host only. */
 export function parseListen(listen: string): ListenAddress | null {
-  if (listen.startsWith('unix:')) {
-    const path = listen.slice('unix:'.length);
-    return path.startsWith('/') ? { kind: 'unix', path } : null;
-  }
-  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(listen);
-  if (!m) return null;
-  const host = m[1].replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  return LOOPBACK.has(host) && port < 65536 ? { kind: 'tcp', host, port } : null;
+  return parseListenAddress(listen, { loopbackOnly: true });
 }

@@ -4,7 +4,8 @@ import type Redis from 'ioredis';
 import type { Config } from '../config/schema';
 import type { SourceConfig } from '../config/sections/sources';
 import type { IdentityStore } from '../ports/identity-store';
-import type { SourceConnector } from '../ports/source-connector';
+import type { RawRecord, SourceConnector } from '../ports/source-connector';
+import type { AuditActor } from '../domain/types';
 import { systemClock, type Clock } from '../ports/clock';
 import { openSource } from '../connectors/sources';
 import { SyncService, type RunReport } from '../services/sync';
@@ -16,6 +17,22 @@ import { accessRules, type AccessRules } from './rules';
 export type { RunReport };
 
 export type SourceRunOutcome = { source: string } & ({ ran: true; report: RunReport } | { ran: false; reason: string });
+
+export interface PushedDelta {
+  records: RawRecord[];
+  removed: string[];
+}
+
+/** The source's lock stayed with another run for longer than a pushed change may wait. */
+export class SourceBusyError extends Error {
+  constructor(source: string, reason: string) {
+    super(`source ${source} is busy: ${reason}`);
+    this.name = 'SourceBusyError';
+  }
+}
+
+/** how long a pushed change waits for its source's lock: under the 3 s or so a vendor waits for an answer */
+const PUSH_LOCK_WAIT_MS = [25, 50, 100, 200, 400, 800];
 
 export interface EngineContext {
   loaded: { config: Config; baseDir: string };
@@ -36,6 +53,12 @@ export interface Engine {
   runSource(name: string, opts?: { dryRun?: boolean }): Promise<SourceRunOutcome>;
   runSources(opts: { only?: string; dryRun: boolean }): Promise<SourceRunOutcome[]>;
   allowRun(runId: string, actor: string): Promise<RunReport>;
+  /**
+   * Commits one change a push source sent, under the same per-source lock as a polled run (waiting
+   * for it a short while); resolves once it is in the store. Throws SourceBusyError when the lock
+   * stays taken.
+   */
+  applyPushed(name: string, delta: PushedDelta, opts: { actor: AuditActor; correlationId: string }): Promise<RunReport>;
   close(): Promise<void>;
 }
 
@@ -68,11 +91,42 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     return { source: name, ...res };
   }
 
+  // one pushed change per source at a time in this process; the Redis lock orders instances
+  const pushQueues = new Map<string, Promise<unknown>>();
+
+  async function applyPushedLocked(name: string, delta: PushedDelta, o: { actor: AuditActor; correlationId: string }): Promise<RunReport> {
+    const entry = sources.get(name);
+    if (!entry) throw new Error(`no source named "${name}" in the configuration`);
+    if (!opts.redis) throw new Error('a pushed change needs Redis for its source lock');
+    const locks = redisLocks(opts.redis);
+    const run = (c: SourceConnector, cfg: SourceConfig, ro: { beforeCommit?: () => Promise<void> }) => sync.applyPushed(c, cfg, delta, { ...o, beforeCommit: ro.beforeCommit });
+    let reason = '';
+    for (const wait of [0, ...PUSH_LOCK_WAIT_MS]) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      const res = await runSourceLocked({ locks, keyPrefix, run, onTakeover: (m) => ctx.log.warn({ source: name }, m) }, entry.connector, entry.cfg, { dryRun: false });
+      if (res.ran) return res.report;
+      reason = res.reason;
+    }
+    throw new SourceBusyError(name, reason);
+  }
+
+  function applyPushed(name: string, delta: PushedDelta, o: { actor: AuditActor; correlationId: string }): Promise<RunReport> {
+    const previous = pushQueues.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => applyPushedLocked(name, delta, o));
+    const tail = next.catch(() => undefined);
+    pushQueues.set(name, tail);
+    void tail.then(() => {
+      if (pushQueues.get(name) === tail) pushQueues.delete(name);
+    });
+    return next;
+  }
+
   return {
     sync,
     rules,
     sources,
     runSource,
+    applyPushed,
     async runSources({ only, dryRun }) {
       if (only && !sources.has(only)) throw new Error(`no source named "${only}" in the configuration`);
       const names = only ? [only] : [...sources.keys()];

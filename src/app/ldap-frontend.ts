@@ -12,6 +12,8 @@ import type { DaemonParts } from './parts';
 export interface LdapFrontend {
   addresses: string[];
   reloadTls(): Promise<void>;
+  /** resolves once the view includes change-feed sequence `seq`, or after `maxWaitMs` */
+  caughtUp(seq: number, maxWaitMs?: number): Promise<void>;
 }
 
 export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend | null> {
@@ -47,5 +49,21 @@ export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
   deps.health.add(ldapListenersCheck(addresses));
-  return { addresses, reloadTls: () => server.reloadTls() };
+  return { addresses, reloadTls: () => server.reloadTls(), caughtUp: (seq, maxWaitMs) => viewAtLeast(view, seq, maxWaitMs ?? 5000) };
+}
+
+/** A pushed revocation answers only once binds see it; a view stuck behind is logged by the view itself. */
+function viewAtLeast(view: StoreDirectoryView, seq: number, maxWaitMs: number): Promise<void> {
+  if (view.seq >= seq) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      off();
+      clearTimeout(timer);
+      resolve();
+    };
+    const off = view.onSwap(() => {
+      if (view.seq >= seq) done();
+    });
+    const timer = setTimeout(done, maxWaitMs);
+  });
 }

@@ -1,18 +1,27 @@
-// The LDAP frontend, which runs only when the configuration has an `ldap:` section.
+// The parts that run only when configured: the LDAP frontend (`ldap:`) and the vendor-facing
+// inbound listener (`inbound:`), which waits for the LDAP view before it answers a pushed change.
 import { startLdapFrontend } from './ldap-frontend';
+import { startInbound, type InboundPart } from './inbound';
+import type { Engine } from './engine';
 import type { DaemonParts } from './parts';
 
 export interface OptionalServices {
   ldapAddresses: string[];
+  inbound: InboundPart | null;
   reload(): Promise<void>;
 }
 
-export async function startOptionalServices(deps: DaemonParts): Promise<OptionalServices> {
+export async function startOptionalServices(deps: DaemonParts, engine: Engine): Promise<OptionalServices> {
   const ldap = await startLdapFrontend(deps);
+  const inbound = await startInbound(deps, engine, ldap ? (seq) => ldap.caughtUp(seq) : null);
   return {
     ldapAddresses: ldap?.addresses ?? [],
+    inbound,
     reload: async () => {
-      await ldap?.reloadTls();
+      const failures: string[] = [];
+      await ldap?.reloadTls().catch((err: Error) => failures.push(`ldap: ${err.message}`));
+      await inbound?.reloadTls().catch((err: Error) => failures.push(`inbound: ${err.message}`));
+      if (failures.length) throw new Error(`TLS reload failed, the old certificates stay: ${failures.join('; ')}`);
     },
   };
 }

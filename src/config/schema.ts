@@ -4,6 +4,7 @@ import { ldapSchema } from './sections/ldap';
 import { sourceSchema } from './sections/sources';
 import { groupDeclarationsSchema, rolesSchema, targetSchema } from './sections/targets';
 import { adminSchema } from '../admin/config';
+import { inboundSchema } from '../inbound/config';
 
 export const configSchema = z
   .object({
@@ -18,6 +19,7 @@ export const configSchema = z
     roles: rolesSchema,
     groups: groupDeclarationsSchema,
     admin: adminSchema.optional(),
+    inbound: inboundSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -27,6 +29,10 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name "${s.name}"` });
       }
       seen.add(s.name);
+      // a push source is served by the inbound listener; without one nobody can reach it
+      if (s.kind === 'scim' && !cfg.inbound) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'kind'], message: `source "${s.name}" is pushed to over SCIM: add an inbound: section (listen, tls)` });
+      }
     });
   });
 

@@ -23,6 +23,7 @@ export const CHECK_TIMEOUT_MS = 3000;
 export class Readiness {
   private readonly checks: HealthCheck[] = [];
   private started = false;
+  private readonly counters: (() => string)[] = [];
 
   constructor() {
     // Until start-up has finished, parts that register later (the LDAP listeners) are not checked yet.
@@ -38,6 +39,11 @@ export class Readiness {
     this.checks.push(check);
   }
 
+  /** counters a part keeps itself (already in the exposition format), appended to metricsText */
+  addMetrics(render: () => string): void {
+    this.counters.push(render);
+  }
+
   async report(): Promise<ReadinessReport> {
     return (await this.evaluate()).report;
   }
@@ -46,7 +52,7 @@ export class Readiness {
     const { report, samples } = await this.evaluate();
     const all: Sample[] = [{ name: 'idsync_ready', labels: {}, value: report.ok ? 1 : 0 }];
     for (const [check, r] of Object.entries(report.checks)) all.push({ name: 'idsync_health_check_ok', labels: { check }, value: r.ok ? 1 : 0 });
-    return renderSamples([...all, ...samples]);
+    return renderSamples([...all, ...samples]) + this.counters.map((render) => render()).join('');
   }
 
   private async evaluate(): Promise<{ report: ReadinessReport; samples: Sample[] }> {

@@ -66,6 +66,8 @@ export interface SourceConnector {
   readonly kind: string;
   /** whether a person missing from a complete full snapshot is a leaver */
   readonly authoritative: boolean;
+  /** true for a source that pushes its changes (inbound SCIM): the scheduler never polls it */
+  readonly pushed?: boolean;
   read(ctx: SourceReadContext): Promise<SourceSnapshot>;
   /** re-read one person now (resync); null when the source no longer has them */
   readOne?(externalId: string): Promise<RawRecord | null>;

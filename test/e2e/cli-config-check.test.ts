@@ -27,7 +27,7 @@ describe('idsync config check', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
       `${r.file}: sources[0].schedule: "every 5 minutes" is not a valid cron expression (e.g. "*/5 * * * *": minute hour day month weekday)`,
-      `${r.file}: sources[1].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, workday`,
+      `${r.file}: sources[1].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, scim, workday`,
       `${r.file}: ldap.serviceAcounts: unknown key "serviceAcounts" (did you mean "serviceAccounts"?)`,
       `idsync: ${r.file} has 3 problem(s); nothing was started.`,
       '',

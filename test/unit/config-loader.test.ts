@@ -143,7 +143,7 @@ describe('configuration loader', () => {
         problemsOf(() => loadConfig(write(tmp(), 'c.yaml', 'store: { kind: postgres }'), { env: {} })),
       );
       expect(problems).toEqual(expect.arrayContaining([
-        'sources[0].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, workday',
+        'sources[0].kind: unknown kind; known: bamboohr, csv, entra, fake, google, ldap, okta, scim, workday',
         'audit.sinks[0].kind: unknown kind; known: file, syslog',
         'store.kind: unknown kind; known: sqlite, mongodb, memory',
       ]));

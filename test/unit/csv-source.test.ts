@@ -75,7 +75,7 @@ describe('HR CSV source', () => {
   });
 
   it('rejects an unknown kind and an invalid config with a clear message', () => {
-    expect(() => openSource({ ...csv('x.csv'), kind: 'peoplesoft' } as unknown as SourceConfig, { baseDir: '.' })).toThrow('source "hr": unknown kind "peoplesoft" (known: bamboohr, csv, entra, fake, google, ldap, okta, workday)');
+    expect(() => openSource({ ...csv('x.csv'), kind: 'peoplesoft' } as unknown as SourceConfig, { baseDir: '.' })).toThrow('source "hr": unknown kind "peoplesoft" (known: bamboohr, csv, entra, fake, google, ldap, okta, scim, workday)');
     expect(() => openSource({ ...csv('x.csv'), path: '' } as SourceConfig, { baseDir: '.' })).toThrow(/source "hr" has an invalid configuration: path:/);
   });
 });

@@ -23,6 +23,8 @@ import { workdaySourceSchema, type WorkdaySourceConfig } from './workday/config'
 import { WorkdaySource } from './workday/connector';
 import { bamboohrSourceSchema, type BamboohrSourceConfig } from './bamboohr/config';
 import { BamboohrSource } from './bamboohr/connector';
+import { scimSourceSchema, type ScimSourceConfig } from './scim/config';
+import { PushSource } from './scim/push-source';
 
 export interface SourceLogger {
   debug?(obj: object, msg?: string): void;
@@ -50,7 +52,7 @@ export interface SourceKind<C = any> {
 
 /** Every configured source, typed by kind; a new kind adds its config type here. */
 export type SourceConfig = CsvSourceConfig | FakeSourceConfig | EntraSourceConfig | OktaSourceConfig | LdapSourceConfig | GoogleSourceConfig
-  | WorkdaySourceConfig | BamboohrSourceConfig;
+  | WorkdaySourceConfig | BamboohrSourceConfig | ScimSourceConfig;
 
 const kinds = new Map<string, SourceKind>([
   ['csv', { schema: csvSourceSchema, open: (c: CsvSourceConfig, deps) => new CsvSource(c, deps.baseDir, fileTiming(deps)) }],
@@ -61,6 +63,7 @@ const kinds = new Map<string, SourceKind>([
   ['ldap', { schema: ldapSourceSchema, open: (c: LdapSourceConfig, deps) => new LdapSource(c, deps) }],
   ['workday', { schema: workdaySourceSchema, open: (c: WorkdaySourceConfig, deps) => new WorkdaySource(c, deps) }],
   ['bamboohr', { schema: bamboohrSourceSchema, open: (c: BamboohrSourceConfig, deps) => new BamboohrSource(c, deps) }],
+  ['scim', { schema: scimSourceSchema, open: (c: ScimSourceConfig) => new PushSource(c) }],
 ]);
 
 export function sourceKinds(): string[] {

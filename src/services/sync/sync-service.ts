@@ -116,6 +116,36 @@ export class SyncService {
     });
   }
 
+  /**
+   * Applies one change a push source sent (inbound SCIM): its records, and the ids it deleted as a
+   * complete delta, so a deletion terminates like a leaver of an export. Nothing is held for the
+   * mass-change limits: a push names the few people it is about and the sender waits for the
+   * commit, and a deactivation held for a person to allow would keep access it was sent to remove.
+   */
+  async applyPushed(
+    connector: Pick<SourceConnector, 'authoritative'>,
+    cfg: SourceConfig,
+    delta: { records: RawRecord[]; removed: string[] },
+    opts: { actor: AuditActor; correlationId: string; beforeCommit?: () => Promise<void> },
+  ): Promise<RunReport> {
+    if (opts.beforeCommit) {
+      const guarded = new SyncService({ ...this.deps, store: guardCommits(this.deps.store, opts.beforeCommit) });
+      return guarded.applyPushed(connector, cfg, delta, { ...opts, beforeCommit: undefined });
+    }
+    const snapshot: SourceSnapshot = { mode: 'delta', complete: true, records: delta.records, removed: delta.removed, problems: [], incompleteReason: null, watermark: null };
+    return this.execute({
+      runId: newRunId(cfg.name, this.deps.clock.now()),
+      startedAt: this.nowIso(),
+      settings: settingsOf(cfg, connector.authoritative),
+      snapshot,
+      actor: opts.actor,
+      dryRun: false,
+      partial: false,
+      bypassHold: true,
+      correlationIdFor: () => opts.correlationId,
+    });
+  }
+
   /** Applies exactly what a held run staged, if nothing newer of that source was applied since. */
   async allowRun(runId: string, actor: AuditActor): Promise<RunReport> {
     const held = await this.deps.store.getRun(runId);
