@@ -11,7 +11,9 @@ import { ancestorGroups, descendantGroups } from './group-graph';
 import { planCandidates } from './plan';
 import { BASE_ID, GROUPS_OU_ID, PEOPLE_OU_ID, personId, SERVICES_OU_ID, type GroupRec, type Rec, type ViewOptions } from './records';
 import { applyIdentityChanges, buildState, type ViewState } from './state';
-import { attributeNamesOf, encodeRecord, renderEntry, valuesOf } from './values';
+import { attributeNamesOf, encodeRecordBody, renderEntry, valuesOf } from './values';
+import { EncodedEntryCache } from './encoded-cache';
+import { envelopeSize, frameEntry } from '../ber/entry-writer';
 import { normalizeValue, prepCaseExact, prepCaseIgnore } from '../schema/matching';
 import { attributeType } from '../schema/attributes';
 
@@ -23,6 +25,8 @@ export function buildSnapshot(identities: Identity[], groups: Group[], opts: Vie
 
 export class Snapshot implements DirectorySnapshot {
   readonly baseDN: string;
+  /** what this snapshot's searches encoded, for the next search with the same attribute list */
+  private readonly encoded = new EncodedEntryCache();
 
   constructor(
     readonly state: ViewState,
@@ -51,16 +55,25 @@ export class Snapshot implements DirectorySnapshot {
 
   searchEncoded(query: SearchQuery, selection: AttributeSelection): EncodedSearch<Rec> | null {
     const entries = this.matchingRecords(query);
-    if (entries === null) return null;
-    const s = this.state;
-    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+    return entries === null ? null : this.encoders(entries, selection);
   }
 
   searchSliced(query: SearchQuery, selection: AttributeSelection, checkpointEvery: number): SlicedSearch<Rec> | null {
     const entries = this.matchingRecords(query, checkpointEvery);
-    if (entries === null) return null;
+    return entries === null ? null : this.encoders(entries, selection);
+  }
+
+  private encoders<T>(entries: T, selection: AttributeSelection): { entries: T; encode: (rec: Rec, messageId: number) => Buffer; body: (rec: Rec) => Buffer } {
     const s = this.state;
-    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+    const cache = this.encoded;
+    const body = (rec: Rec): Buffer => cache.body(rec.id, selection, (alloc) => encodeRecordBody(s, rec, selection, alloc));
+    const encode = (rec: Rec, messageId: number): Buffer => {
+      const b = body(rec);
+      const out = Buffer.allocUnsafe(envelopeSize(messageId, b.length) + b.length);
+      frameEntry(out, 0, messageId, b);
+      return out;
+    };
+    return { entries, encode, body };
   }
 
   /** The records a search returns, in search order; null when the base does not exist. */
