@@ -267,12 +267,29 @@ function pagedSearch(
     const pageFull = r.code === 4 && pageSize === ctl.size;
     if ((r.code === 0 || pageFull) && r.more) {
       // A fresh cookie per page: a replayed or guessed cookie finds nothing.
-      const next = randomBytes(12);
+      const next = cookieBytes();
       conn.paged.set(next.toString('hex'), paged);
       return { code: 0, entries: r.entries, controls: [pagedResponse(next)] };
     }
     return { ...r, controls: [pagedResponse(Buffer.alloc(0))] };
   });
+}
+
+const COOKIE_BYTES = 12;
+let cookiePool = Buffer.alloc(0);
+let cookiePoolAt = 0;
+
+/** Fresh random cookie bytes, drawn from a pool: one call into the CSPRNG per 256 pages, not per page. */
+function cookieBytes(): Buffer {
+  if (cookiePoolAt + COOKIE_BYTES > cookiePool.length) {
+    cookiePool = randomBytes(COOKIE_BYTES * 256);
+    cookiePoolAt = 0;
+  }
+  const cookie = Buffer.from(cookiePool.subarray(cookiePoolAt, cookiePoolAt + COOKIE_BYTES));
+  // Spent bytes are wiped, so the pool never holds a cookie already handed out.
+  cookiePool.fill(0, cookiePoolAt, cookiePoolAt + COOKIE_BYTES);
+  cookiePoolAt += COOKIE_BYTES;
+  return cookie;
 }
 
 function pagedResponse(cookie: Buffer): ResponseControl {

@@ -31,25 +31,25 @@ function keyOf(sel: AttributeSelection): string {
 }
 
 export class EncodedEntryCache {
-  private readonly bySelection = new Map<string, Map<number, Buffer>>();
+  private readonly bySelection = new Map<string, Map<object, Buffer>>();
   private bytes = 0;
   private chunk = Buffer.alloc(0);
   private chunkUsed = 0;
 
-  /** The cached body of entry `id` under `sel`, encoding (and keeping, while room is left) on a miss. */
-  body(id: number, sel: AttributeSelection, encode: (alloc?: (size: number) => Buffer) => Buffer): Buffer {
+  /** The cached body of `entry` (its record) under `sel`, encoding (and keeping, while room is left) on a miss. */
+  body(entry: object, sel: AttributeSelection, encode: (alloc?: (size: number) => Buffer) => Buffer): Buffer {
     const bodies = this.bodiesFor(sel);
-    const hit = bodies?.get(id);
+    const hit = bodies?.get(entry);
     if (hit) return hit;
     if (!bodies || this.bytes >= MAX_BYTES) return encode();
     const body = encode(this.alloc);
     if (body.length > MAX_ENTRY_BYTES) return body;
     this.bytes += body.length;
-    bodies.set(id, body);
+    bodies.set(entry, body);
     return body;
   }
 
-  private bodiesFor(sel: AttributeSelection): Map<number, Buffer> | undefined {
+  private bodiesFor(sel: AttributeSelection): Map<object, Buffer> | undefined {
     const key = keyOf(sel);
     let bodies = this.bySelection.get(key);
     if (!bodies && this.bySelection.size < MAX_SELECTIONS) {

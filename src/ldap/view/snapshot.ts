@@ -27,6 +27,7 @@ export class Snapshot implements DirectorySnapshot {
   readonly baseDN: string;
   /** what this snapshot's searches encoded, for the next search with the same attribute list */
   private readonly encoded = new EncodedEntryCache();
+  private readonly resolved = new Map<readonly number[], (Rec | undefined)[]>();
 
   constructor(
     readonly state: ViewState,
@@ -66,7 +67,9 @@ export class Snapshot implements DirectorySnapshot {
   private encoders<T>(entries: T, selection: AttributeSelection): { entries: T; encode: (rec: Rec, messageId: number) => Buffer; body: (rec: Rec) => Buffer } {
     const s = this.state;
     const cache = this.encoded;
-    const body = (rec: Rec): Buffer => cache.body(rec.id, selection, (alloc) => encodeRecordBody(s, rec, selection, alloc));
+    // The subschema record (id -1) is made afresh per search: keyed by object, it would never hit.
+    const body = (rec: Rec): Buffer =>
+      rec.id < 0 ? encodeRecordBody(s, rec, selection) : cache.body(rec, selection, (alloc) => encodeRecordBody(s, rec, selection, alloc));
     const encode = (rec: Rec, messageId: number): Buffer => {
       const b = body(rec);
       const out = Buffer.allocUnsafe(envelopeSize(messageId, b.length) + b.length);
@@ -104,21 +107,43 @@ export class Snapshot implements DirectorySnapshot {
     // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
     const usePlan = planned !== null && planned.length < universeSize;
     const segments = usePlan ? [planned] : universe;
+    const resolved = (segment: readonly number[]): (Rec | undefined)[] | undefined => this.resolvedRecs(segment);
     return (function* (): Generator<Rec | SearchCheckpoint> {
       let examined = 0;
       for (const segment of segments) {
-        for (const id of segment) {
+        const recs = resolved(segment);
+        for (let i = 0; i < segment.length; i++) {
           if (++examined >= checkpointEvery) {
             examined = 0;
             yield SEARCH_CHECKPOINT;
           }
-          const rec = s.recs.get(id);
+          let rec = recs ? recs[i] : undefined;
+          if (rec === undefined) {
+            rec = s.recs.get(segment[i]);
+            if (recs) recs[i] = rec;
+          }
           if (!rec) continue;
           if (usePlan && !inScope(rec, nbase, query.scope)) continue;
           if (matches(rec) === TRUE) yield rec;
         }
       }
     })();
+  }
+
+  /**
+   * Records of the people, groups or services list, by position, filled in as scans read them and
+   * kept for the snapshot's life: later listings walk an array instead of probing the record map per
+   * entry. Undefined for other lists (index candidates, built per search).
+   */
+  private resolvedRecs(segment: readonly number[]): (Rec | undefined)[] | undefined {
+    const s = this.state;
+    if (segment !== s.people && segment !== s.groups && segment !== s.services) return undefined;
+    let recs = this.resolved.get(segment);
+    if (!recs) {
+      recs = new Array<Rec | undefined>(segment.length);
+      this.resolved.set(segment, recs);
+    }
+    return recs;
   }
 
   entry(dn: string): LdapEntry | undefined {
