@@ -6,7 +6,7 @@ import { searchEntry } from '../../src/ldap/server/ber-write';
 import { parseFilterString } from '../../src/ldap/filter/compile';
 import { selectAttributes } from '../../src/ldap/view/select';
 import { selectionFor } from '../../src/ldap/view/selection';
-import { buildSnapshot } from '../../src/ldap/view/snapshot';
+import { buildSnapshot, type Snapshot } from '../../src/ldap/view/snapshot';
 
 const BASE = 'dc=example,dc=com';
 const data = generateDirectory(300, 25, 7);
@@ -117,7 +117,7 @@ describe('encoded entry cache', () => {
     const before = listing(snap, ['uid', 'cn', 'gecos']);
     const target = data.identities.find((i) => i.state === 'active')!;
     const renamed = { ...target, attributes: { ...target.attributes, displayName: 'Renamed Person' } };
-    const next = snap.withIdentityChanges([renamed]);
+    const next = (snap as Snapshot).withIdentityChanges([renamed]);
     const after = listing(next, ['uid', 'cn', 'gecos']);
     expect(after).toEqual(rendered(next, ['uid', 'cn', 'gecos']));
     expect(after.some((h) => Buffer.from(h, 'hex').includes(Buffer.from('Renamed Person')))).toBe(true);

@@ -4,7 +4,7 @@
 import { envelopeSize, frameEntry } from '../ber/entry-writer';
 
 /** bytes gathered before they are written (and backpressure is looked at) */
-export const BATCH_BYTES = 64 * 1024;
+export const BATCH_BYTES = 16 * 1024;
 
 export class EntryBatch {
   private parts: Buffer[] = [];

@@ -369,7 +369,11 @@ function gather(conn: LdapConnection, ctx: OpContext, cursor: Cursor, batch: Ent
     }
     cursor.addTo(batch, entry, ctx.messageId);
     sent++;
-    if (batch.bytes >= BATCH_BYTES && !conn.send(batch.take()!)) return { sent, ok: false };
+    if (batch.bytes >= BATCH_BYTES) {
+      const ok = conn.send(batch.take()!);
+      conn.flush();
+      if (!ok) return { sent, ok: false };
+    }
     if (sent % YIELD_EVERY === 0) return { sent, ok: true };
   }
 }
