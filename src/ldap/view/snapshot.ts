@@ -107,27 +107,7 @@ export class Snapshot implements DirectorySnapshot {
     // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
     const usePlan = planned !== null && planned.length < universeSize;
     const segments = usePlan ? [planned] : universe;
-    const resolved = (segment: readonly number[]): (Rec | undefined)[] | undefined => this.resolvedRecs(segment);
-    return (function* (): Generator<Rec | SearchCheckpoint> {
-      let examined = 0;
-      for (const segment of segments) {
-        const recs = resolved(segment);
-        for (let i = 0; i < segment.length; i++) {
-          if (++examined >= checkpointEvery) {
-            examined = 0;
-            yield SEARCH_CHECKPOINT;
-          }
-          let rec = recs ? recs[i] : undefined;
-          if (rec === undefined) {
-            rec = s.recs.get(segment[i]);
-            if (recs) recs[i] = rec;
-          }
-          if (!rec) continue;
-          if (usePlan && !inScope(rec, nbase, query.scope)) continue;
-          if (matches(rec) === TRUE) yield rec;
-        }
-      }
-    })();
+    return new ScanIterator(s, segments, (segment) => this.resolvedRecs(segment), usePlan ? { nbase, scope: query.scope } : null, matches, checkpointEvery);
   }
 
   /**
@@ -183,6 +163,68 @@ export class Snapshot implements DirectorySnapshot {
 
   subschema(): LdapEntry {
     return subschemaEntry();
+  }
+}
+
+const SCAN_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The candidates of a scan, filtered, with a SEARCH_CHECKPOINT before every `checkpointEvery`-th
+ * candidate examined. A hand-written iterator rather than a generator: resuming a generator per
+ * candidate was the largest single cost of a 10,000-entry listing.
+ */
+class ScanIterator implements IterableIterator<Rec | SearchCheckpoint> {
+  private segment = 0;
+  private at = 0;
+  private examined = 0;
+  /** a checkpoint was just returned for the candidate at `at`: it is examined without counting again */
+  private counted = false;
+  private recs: (Rec | undefined)[] | undefined;
+
+  constructor(
+    private readonly s: ViewState,
+    private readonly segments: readonly (readonly number[])[],
+    private readonly resolve: (segment: readonly number[]) => (Rec | undefined)[] | undefined,
+    /** set when the candidates come from an index plan and may lie outside the scope */
+    private readonly scopeCheck: { nbase: string; scope: SearchQuery['scope'] } | null,
+    private readonly matches: (rec: Rec) => number,
+    private readonly checkpointEvery: number,
+  ) {
+    this.recs = segments.length > 0 ? resolve(segments[0]) : undefined;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Rec | SearchCheckpoint> {
+    for (;;) {
+      const ids = this.segments[this.segment];
+      if (ids === undefined) return SCAN_DONE;
+      if (this.at >= ids.length) {
+        this.segment++;
+        this.at = 0;
+        const nextIds = this.segments[this.segment];
+        this.recs = nextIds === undefined ? undefined : this.resolve(nextIds);
+        continue;
+      }
+      if (!this.counted && ++this.examined >= this.checkpointEvery) {
+        this.examined = 0;
+        this.counted = true;
+        return { done: false, value: SEARCH_CHECKPOINT };
+      }
+      this.counted = false;
+      const i = this.at++;
+      const recs = this.recs;
+      let rec = recs ? recs[i] : undefined;
+      if (rec === undefined) {
+        rec = this.s.recs.get(ids[i]);
+        if (recs) recs[i] = rec;
+      }
+      if (!rec) continue;
+      if (this.scopeCheck && !inScope(rec, this.scopeCheck.nbase, this.scopeCheck.scope)) continue;
+      if (this.matches(rec) === TRUE) return { done: false, value: rec };
+    }
   }
 }
 
