@@ -74,6 +74,11 @@ export interface EncodedSearch<T = unknown> {
   entries: Iterable<T>;
   /** the complete LDAPMessage { messageId, SearchResultEntry } with the selected attributes */
   encode(entry: T, messageId: number): Buffer;
+  /**
+   * The SearchResultEntry protocolOp alone, which the server frames itself (many entries into one
+   * write). It may be shared with other searches: read-only.
+   */
+  body?(entry: T): Buffer;
 }
 
 /** Yielded by a sliced search between candidates, matching or not, so a long scan can pause there. */
@@ -84,6 +89,8 @@ export type SearchCheckpoint = typeof SEARCH_CHECKPOINT;
 export interface SlicedSearch<T = unknown> {
   entries: Iterable<T | SearchCheckpoint>;
   encode(entry: T, messageId: number): Buffer;
+  /** as EncodedSearch.body */
+  body?(entry: T): Buffer;
 }
 
 /** An immutable view of the whole directory at one moment. Searches never see half a change. */

@@ -6,7 +6,7 @@ import { searchEntry } from '../../src/ldap/server/ber-write';
 import { parseFilterString } from '../../src/ldap/filter/compile';
 import { selectAttributes } from '../../src/ldap/view/select';
 import { selectionFor } from '../../src/ldap/view/selection';
-import { buildSnapshot } from '../../src/ldap/view/snapshot';
+import { buildSnapshot, type Snapshot } from '../../src/ldap/view/snapshot';
 
 const BASE = 'dc=example,dc=com';
 const data = generateDirectory(300, 25, 7);
@@ -89,5 +89,39 @@ describe('selectionFor', () => {
     const joined = selectionFor(['uid\0cn'], false);
     expect([...joined.wanted]).toEqual(['uid\0cn']);
     expect([...selectionFor(['uid', 'cn'], false).wanted]).toEqual(['uid', 'cn']);
+  });
+});
+
+describe('encoded entry cache', () => {
+  const people = `ou=people,${BASE}`;
+  const listing = (s: typeof snap, requested: string[], typesOnly = false, messageId = 9): string[] => {
+    const enc = s.searchEncoded!({ base: people, scope: 'one', filter: parseFilterString('(objectClass=posixAccount)') }, selectionFor(requested, typesOnly))!;
+    return [...enc.entries].map((r) => enc.encode(r, messageId).toString('hex'));
+  };
+  const rendered = (s: typeof snap, requested: string[], typesOnly = false): string[] =>
+    [...(s.search({ base: people, scope: 'one', filter: parseFilterString('(objectClass=posixAccount)') }) ?? [])].map((e) =>
+      searchEntry(9, e.dn, selectAttributes(e, requested, typesOnly)).toString('hex'));
+
+  it('sends the same bytes on a repeated listing, under any message id, for lists naming the same attributes', () => {
+    const first = listing(snap, ['uid', 'cn', 'gecos']);
+    expect(listing(snap, ['uid', 'cn', 'gecos'])).toEqual(first);
+    // Same attributes, other order and spelling: shares cached bodies, and the bytes stay right.
+    expect(listing(snap, ['GECOS', 'commonName', 'userid'])).toEqual(first);
+    expect(listing(snap, ['uid', 'cn', 'gecos'], true)).toEqual(rendered(snap, ['uid', 'cn', 'gecos'], true));
+    const far = listing(snap, ['uid', 'cn', 'gecos'], false, 70000);
+    expect(far.map((h) => Buffer.from(h, 'hex').subarray(-40).toString('hex'))).toEqual(first.map((h) => Buffer.from(h, 'hex').subarray(-40).toString('hex')));
+    expect(far[0]).not.toEqual(first[0]);
+  });
+
+  it('serves a changed entry from the new snapshot with its new values, and the old snapshot unchanged', () => {
+    const before = listing(snap, ['uid', 'cn', 'gecos']);
+    const target = data.identities.find((i) => i.state === 'active')!;
+    const renamed = { ...target, attributes: { ...target.attributes, displayName: 'Renamed Person' } };
+    const next = (snap as Snapshot).withIdentityChanges([renamed]);
+    const after = listing(next, ['uid', 'cn', 'gecos']);
+    expect(after).toEqual(rendered(next, ['uid', 'cn', 'gecos']));
+    expect(after.some((h) => Buffer.from(h, 'hex').includes(Buffer.from('Renamed Person')))).toBe(true);
+    expect(listing(snap, ['uid', 'cn', 'gecos'])).toEqual(before);
+    expect(before.some((h) => Buffer.from(h, 'hex').includes(Buffer.from('Renamed Person')))).toBe(false);
   });
 });

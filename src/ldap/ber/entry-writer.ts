@@ -86,6 +86,19 @@ export class EntryWriter {
 
   /** The whole LDAPMessage { messageId, SearchResultEntry } in one Buffer. */
   finish(messageId: number): Buffer {
+    return this.assemble(messageId);
+  }
+
+  /**
+   * The SearchResultEntry protocolOp alone, without the message envelope: what a cache keeps, since
+   * the same entry goes out under a different message id on every search (see frameEntry).
+   */
+  finishBody(alloc?: (size: number) => Buffer): Buffer {
+    return this.assemble(-1, alloc);
+  }
+
+  /** Writes the entry, inside a message envelope unless `messageId` is negative. */
+  private assemble(messageId: number, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
     const attrLens: number[] = [];
     let attrsLen = 0;
     for (let i = 0; i < this.attrCount; i++) {
@@ -97,10 +110,14 @@ export class EntryWriter {
       attrsLen += tlvSize(attrLen);
     }
     const opLen = tlvSize(this.dnLen) + tlvSize(attrsLen);
-    const msgLen = 2 + intContentLength(messageId) + tlvSize(opLen);
-    const out = Buffer.allocUnsafe(tlvSize(msgLen));
-    let at = putHeader(out, 0, 0x30, msgLen);
-    at = putInt(out, at, messageId);
+    const framed = messageId >= 0;
+    const msgLen = framed ? 2 + intContentLength(messageId) + tlvSize(opLen) : 0;
+    const out = alloc(framed ? tlvSize(msgLen) : tlvSize(opLen));
+    let at = 0;
+    if (framed) {
+      at = putHeader(out, at, 0x30, msgLen);
+      at = putInt(out, at, messageId);
+    }
     at = putHeader(out, at, SEARCH_ENTRY, opLen);
     at = putHeader(out, at, 0x04, this.dnLen);
     const scratch = this.scratch;
@@ -159,6 +176,21 @@ function copyBytes(src: Buffer, from: number, len: number, dst: Buffer, at: numb
   if (len > 64) return at + src.copy(dst, at, from, from + len);
   for (let i = 0; i < len; i++) dst[at + i] = src[from + i];
   return at + len;
+}
+
+/** Bytes frameEntry adds around a protocolOp of `bodyLength` bytes for `messageId`. */
+export function envelopeSize(messageId: number, bodyLength: number): number {
+  return tlvSize(2 + intContentLength(messageId) + bodyLength) - bodyLength;
+}
+
+/**
+ * Writes LDAPMessage { messageId, body } at `at` in `out` (which must have room for
+ * envelopeSize + body.length bytes); returns the offset after it.
+ */
+export function frameEntry(out: Buffer, at: number, messageId: number, body: Buffer): number {
+  let to = putHeader(out, at, 0x30, 2 + intContentLength(messageId) + body.length);
+  to = putInt(out, to, messageId);
+  return to + body.copy(out, to);
 }
 
 /** The process-wide writer (encoding is synchronous, so one is enough). */

@@ -110,10 +110,21 @@ function equalityMatcher<R>(name: string, value: string, ctx: EvalContext<R>): M
   if (assertion === null) return always(UNDEFINED);
   const attr = type.name.toLowerCase();
   if (type.kind === 'dn') return dnEqualityMatcher(attr, assertion, ctx);
+  const test = (v: string): boolean => normalizeValue(type, v) === assertion;
+  // Entries of a kind share one (immutable) values array for some attributes, objectClass above
+  // all: a listing by objectClass then normalises one list, not one per entry.
+  let lastValues: readonly string[] | undefined;
+  let lastResult: Tri = FALSE;
   return (rec) => {
     const shortcut = ctx.eqShortcut?.(rec, attr, assertion);
     if (shortcut !== undefined) return shortcut ? TRUE : FALSE;
-    return anyValue(ctx, rec, attr, (v) => normalizeValue(type, v) === assertion);
+    const values = ctx.values(rec, attr);
+    if (!values) return FALSE;
+    if (values !== lastValues) {
+      lastResult = values.some(test) ? TRUE : FALSE;
+      lastValues = values;
+    }
+    return lastResult;
   };
 }
 

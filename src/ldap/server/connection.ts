@@ -260,6 +260,17 @@ export class LdapConnection {
     return ok;
   }
 
+  /**
+   * Lets what is queued leave now instead of at the end of the tick: a long run of entries reaches
+   * the client while the rest is still being encoded, so the client parses in parallel.
+   */
+  flush(): void {
+    if (!this.corked) return;
+    // The uncork scheduled by send() then finds nothing corked, which Node ignores.
+    this.corked = false;
+    this.stream.uncork();
+  }
+
   drained(): Promise<void> {
     if (this.closed || !this.stream.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));

@@ -5,6 +5,7 @@ import { FilterTooComplexError, SEARCH_CHECKPOINT, type DirectorySnapshot, type 
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP, pagedControlValue, searchEntry, type ResponseControl } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
+import { BATCH_BYTES, EntryBatch } from './entry-batch';
 import { equalityFromBer } from './filter-fast';
 import { checkFilterCaps } from './filter-guard';
 import { boundedText, describeBytes } from './log-text';
@@ -53,6 +54,7 @@ class Cursor {
   constructor(
     private it: Iterator<unknown>,
     readonly encode: (entry: unknown, messageId: number) => Buffer,
+    private readonly body?: (entry: unknown) => Buffer,
   ) {}
   /** the next entry or SEARCH_CHECKPOINT; undefined at the end */
   next(): unknown {
@@ -66,6 +68,11 @@ class Cursor {
   }
   putBack(entry: unknown): void {
     this.held = entry;
+  }
+  /** Adds an entry's message to a batch, as a bare protocolOp when the snapshot encodes (and caches) those. */
+  addTo(batch: EntryBatch, entry: unknown, messageId: number): void {
+    if (this.body) batch.addBody(this.body(entry));
+    else batch.addMessage(this.encode(entry, messageId));
   }
 }
 
@@ -194,11 +201,11 @@ function openCursor(conn: LdapConnection, snapshot: DirectorySnapshot, query: Se
   const selection = conn.deps.model.selection;
   if (snapshot.searchSliced && selection) {
     const found = snapshot.searchSliced(query, selection(req.attributes, req.typesOnly), CHECKPOINT_EVERY);
-    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode as Cursor['encode']) : null;
+    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode as Cursor['encode'], found.body as ((e: unknown) => Buffer) | undefined) : null;
   }
   if (snapshot.searchEncoded && selection) {
     const found = snapshot.searchEncoded(query, selection(req.attributes, req.typesOnly));
-    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode) : null;
+    return found ? new Cursor(found.entries[Symbol.iterator](), found.encode, found.body) : null;
   }
   const found = snapshot.search(query);
   return found ? new Cursor(found[Symbol.iterator](), renderedEncoder(conn, req)) : null;
@@ -260,12 +267,29 @@ function pagedSearch(
     const pageFull = r.code === 4 && pageSize === ctl.size;
     if ((r.code === 0 || pageFull) && r.more) {
       // A fresh cookie per page: a replayed or guessed cookie finds nothing.
-      const next = randomBytes(12);
+      const next = cookieBytes();
       conn.paged.set(next.toString('hex'), paged);
       return { code: 0, entries: r.entries, controls: [pagedResponse(next)] };
     }
     return { ...r, controls: [pagedResponse(Buffer.alloc(0))] };
   });
+}
+
+const COOKIE_BYTES = 12;
+let cookiePool = Buffer.alloc(0);
+let cookiePoolAt = 0;
+
+/** Fresh random cookie bytes, drawn from a pool: one call into the CSPRNG per 256 pages, not per page. */
+function cookieBytes(): Buffer {
+  if (cookiePoolAt + COOKIE_BYTES > cookiePool.length) {
+    cookiePool = randomBytes(COOKIE_BYTES * 256);
+    cookiePoolAt = 0;
+  }
+  const cookie = Buffer.from(cookiePool.subarray(cookiePoolAt, cookiePoolAt + COOKIE_BYTES));
+  // Spent bytes are wiped, so the pool never holds a cookie already handed out.
+  cookiePool.fill(0, cookiePoolAt, cookiePoolAt + COOKIE_BYTES);
+  cookiePoolAt += COOKIE_BYTES;
+  return cookie;
 }
 
 function pagedResponse(cookie: Buffer): ResponseControl {
@@ -310,8 +334,25 @@ async function continueSending(
   }
 }
 
-/** Sends entries until the end, the limit, a full socket buffer or the end of this slice. */
+/**
+ * Sends entries until the end, the limit, a full socket buffer or the end of this slice. Entries are
+ * gathered into batches written as one Buffer each; everything gathered is written before it returns.
+ */
 function sendRun(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, already: number): SendResult | { sent: number; ok: boolean } {
+  const batch = new EntryBatch(ctx.messageId);
+  let result: SendResult | { sent: number; ok: boolean } | undefined;
+  try {
+    result = gather(conn, ctx, cursor, batch, limit, already);
+  } finally {
+    // Also after a throw: the entries already gathered leave, as they did when each was written at once.
+    const rest = batch.take();
+    const ok = rest ? conn.send(rest) : true;
+    if (result && 'ok' in result && !ok) result = { sent: result.sent, ok };
+  }
+  return result;
+}
+
+function gather(conn: LdapConnection, ctx: OpContext, cursor: Cursor, batch: EntryBatch, limit: number, already: number): SendResult | { sent: number; ok: boolean } {
   const sliceEnd = performance.now() + SLICE_MS;
   let sent = already;
   for (;;) {
@@ -326,8 +367,13 @@ function sendRun(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: nu
       cursor.putBack(entry);
       return { code: 4, entries: sent, message: 'size limit exceeded', more: true };
     }
-    const ok = conn.send(cursor.encode(entry, ctx.messageId));
+    cursor.addTo(batch, entry, ctx.messageId);
     sent++;
-    if (!ok || sent % YIELD_EVERY === 0) return { sent, ok };
+    if (batch.bytes >= BATCH_BYTES) {
+      const ok = conn.send(batch.take()!);
+      conn.flush();
+      if (!ok) return { sent, ok: false };
+    }
+    if (sent % YIELD_EVERY === 0) return { sent, ok: true };
   }
 }

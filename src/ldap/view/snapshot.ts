@@ -11,7 +11,9 @@ import { ancestorGroups, descendantGroups } from './group-graph';
 import { planCandidates } from './plan';
 import { BASE_ID, GROUPS_OU_ID, PEOPLE_OU_ID, personId, SERVICES_OU_ID, type GroupRec, type Rec, type ViewOptions } from './records';
 import { applyIdentityChanges, buildState, type ViewState } from './state';
-import { attributeNamesOf, encodeRecord, renderEntry, valuesOf } from './values';
+import { attributeNamesOf, encodeRecordBody, renderEntry, valuesOf } from './values';
+import { EncodedEntryCache } from './encoded-cache';
+import { envelopeSize, frameEntry } from '../ber/entry-writer';
 import { normalizeValue, prepCaseExact, prepCaseIgnore } from '../schema/matching';
 import { attributeType } from '../schema/attributes';
 
@@ -23,6 +25,9 @@ export function buildSnapshot(identities: Identity[], groups: Group[], opts: Vie
 
 export class Snapshot implements DirectorySnapshot {
   readonly baseDN: string;
+  /** what this snapshot's searches encoded, for the next search with the same attribute list */
+  private readonly encoded = new EncodedEntryCache();
+  private readonly resolved = new Map<readonly number[], (Rec | undefined)[]>();
 
   constructor(
     readonly state: ViewState,
@@ -51,16 +56,27 @@ export class Snapshot implements DirectorySnapshot {
 
   searchEncoded(query: SearchQuery, selection: AttributeSelection): EncodedSearch<Rec> | null {
     const entries = this.matchingRecords(query);
-    if (entries === null) return null;
-    const s = this.state;
-    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+    return entries === null ? null : this.encoders(entries, selection);
   }
 
   searchSliced(query: SearchQuery, selection: AttributeSelection, checkpointEvery: number): SlicedSearch<Rec> | null {
     const entries = this.matchingRecords(query, checkpointEvery);
-    if (entries === null) return null;
+    return entries === null ? null : this.encoders(entries, selection);
+  }
+
+  private encoders<T>(entries: T, selection: AttributeSelection): { entries: T; encode: (rec: Rec, messageId: number) => Buffer; body: (rec: Rec) => Buffer } {
     const s = this.state;
-    return { entries, encode: (rec, messageId) => encodeRecord(s, rec, selection, messageId) };
+    const cache = this.encoded;
+    // The subschema record (id -1) is made afresh per search: keyed by object, it would never hit.
+    const body = (rec: Rec): Buffer =>
+      rec.id < 0 ? encodeRecordBody(s, rec, selection) : cache.body(rec, selection, (alloc) => encodeRecordBody(s, rec, selection, alloc));
+    const encode = (rec: Rec, messageId: number): Buffer => {
+      const b = body(rec);
+      const out = Buffer.allocUnsafe(envelopeSize(messageId, b.length) + b.length);
+      frameEntry(out, 0, messageId, b);
+      return out;
+    };
+    return { entries, encode, body };
   }
 
   /** The records a search returns, in search order; null when the base does not exist. */
@@ -91,21 +107,23 @@ export class Snapshot implements DirectorySnapshot {
     // Whichever list is shorter is walked; both are sorted by id, so the order is the same either way.
     const usePlan = planned !== null && planned.length < universeSize;
     const segments = usePlan ? [planned] : universe;
-    return (function* (): Generator<Rec | SearchCheckpoint> {
-      let examined = 0;
-      for (const segment of segments) {
-        for (const id of segment) {
-          if (++examined >= checkpointEvery) {
-            examined = 0;
-            yield SEARCH_CHECKPOINT;
-          }
-          const rec = s.recs.get(id);
-          if (!rec) continue;
-          if (usePlan && !inScope(rec, nbase, query.scope)) continue;
-          if (matches(rec) === TRUE) yield rec;
-        }
-      }
-    })();
+    return new ScanIterator(s, segments, (segment) => this.resolvedRecs(segment), usePlan ? { nbase, scope: query.scope } : null, matches, checkpointEvery);
+  }
+
+  /**
+   * Records of the people, groups or services list, by position, filled in as scans read them and
+   * kept for the snapshot's life: later listings walk an array instead of probing the record map per
+   * entry. Undefined for other lists (index candidates, built per search).
+   */
+  private resolvedRecs(segment: readonly number[]): (Rec | undefined)[] | undefined {
+    const s = this.state;
+    if (segment !== s.people && segment !== s.groups && segment !== s.services) return undefined;
+    let recs = this.resolved.get(segment);
+    if (!recs) {
+      recs = new Array<Rec | undefined>(segment.length);
+      this.resolved.set(segment, recs);
+    }
+    return recs;
   }
 
   entry(dn: string): LdapEntry | undefined {
@@ -145,6 +163,68 @@ export class Snapshot implements DirectorySnapshot {
 
   subschema(): LdapEntry {
     return subschemaEntry();
+  }
+}
+
+const SCAN_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The candidates of a scan, filtered, with a SEARCH_CHECKPOINT before every `checkpointEvery`-th
+ * candidate examined. A hand-written iterator rather than a generator: resuming a generator per
+ * candidate was the largest single cost of a 10,000-entry listing.
+ */
+class ScanIterator implements IterableIterator<Rec | SearchCheckpoint> {
+  private segment = 0;
+  private at = 0;
+  private examined = 0;
+  /** a checkpoint was just returned for the candidate at `at`: it is examined without counting again */
+  private counted = false;
+  private recs: (Rec | undefined)[] | undefined;
+
+  constructor(
+    private readonly s: ViewState,
+    private readonly segments: readonly (readonly number[])[],
+    private readonly resolve: (segment: readonly number[]) => (Rec | undefined)[] | undefined,
+    /** set when the candidates come from an index plan and may lie outside the scope */
+    private readonly scopeCheck: { nbase: string; scope: SearchQuery['scope'] } | null,
+    private readonly matches: (rec: Rec) => number,
+    private readonly checkpointEvery: number,
+  ) {
+    this.recs = segments.length > 0 ? resolve(segments[0]) : undefined;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Rec | SearchCheckpoint> {
+    for (;;) {
+      const ids = this.segments[this.segment];
+      if (ids === undefined) return SCAN_DONE;
+      if (this.at >= ids.length) {
+        this.segment++;
+        this.at = 0;
+        const nextIds = this.segments[this.segment];
+        this.recs = nextIds === undefined ? undefined : this.resolve(nextIds);
+        continue;
+      }
+      if (!this.counted && ++this.examined >= this.checkpointEvery) {
+        this.examined = 0;
+        this.counted = true;
+        return { done: false, value: SEARCH_CHECKPOINT };
+      }
+      this.counted = false;
+      const i = this.at++;
+      const recs = this.recs;
+      let rec = recs ? recs[i] : undefined;
+      if (rec === undefined) {
+        rec = this.s.recs.get(ids[i]);
+        if (recs) recs[i] = rec;
+      }
+      if (!rec) continue;
+      if (this.scopeCheck && !inScope(rec, this.scopeCheck.nbase, this.scopeCheck.scope)) continue;
+      if (this.matches(rec) === TRUE) return { done: false, value: rec };
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Attribute values of a record, computed on read, and the rendering of a record into an LdapEntry.
 import { createHash } from 'node:crypto';
 import { transliterateToAscii } from '../../domain/username';
-import { entryWriter, nameTlv } from '../ber/entry-writer';
+import { entryWriter, nameTlv, type EntryWriter } from '../ber/entry-writer';
 import type { AttributeSelection, LdapEntry } from '../contract';
 import { attributeType } from '../schema/attributes';
 import { prepCaseIgnore, toGeneralizedTime } from '../schema/matching';
@@ -143,8 +143,17 @@ export function renderEntry(s: ViewState, rec: Rec): LdapEntry {
  * client asked for are computed (not the ~30 of a rendered entry), and no LdapEntry or Map is built.
  */
 export function encodeRecord(s: ViewState, rec: Rec, sel: AttributeSelection, messageId: number): Buffer {
+  return writeRecord(s, rec, sel).finish(messageId);
+}
+
+/** encodeRecord without the message envelope: the SearchResultEntry protocolOp alone. */
+export function encodeRecordBody(s: ViewState, rec: Rec, sel: AttributeSelection, alloc?: (size: number) => Buffer): Buffer {
+  return writeRecord(s, rec, sel).finishBody(alloc);
+}
+
+function writeRecord(s: ViewState, rec: Rec, sel: AttributeSelection): EntryWriter {
   const w = entryWriter.begin(rec.dn);
-  if (sel.none) return w.finish(messageId);
+  if (sel.none) return w;
   if (rec.kind === 'person' || rec.kind === 'group') {
     const plan = planOf(sel);
     for (const spec of rec.kind === 'person' ? plan.person : plan.group) {
@@ -157,7 +166,7 @@ export function encodeRecord(s: ViewState, rec: Rec, sel: AttributeSelection, me
       if (attr.values.length > 0) w.attr(nameTlv(attr.name), attr.values, sel.typesOnly);
     }
   }
-  return w.finish(messageId);
+  return w;
 }
 
 type Spec = (typeof PERSON_SPECS)[number];
