@@ -80,7 +80,7 @@ describe('bamboohr source: statuses and dates', () => {
   it('a bad API key is incomplete with BambooHR\'s reason from X-BambooHR-Error-Message', async () => {
     const snap = await open(config({ apiKey: 'not-the-key' })).read({ watermark: null });
     expect(snap.complete).toBe(false);
-    expect(snap.incompleteReason).toMatch(/the employee report could not be read \(answered 401: Invalid API key\)/);
+    expect(snap.incompleteReason).toMatch(/^the employee report \(POST \/\S+\/v1\/reports\/custom\) answered 401: Invalid API key$/);
   });
 
   it('429 and 503 with Retry-After are waited out as told', async () => {
@@ -130,7 +130,7 @@ describe('bamboohr source: incremental reads', () => {
     fake.inject(500, undefined, /employees\/changed/);
     const delta = await source.read({ watermark: full.watermark });
     expect(delta).toMatchObject({ mode: 'delta', complete: false, watermark: full.watermark });
-    expect(delta.incompleteReason).toMatch(/the changed-employee list could not be read \(answered 500/);
+    expect(delta.incompleteReason).toMatch(/^the changed-employee list \(GET \/\S+\/v1\/employees\/changed\) answered 500/);
   });
 
   it('through the sync service: a termination and a deletion in BambooHR end access on the next delta', async () => {

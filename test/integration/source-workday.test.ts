@@ -80,7 +80,7 @@ describe('workday source: report quirks', () => {
     ['an HTML page with status 200', { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Service Unavailable</body></html>' }, /not JSON: <html>/],
     ['a body cut short', { status: 200, body: '{"Report_Entry":[{"Employee_ID":"21001","Legal_First' }, /not JSON/],
     ['JSON without Report_Entry', { status: 200, body: { Report_Data: [] } }, /no Report_Entry list/],
-    ['an empty body', { status: 200, body: '' }, /no Report_Entry list\): empty body/],
+    ['an empty body', { status: 200, body: '' }, /^the report \(GET \/\S+\) answered 200 without a JSON object or list: empty body/],
   ])('%s makes the read incomplete, naming why', async (_what, answer, reason) => {
     fake.entries.push(worker(1));
     fake.breakAnswer(answer);
