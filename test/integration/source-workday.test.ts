@@ -2,6 +2,10 @@
 // columns, arrays or "; " strings, descriptors, dates with offsets), broken answers, auth, and the
 // lookahead problem end to end through the sync service: a Sydney leaver whose termination date
 // is today loses access when that day ends in Sydney, 11 hours before UTC midnight.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/loader';
 import { openSource } from '../../src/connectors/sources';
 import { sourceSchema, type SourceConfig } from '../../src/config/sections/sources';
 import type { SourceConnector } from '../../src/ports/source-connector';
@@ -67,6 +71,21 @@ describe('workday source: report quirks', () => {
     const snap = await open(cfg).read({ watermark: null });
     expect(snap.complete).toBe(true);
     expect(snap.records).toEqual([expect.objectContaining({ externalId: 'W-9', attributes: expect.objectContaining({ givenName: 'Ada', mail: 'ada@acme.example', status: 'active' }) })]);
+  });
+
+  it('opens from a YAML config whose passwordFile the loader reads into password', async () => {
+    fake.entries.push(worker(1));
+    const dir = mkdtempSync(join(tmpdir(), 'idsync-workday-'));
+    writeFileSync(join(dir, 'isu-password'), `${fake.password}\n`);
+    writeFileSync(join(dir, 'c.yaml'), [
+      'store: { kind: memory }',
+      'sources:',
+      `  - { name: wd, kind: workday, url: "${fake.reportUrl}", username: ${fake.username}, passwordFile: isu-password, timeZone: UTC }`,
+    ].join('\n'));
+    const { config: loaded } = loadConfig(join(dir, 'c.yaml'), { baseDir: dir, env: {} });
+    expect(loaded.sources[0]).toMatchObject({ kind: 'workday', password: fake.password });
+    const snap = await openSource(loaded.sources[0], { baseDir: dir }).read({ watermark: null });
+    expect(snap).toMatchObject({ complete: true, records: [expect.objectContaining({ externalId: '21001' })] });
   });
 
   it('asks for ?format=json even when the configured URL does not (Workday would answer XML)', async () => {
