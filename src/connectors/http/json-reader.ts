@@ -3,6 +3,7 @@
 // 503 with Retry-After) waited out as the peer says (Okta's X-Rate-Limit-Reset, else Retry-After),
 // 5xx, cut and garbled answers tried again with backoff, any other 4xx final, and every failure a
 // ReadError naming the page it hit, because an incomplete read must say exactly what is missing.
+import type { Clock } from '../../ports/clock';
 import { DEFAULT_RETRY_AFTER_MS, fetchText, parseJsonBody, parseRetryAfter, throttleWaitMs, TransportError, type RawAnswer } from './index';
 
 /** One page could not be read: the read it belongs to is incomplete. */
@@ -42,6 +43,13 @@ export interface JsonRequest {
   /** sent as JSON */
   body?: unknown;
 }
+
+/** How a source's reader is paced: its timeout and tries, and the clock and sleep a test may inject. */
+export function readerPace(o: { timeoutMs: number; retries: number; clock: Clock; sleep?: (ms: number) => Promise<void> }): Pick<JsonReaderSettings, 'timeoutMs' | 'retries' | 'sleep' | 'now'> {
+  return { timeoutMs: o.timeoutMs, retries: o.retries, sleep: o.sleep ?? realSleep, now: () => o.clock.now().getTime() };
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface JsonPage {
   status: number;

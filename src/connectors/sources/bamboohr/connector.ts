@@ -5,7 +5,7 @@
 // BambooHR leaves out, with a 200, any field the key's user may not see: a report missing a field
 // asked for is unusable (everyone's value would look cleared), so the read is incomplete.
 import { basicAuthorization, trimSlash } from '../../http';
-import { JsonReader, quoteJson, ReadError, type JsonPage } from '../../http/json-reader';
+import { JsonReader, quoteJson, ReadError, readerPace, type JsonPage } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { BamboohrSourceConfig } from './config';
@@ -33,7 +33,7 @@ export class BamboohrSource implements SourceConnector {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     this.peer = `bamboohr source "${cfg.name}"`;
-    const clock = (this.clock = deps.clock ?? systemClock);
+    this.clock = deps.clock ?? systemClock;
     this.mapping = { ...DEFAULT_BAMBOOHR_FIELDS, ...cfg.fields };
     const mapped = Object.values(this.mapping).filter((f): f is string => f !== null);
     this.fields = [...new Set([...mapped, ...LIFECYCLE_FIELDS])];
@@ -41,10 +41,7 @@ export class BamboohrSource implements SourceConnector {
     // name, the password is anything ("x")
     const authorization = basicAuthorization(cfg.apiKey!, 'x');
     this.reader = new JsonReader({
-      timeoutMs: cfg.timeoutMs,
-      retries: cfg.attempts - 1,
-      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-      now: () => clock.now().getTime(),
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock: this.clock, sleep: deps.sleep }),
       authorization: () => authorization,
       // BambooHR answers errors with an empty body and the reason in this header
       errorDetail: (_body, _text, headers) => headers.get('x-bamboohr-error-message'),

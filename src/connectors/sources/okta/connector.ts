@@ -4,7 +4,7 @@
 // `fullEvery` runs to catch what deltas miss (deleted groups among them). Any page that cannot be
 // read makes the whole read incomplete.
 import { nextLink, trimSlash } from '../../http';
-import { JsonReader, ReadError, type JsonPage } from '../../http/json-reader';
+import { JsonReader, ReadError, readerPace, type JsonPage } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { Attributes } from '../../../domain/types';
@@ -43,10 +43,7 @@ export class OktaSource implements SourceConnector {
     const token = cfg.token!;
     const clock = (this.clock = deps.clock ?? systemClock);
     this.reader = new JsonReader({
-      timeoutMs: cfg.timeoutMs,
-      retries: cfg.attempts - 1,
-      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-      now: () => clock.now().getTime(),
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock, sleep: deps.sleep }),
       authorization: () => `SSWS ${token}`,
       errorDetail: (body) => (body?.errorCode ? `${body.errorCode}: ${body.errorSummary}` : ''),
     });

@@ -4,7 +4,7 @@
 // when that day is over where the tenant is, not in UTC. An answer that is not a complete report
 // (cut short, not JSON, no Report_Entry) makes the read incomplete, so nobody is removed.
 import { basicAuthorization } from '../../http';
-import { JsonReader, quoteJson, ReadError } from '../../http/json-reader';
+import { JsonReader, quoteJson, ReadError, readerPace } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { WorkdaySourceConfig } from './config';
@@ -28,12 +28,8 @@ export class WorkdaySource implements SourceConnector {
     this.mapping = { ...DEFAULT_WORKDAY_COLUMNS, ...cfg.columns };
     // the config loader has already read tokenFile / passwordFile into token / password
     const authorization = cfg.token !== undefined ? `Bearer ${cfg.token}` : basicAuthorization(cfg.username!, cfg.password!);
-    const clock = deps.clock ?? systemClock;
     this.reader = new JsonReader({
-      timeoutMs: cfg.timeoutMs,
-      retries: cfg.attempts - 1,
-      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-      now: () => clock.now().getTime(),
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock: deps.clock ?? systemClock, sleep: deps.sleep }),
       authorization: () => authorization,
       throttlesWith503: true,
     });
