@@ -6,16 +6,24 @@ import { Routes, startFake, type FakeServer } from '../fakes/http-fake';
 
 let peer: FakeServer;
 let served = 0;
+let posted: unknown[] = [];
 const sleeps: number[] = [];
 const NOW = Date.parse('2026-05-01T12:00:00Z');
 
 beforeEach(async () => {
   served = 0;
+  posted = [];
   sleeps.length = 0;
-  const routes = new Routes().on('GET', '/items', (req) => {
-    served += 1;
-    return req.headers.authorization === 'Bearer good' ? { status: 200, body: { items: [1, 2] } } : { status: 401, body: { error: 'invalid_token' } };
-  });
+  const routes = new Routes()
+    .on('GET', '/items', (req) => {
+      served += 1;
+      return req.headers.authorization === 'Bearer good' ? { status: 200, body: { items: [1, 2] } } : { status: 401, body: { error: 'invalid_token' } };
+    })
+    .on('POST', '/report', (req) => {
+      posted.push({ contentType: req.headers['content-type'], body: req.body });
+      if (req.headers.authorization !== 'Bearer good') return { status: 401, headers: { 'x-vendor-error': 'Invalid API key' } };
+      return { status: 200, body: { rows: req.body.ids } };
+    });
   peer = await startFake(routes, (status, message) => ({ message: `${status} ${message}` }));
 });
 afterEach(() => peer.close());
@@ -71,5 +79,29 @@ describe('JsonReader', () => {
     const r = reader({ authorization: () => Promise.reject(new Error('token endpoint answered 400: invalid_client')) });
     await expect(r.get(url(), 'items page 1')).rejects.toThrow('items page 1 (GET /items): token endpoint answered 400: invalid_client');
     expect(served).toBe(0);
+  });
+
+  it('POSTs a JSON body and returns the JSON answer', async () => {
+    const page = await reader().post(`${peer.url}/report`, { ids: [7, 9] }, 'the report');
+    expect(page.body).toEqual({ rows: [7, 9] });
+    expect(posted).toEqual([{ contentType: 'application/json', body: { ids: [7, 9] } }]);
+  });
+
+  it('takes the error reason from where the vendor puts it, naming the method', async () => {
+    const r = reader({ authorization: () => 'Bearer bad', errorDetail: (_b, _t, headers) => headers.get('x-vendor-error') });
+    await expect(r.post(`${peer.url}/report`, {}, 'the report')).rejects.toThrow(/^the report \(POST \/report\) answered 401: Invalid API key$/);
+  });
+
+  it('a 503 with Retry-After is throttling where the peer throttles so: it does not use up the retries', async () => {
+    peer.faults.push({ status: 503, retryAfter: 4 }, { status: 503, retryAfter: 5 }, { status: 503, retryAfter: 6 });
+    const page = await reader({ retries: 1, throttlesWith503: true }).get(url(), 'items page 1');
+    expect(page.status).toBe(200);
+    expect(sleeps).toEqual([4000, 5000, 6000]);
+  });
+
+  it('without that, a 503 counts as a failure even with Retry-After', async () => {
+    peer.faults.push({ status: 503, retryAfter: 4 }, { status: 503, retryAfter: 5 }, { status: 503, retryAfter: 6 });
+    await expect(reader({ retries: 1 }).get(url(), 'items page 1')).rejects.toThrow(/^items page 1 \(GET \/items\) answered 503/);
+    expect(sleeps).toEqual([4000]);
   });
 });

@@ -2,6 +2,10 @@
 // ("0000-00-00"), rehires, fields the key may not see, throttling, auth errors from the
 // X-BambooHR-Error-Message header, and incremental reads (changed ids, then one filtered report;
 // Deleted become removed) through the sync service.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/loader';
 import { openSource } from '../../src/connectors/sources';
 import { sourceSchema, type SourceConfig } from '../../src/config/sections/sources';
 import type { SourceConnector } from '../../src/ports/source-connector';
@@ -80,7 +84,18 @@ describe('bamboohr source: statuses and dates', () => {
   it('a bad API key is incomplete with BambooHR\'s reason from X-BambooHR-Error-Message', async () => {
     const snap = await open(config({ apiKey: 'not-the-key' })).read({ watermark: null });
     expect(snap.complete).toBe(false);
-    expect(snap.incompleteReason).toMatch(/the employee report could not be read \(answered 401: Invalid API key\)/);
+    expect(snap.incompleteReason).toMatch(/^the employee report \(POST \/\S+\/v1\/reports\/custom\) answered 401: Invalid API key$/);
+  });
+
+  it('opens from a YAML config whose apiKeyFile the loader reads into apiKey', async () => {
+    fake.put(employee(1));
+    const dir = mkdtempSync(join(tmpdir(), 'idsync-bamboohr-'));
+    writeFileSync(join(dir, 'bamboohr-api-key'), `${fake.apiKey}\n`);
+    writeFileSync(join(dir, 'c.yaml'), ['store: { kind: memory }', 'sources:', `  - { name: bamboo, kind: bamboohr, url: "${fake.url}", apiKeyFile: bamboohr-api-key }`].join('\n'));
+    const { config: loaded } = loadConfig(join(dir, 'c.yaml'), { baseDir: dir, env: {} });
+    expect(loaded.sources[0]).toMatchObject({ kind: 'bamboohr', apiKey: fake.apiKey });
+    const snap = await openSource(loaded.sources[0], { baseDir: dir }).read({ watermark: null });
+    expect(snap).toMatchObject({ complete: true, records: [expect.objectContaining({ externalId: '1' })] });
   });
 
   it('429 and 503 with Retry-After are waited out as told', async () => {
@@ -130,7 +145,7 @@ describe('bamboohr source: incremental reads', () => {
     fake.inject(500, undefined, /employees\/changed/);
     const delta = await source.read({ watermark: full.watermark });
     expect(delta).toMatchObject({ mode: 'delta', complete: false, watermark: full.watermark });
-    expect(delta.incompleteReason).toMatch(/the changed-employee list could not be read \(answered 500/);
+    expect(delta.incompleteReason).toMatch(/^the changed-employee list \(GET \/\S+\/v1\/employees\/changed\) answered 500/);
   });
 
   it('through the sync service: a termination and a deletion in BambooHR end access on the next delta', async () => {

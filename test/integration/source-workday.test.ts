@@ -2,6 +2,10 @@
 // columns, arrays or "; " strings, descriptors, dates with offsets), broken answers, auth, and the
 // lookahead problem end to end through the sync service: a Sydney leaver whose termination date
 // is today loses access when that day ends in Sydney, 11 hours before UTC midnight.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/loader';
 import { openSource } from '../../src/connectors/sources';
 import { sourceSchema, type SourceConfig } from '../../src/config/sections/sources';
 import type { SourceConnector } from '../../src/ports/source-connector';
@@ -69,6 +73,21 @@ describe('workday source: report quirks', () => {
     expect(snap.records).toEqual([expect.objectContaining({ externalId: 'W-9', attributes: expect.objectContaining({ givenName: 'Ada', mail: 'ada@acme.example', status: 'active' }) })]);
   });
 
+  it('opens from a YAML config whose passwordFile the loader reads into password', async () => {
+    fake.entries.push(worker(1));
+    const dir = mkdtempSync(join(tmpdir(), 'idsync-workday-'));
+    writeFileSync(join(dir, 'isu-password'), `${fake.password}\n`);
+    writeFileSync(join(dir, 'c.yaml'), [
+      'store: { kind: memory }',
+      'sources:',
+      `  - { name: wd, kind: workday, url: "${fake.reportUrl}", username: ${fake.username}, passwordFile: isu-password, timeZone: UTC }`,
+    ].join('\n'));
+    const { config: loaded } = loadConfig(join(dir, 'c.yaml'), { baseDir: dir, env: {} });
+    expect(loaded.sources[0]).toMatchObject({ kind: 'workday', password: fake.password });
+    const snap = await openSource(loaded.sources[0], { baseDir: dir }).read({ watermark: null });
+    expect(snap).toMatchObject({ complete: true, records: [expect.objectContaining({ externalId: '21001' })] });
+  });
+
   it('asks for ?format=json even when the configured URL does not (Workday would answer XML)', async () => {
     fake.entries.push(worker(1));
     const snap = await open(config({ url: `${fake.reportUrl}?Effective_as_of_Date=2026-01-15` })).read({ watermark: null });
@@ -80,7 +99,7 @@ describe('workday source: report quirks', () => {
     ['an HTML page with status 200', { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Service Unavailable</body></html>' }, /not JSON: <html>/],
     ['a body cut short', { status: 200, body: '{"Report_Entry":[{"Employee_ID":"21001","Legal_First' }, /not JSON/],
     ['JSON without Report_Entry', { status: 200, body: { Report_Data: [] } }, /no Report_Entry list/],
-    ['an empty body', { status: 200, body: '' }, /no Report_Entry list\): empty body/],
+    ['an empty body', { status: 200, body: '' }, /^the report \(GET \/\S+\) answered 200 without a JSON object or list: empty body/],
   ])('%s makes the read incomplete, naming why', async (_what, answer, reason) => {
     fake.entries.push(worker(1));
     fake.breakAnswer(answer);

@@ -43,6 +43,18 @@ describe('source registry', () => {
     ]));
   });
 
+  it('a secret file the loader did not resolve still counts as missing (connectors never read files)', () => {
+    const issues = (cfg: Record<string, unknown>) => {
+      const v = validateSourceConfig(cfg);
+      return v.ok ? [] : v.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    const url = 'https://wd5-services1.myworkday.com/ccx/service/customreport2/acme/ISU/Workers';
+    expect(issues({ name: 'wd', kind: 'workday', url, username: 'u', passwordFile: '/x', timeZone: 'UTC' })).toEqual(['password: set either password or passwordFile (one of them)']);
+    expect(issues({ name: 'wd', kind: 'workday', url, tokenFile: '/x', timeZone: 'UTC' })).toEqual(['token: token (or tokenFile) is required']);
+    expect(issues({ name: 'b', kind: 'bamboohr', url: 'https://api.bamboohr.com/api/gateway.php/acme', apiKeyFile: '/x' })).toEqual(['apiKey: is required (or apiKeyFile)']);
+    expect(issues({ name: 'o', kind: 'okta', url: 'https://acme.okta.com', tokenFile: '/x' })).toEqual(['token: token (or tokenFile) is required']);
+  });
+
   it('config check names every bad field of a workday and a bamboohr source by path', () => {
     const problems = problemsOf([
       'store: { kind: memory }',

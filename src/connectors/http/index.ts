@@ -122,6 +122,11 @@ export function isOk(res: HttpResult): boolean {
   return res.status >= 200 && res.status < 300;
 }
 
+/** RFC 7617 Basic credentials as an Authorization header value. */
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }

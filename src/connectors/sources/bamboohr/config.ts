@@ -15,7 +15,7 @@ export const bamboohrSourceSchema = z
     kind: z.literal('bamboohr'),
     url: gatewayUrl,
     apiKey: z.string().min(1).optional(),
-    /** a file holding the API key, so it stays out of the configuration */
+    /** a file holding the API key, so it stays out of the configuration; the loader reads it into apiKey */
     apiKeyFile: z.string().min(1).optional(),
     /** canonical attribute -> BambooHR field name (alias), e.g. { department: "division" }; null drops a default */
     fields: z.record(z.string(), z.string().min(1).nullable()).default({}),
@@ -30,8 +30,8 @@ export const bamboohrSourceSchema = z
   .strict()
   // `when`: run even when other fields failed, so one `config check` names every problem
   .superRefine((cfg, ctx) => {
-    if (cfg.apiKey === undefined && cfg.apiKeyFile === undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required (or apiKeyFile)' });
-    if (cfg.apiKey !== undefined && cfg.apiKeyFile !== undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'set either apiKey or apiKeyFile, not both' });
+    // the loader has read apiKeyFile into apiKey (and refused both): one it did not resolve leaves it missing
+    if (cfg.apiKey === undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required (or apiKeyFile)' });
     const fields: Record<string, unknown> = cfg.fields && typeof cfg.fields === 'object' ? cfg.fields : {};
     attributeNameIssues(fields, 'fields', ctx);
     for (const fixed of ['status', 'externalId']) {

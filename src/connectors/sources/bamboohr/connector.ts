@@ -4,11 +4,10 @@
 // their ids, and reports the deleted as removed; the answer's `latest` is the next watermark.
 // BambooHR leaves out, with a 200, any field the key's user may not see: a report missing a field
 // asked for is unusable (everyone's value would look cleared), so the read is incomplete.
-import { ReadFailure, sendWithRetry } from '../../http/retrying';
-import { trimSlash, type HttpResult } from '../../http';
+import { basicAuthorization, trimSlash } from '../../http';
+import { JsonReader, quoteJson, ReadError, readerPace, type JsonPage } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
-import { readSecret } from '../secret';
 import type { BamboohrSourceConfig } from './config';
 import { DEFAULT_BAMBOOHR_FIELDS, LIFECYCLE_FIELDS, mapEmployee } from './employees';
 
@@ -23,9 +22,8 @@ export class BamboohrSource implements SourceConnector {
   readonly kind = 'bamboohr';
   readonly name: string;
   readonly authoritative: boolean;
-  private readonly authorization: string;
   private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly reader: JsonReader;
   private readonly mapping: Record<string, string | null>;
   private readonly fields: string[];
   private readonly peer: string;
@@ -36,13 +34,19 @@ export class BamboohrSource implements SourceConnector {
     this.authoritative = cfg.authoritative;
     this.peer = `bamboohr source "${cfg.name}"`;
     this.clock = deps.clock ?? systemClock;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.mapping = { ...DEFAULT_BAMBOOHR_FIELDS, ...cfg.fields };
     const mapped = Object.values(this.mapping).filter((f): f is string => f !== null);
     this.fields = [...new Set([...mapped, ...LIFECYCLE_FIELDS])];
-    // BambooHR's basic auth: the API key is the user name, the password is anything ("x")
-    const key = readSecret(cfg.apiKey, cfg.apiKeyFile, deps.baseDir);
-    this.authorization = `Basic ${Buffer.from(`${key}:x`).toString('base64')}`;
+    // BambooHR's basic auth: the API key (read from apiKeyFile by the config loader) is the user
+    // name, the password is anything ("x")
+    const authorization = basicAuthorization(cfg.apiKey!, 'x');
+    this.reader = new JsonReader({
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock: this.clock, sleep: deps.sleep }),
+      authorization: () => authorization,
+      // BambooHR answers errors with an empty body and the reason in this header
+      errorDetail: (_body, _text, headers) => headers.get('x-bamboohr-error-message'),
+      throttlesWith503: true,
+    });
   }
 
   async read(ctx: SourceReadContext): Promise<SourceSnapshot> {
@@ -51,7 +55,7 @@ export class BamboohrSource implements SourceConnector {
     try {
       return full ? await this.readFull() : await this.readChanges(ctx.watermark!);
     } catch (err) {
-      if (!(err instanceof ReadFailure)) throw err;
+      if (!(err instanceof ReadError)) throw err;
       const mode = full ? 'full' : 'delta';
       return { mode, complete: false, records: [], problems: [{ location: 'bamboohr', message: err.message }], incompleteReason: err.message, watermark: ctx.watermark };
     }
@@ -90,10 +94,10 @@ export class BamboohrSource implements SourceConnector {
 
   private async changesSince(since: string): Promise<Changes> {
     const url = `${trimSlash(this.cfg.url)}/v1/employees/changed?${new URLSearchParams({ since })}`;
-    const res = await this.send('GET', url, undefined, 'the changed-employee list');
-    const employees = res.body?.employees;
+    const res = await this.reader.get(url, 'the changed-employee list');
+    const employees = res.body.employees;
     if (!employees || typeof employees !== 'object' || Array.isArray(employees)) {
-      throw new ReadFailure(`${this.peer}: the changed-employee list has no employees map: ${res.text.slice(0, 120) || 'empty body'}`);
+      throw new ReadError(`${this.peer}: the changed-employee list has no employees map: ${quoteJson(res.body)}`);
     }
     const out: Changes = { changed: [], deleted: [], latest: typeof res.body.latest === 'string' ? res.body.latest : null };
     for (const [key, entry] of Object.entries(employees as Record<string, any>)) {
@@ -101,7 +105,7 @@ export class BamboohrSource implements SourceConnector {
       const action = String(entry?.action ?? '').toLowerCase();
       if (action === 'deleted') out.deleted.push(id);
       else if (action === 'inserted' || action === 'updated') out.changed.push(id);
-      else throw new ReadFailure(`${this.peer}: the changed-employee list gives employee ${id} the unknown action "${entry?.action}"`);
+      else throw new ReadError(`${this.peer}: the changed-employee list gives employee ${id} the unknown action "${entry?.action}"`);
     }
     return out;
   }
@@ -111,10 +115,10 @@ export class BamboohrSource implements SourceConnector {
     const url = `${trimSlash(this.cfg.url)}/v1/reports/custom?format=JSON&onlyCurrent=true`;
     const body: Record<string, unknown> = { title: 'idsync', fields: this.fields };
     if (ids) body.filters = { employeeIds: ids.map(Number).every(Number.isInteger) ? ids.map(Number) : ids };
-    const res = await this.send('POST', url, body, ids ? `the report of ${ids.length} changed employee(s)` : 'the employee report');
+    const res = await this.reader.post(url, body, ids ? `the report of ${ids.length} changed employee(s)` : 'the employee report');
     const answeredAt = dateOf(res) ?? this.clock.now().getTime();
-    const employees = res.body?.employees;
-    if (!Array.isArray(employees)) throw new ReadFailure(`${this.peer}: the report answer has no employees list: ${res.text.slice(0, 120) || 'empty body'}`);
+    const employees = res.body.employees;
+    if (!Array.isArray(employees)) throw new ReadError(`${this.peer}: the report answer has no employees list: ${quoteJson(res.body)}`);
     this.checkFields(res.body.fields);
     const records: RawRecord[] = [];
     const problems: SourceProblem[] = [];
@@ -129,24 +133,16 @@ export class BamboohrSource implements SourceConnector {
 
   /** Every field asked for must come back; BambooHR drops unknown and forbidden ones without an error. */
   private checkFields(listed: unknown): void {
-    if (!Array.isArray(listed)) throw new ReadFailure(`${this.peer}: the report answer has no fields list`);
+    if (!Array.isArray(listed)) throw new ReadError(`${this.peer}: the report answer has no fields list`);
     const got = new Set(listed.map((f: any) => String(f?.id ?? f?.alias ?? '')));
     const missing = this.fields.filter((f) => !got.has(f));
     if (missing.length) {
-      throw new ReadFailure(`${this.peer}: the report left out field(s) ${missing.join(', ')}: unknown, or not visible to the API key's user`);
+      throw new ReadError(`${this.peer}: the report left out field(s) ${missing.join(', ')}: unknown, or not visible to the API key's user`);
     }
-  }
-
-  private send(method: string, url: string, body: unknown, what: string): Promise<HttpResult> {
-    return sendWithRetry(
-      { method, url, body, headers: { authorization: this.authorization, accept: 'application/json' }, timeoutMs: this.cfg.timeoutMs, peer: this.peer },
-      what,
-      { attempts: this.cfg.attempts, sleep: this.sleep, now: () => this.clock.now().getTime(), errorDetail: (r) => r.headers.get('x-bamboohr-error-message') },
-    );
   }
 }
 
-function dateOf(res: HttpResult): number | undefined {
+function dateOf(res: JsonPage): number | undefined {
   const at = Date.parse(res.headers.get('date') ?? '');
   return Number.isNaN(at) ? undefined : at;
 }

@@ -42,9 +42,8 @@ export class EntraSource implements SourceConnector {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     if (!cfg.clientSecret) throw new Error(`source "${cfg.name}": clientSecret (or clientSecretFile) is required`);
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const { authorityUrl, tenantId, clientId, clientSecret, timeoutMs, retries } = cfg;
-    this.pages = new GraphPages({ source: cfg.name, authorityUrl, tenantId, clientId, clientSecret, timeoutMs, retries, clock: deps.clock, sleep });
+    this.pages = new GraphPages({ source: cfg.name, authorityUrl, tenantId, clientId, clientSecret, timeoutMs, retries, clock: deps.clock, sleep: deps.sleep });
     this.base = `${cfg.graphUrl.replace(/\/+$/, '')}/v1.0`;
     this.mapping = attributeMapping(cfg.attributes);
     this.include = (cfg.groups?.include ?? []).map((p) => new RegExp(p));

@@ -3,7 +3,7 @@
 import type { Clock } from '../../../ports/clock';
 import { CachedToken } from '../../http/cached-token';
 import { clientCredentialsRequest, GRAPH_SCOPE } from '../../http/client-credentials';
-import { JsonReader } from '../../http/json-reader';
+import { JsonReader, readerPace } from '../../http/json-reader';
 
 /** The delta token is no longer known to Graph: the caller must start a full round again. */
 export class DeltaExpiredError extends Error {}
@@ -19,7 +19,7 @@ export interface GraphPagesOptions {
   timeoutMs: number;
   retries: number;
   clock: Clock;
-  sleep: (ms: number) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class GraphPages {
@@ -29,10 +29,7 @@ export class GraphPages {
     const peer = `entra source "${o.source}"`;
     const token = new CachedToken(clientCredentialsRequest({ ...o, scope: GRAPH_SCOPE, peer }), o.clock);
     this.reader = new JsonReader({
-      timeoutMs: o.timeoutMs,
-      retries: o.retries,
-      sleep: o.sleep,
-      now: () => o.clock.now().getTime(),
+      ...readerPace(o),
       authorization: async () => `Bearer ${await token.get()}`,
       renewAuthorization: () => token.invalidate(),
       errorDetail: (body) => (body?.error ? `${body.error.code}: ${body.error.message}` : ''),

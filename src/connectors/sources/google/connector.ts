@@ -5,7 +5,7 @@ import type { RawGroup, RawRecord, SourceConnector, SourceProblem, SourceSnapsho
 import type { SourceDeps } from '../registry';
 import { GOOGLE_TOKEN_URL, type GoogleSourceConfig } from './config';
 import { CachedToken } from '../../http/cached-token';
-import { ReadError } from '../../http/json-reader';
+import { ReadError, readerPace } from '../../http/json-reader';
 import { DirectoryClient } from './directory-client';
 import { readGroups } from './groups';
 import { managerEmailOf, mapUser, type DirectoryUser } from './mapping';
@@ -27,8 +27,7 @@ export class GoogleSource implements SourceConnector {
     const key = parseServiceAccountKey(cfg.credentials);
     const tokenUrl = cfg.tokenUrl ?? key.tokenUri ?? GOOGLE_TOKEN_URL;
     const token = new CachedToken(serviceAccountTokenRequest({ key, subject: cfg.subject, tokenUrl, timeoutMs: cfg.timeoutMs }, clock), clock);
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    this.client = new DirectoryClient({ apiUrl: cfg.apiUrl, timeoutMs: cfg.timeoutMs, retries: cfg.retries, sleep, now: () => clock.now().getTime() }, token);
+    this.client = new DirectoryClient({ apiUrl: cfg.apiUrl, ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.retries, clock, sleep: deps.sleep }) }, token);
   }
 
   /** `customer` or `domain` (the API takes one of them) */

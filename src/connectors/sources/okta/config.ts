@@ -8,7 +8,7 @@ export const oktaSourceSchema = z
     kind: z.literal('okta'),
     url: z.url(),
     token: z.string().min(1).optional(),
-    /** a file holding the token, so it stays out of the configuration */
+    /** a file holding the token, so it stays out of the configuration; the loader reads it into token */
     tokenFile: z.string().min(1).optional(),
     pageSize: z.number().int().min(1).max(200).default(200),
     /** every this many runs the read is full, to catch what deltas miss */
@@ -30,7 +30,8 @@ export const oktaSourceSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    if (!cfg.token === !cfg.tokenFile) ctx.addIssue({ code: 'custom', path: ['token'], message: 'set either token or tokenFile, not both' });
+    // the loader has read tokenFile into token (and refused both): one it did not resolve leaves it missing
+    if (cfg.token === undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'token (or tokenFile) is required' });
   });
 
 export type OktaSourceConfig = z.infer<typeof oktaSourceSchema>;

@@ -3,10 +3,8 @@
 // incremental by lastUpdated (and lastMembershipUpdated for groups), with a full read every
 // `fullEvery` runs to catch what deltas miss (deleted groups among them). Any page that cannot be
 // read makes the whole read incomplete.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { nextLink, trimSlash } from '../../http';
-import { JsonReader, ReadError, type JsonPage } from '../../http/json-reader';
+import { JsonReader, ReadError, readerPace, type JsonPage } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { Attributes } from '../../../domain/types';
@@ -42,13 +40,10 @@ export class OktaSource implements SourceConnector {
   constructor(private readonly cfg: OktaSourceConfig, deps: OktaSourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
-    const token = cfg.token ?? readFileSync(isAbsolute(cfg.tokenFile!) ? cfg.tokenFile! : resolve(deps.baseDir, cfg.tokenFile!), 'utf8').trim();
+    const token = cfg.token!;
     const clock = (this.clock = deps.clock ?? systemClock);
     this.reader = new JsonReader({
-      timeoutMs: cfg.timeoutMs,
-      retries: cfg.attempts - 1,
-      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-      now: () => clock.now().getTime(),
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock, sleep: deps.sleep }),
       authorization: () => `SSWS ${token}`,
       errorDetail: (body) => (body?.errorCode ? `${body.errorCode}: ${body.errorSummary}` : ''),
     });

@@ -17,11 +17,11 @@ export const workdaySourceSchema = z
     ...baseSourceShape,
     kind: z.literal('workday'),
     url: reportUrl,
-    /** the Integration System User, for basic auth */
+    /** the Integration System User, for basic auth; the config loader turns passwordFile into password */
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     passwordFile: z.string().min(1).optional(),
-    /** a bearer token (OAuth API client), instead of username and password */
+    /** a bearer token (OAuth API client), instead of username and password; tokenFile becomes token */
     token: z.string().min(1).optional(),
     tokenFile: z.string().min(1).optional(),
     /** canonical attribute -> the report's column name (its XML alias); null drops a default */
@@ -33,7 +33,9 @@ export const workdaySourceSchema = z
     attempts: z.number().int().min(1).max(10).default(4),
   })
   .strict()
-  // `when`: run even when other fields failed, so one `config check` names every problem
+  // `when`: run even when other fields failed, so one `config check` names every problem. The
+  // loader has read each `<key>File` into `<key>` (and refused both together), so only the values
+  // count: a file key it did not resolve leaves its secret missing.
   .superRefine((cfg, ctx) => {
     const basic = cfg.username !== undefined || cfg.password !== undefined || cfg.passwordFile !== undefined;
     const bearer = cfg.token !== undefined || cfg.tokenFile !== undefined;
@@ -41,8 +43,8 @@ export const workdaySourceSchema = z
     else if (!basic && !bearer) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required (with password or passwordFile), unless token or tokenFile is set' });
     else if (basic) {
       if (cfg.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with password/passwordFile' });
-      if ((cfg.password === undefined) === (cfg.passwordFile === undefined)) ctx.addIssue({ code: 'custom', path: ['password'], message: 'set either password or passwordFile (one of them)' });
-    } else if (cfg.token !== undefined && cfg.tokenFile !== undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'set either token or tokenFile, not both' });
+      if (cfg.password === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'set either password or passwordFile (one of them)' });
+    } else if (cfg.token === undefined) ctx.addIssue({ code: 'custom', path: ['token'], message: 'token (or tokenFile) is required' });
     const columns: Record<string, unknown> = cfg.columns && typeof cfg.columns === 'object' ? cfg.columns : {};
     attributeNameIssues(columns, 'columns', ctx);
     if (columns.employeeId === null) ctx.addIssue({ code: 'custom', path: ['columns', 'employeeId'], message: 'cannot be null: the employee id is what identifies a worker' });

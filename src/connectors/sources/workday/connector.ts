@@ -3,10 +3,10 @@
 // tenant's calendar and every record carries the tenant's zone, so an end date takes access away
 // when that day is over where the tenant is, not in UTC. An answer that is not a complete report
 // (cut short, not JSON, no Report_Entry) makes the read incomplete, so nobody is removed.
-import { ReadFailure, sendWithRetry } from '../../http/retrying';
+import { basicAuthorization } from '../../http';
+import { JsonReader, quoteJson, ReadError, readerPace } from '../../http/json-reader';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
-import { readSecret } from '../secret';
 import type { WorkdaySourceConfig } from './config';
 import { DEFAULT_WORKDAY_COLUMNS, mapEntry } from './entries';
 
@@ -18,21 +18,21 @@ export class WorkdaySource implements SourceConnector {
   readonly kind = 'workday';
   readonly name: string;
   readonly authoritative: boolean;
-  private readonly authorization: string;
-  private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly reader: JsonReader;
   private readonly mapping: Record<string, string | null>;
   private readonly reportUrl: string;
 
   constructor(private readonly cfg: WorkdaySourceConfig, deps: WorkdaySourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
-    this.clock = deps.clock ?? systemClock;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.mapping = { ...DEFAULT_WORKDAY_COLUMNS, ...cfg.columns };
-    const token = readSecret(cfg.token, cfg.tokenFile, deps.baseDir);
-    const password = readSecret(cfg.password, cfg.passwordFile, deps.baseDir);
-    this.authorization = token !== undefined ? `Bearer ${token}` : `Basic ${Buffer.from(`${cfg.username}:${password}`).toString('base64')}`;
+    // the config loader has already read tokenFile / passwordFile into token / password
+    const authorization = cfg.token !== undefined ? `Bearer ${cfg.token}` : basicAuthorization(cfg.username!, cfg.password!);
+    this.reader = new JsonReader({
+      ...readerPace({ timeoutMs: cfg.timeoutMs, retries: cfg.attempts - 1, clock: deps.clock ?? systemClock, sleep: deps.sleep }),
+      authorization: () => authorization,
+      throttlesWith503: true,
+    });
     const url = new URL(cfg.url);
     url.searchParams.set('format', 'json');
     this.reportUrl = url.toString();
@@ -44,7 +44,7 @@ export class WorkdaySource implements SourceConnector {
     try {
       report = await this.fetchReport();
     } catch (err) {
-      if (!(err instanceof ReadFailure)) throw err;
+      if (!(err instanceof ReadError)) throw err;
       return { ...base, complete: false, records: [], problems: [{ location: 'report', message: err.message }], incompleteReason: err.message };
     }
     const reason = report.reason ?? (report.problems.length ? `${report.problems.length} report entr(ies) unusable, first at ${report.problems[0].location}: ${report.problems[0].message}` : null);
@@ -62,14 +62,10 @@ export class WorkdaySource implements SourceConnector {
 
   private async fetchReport(): Promise<Report> {
     const peer = `workday source "${this.name}"`;
-    const res = await sendWithRetry(
-      { method: 'GET', url: this.reportUrl, headers: { authorization: this.authorization }, timeoutMs: this.cfg.timeoutMs, peer },
-      'the report',
-      { attempts: this.cfg.attempts, sleep: this.sleep, now: () => this.clock.now().getTime() },
-    );
-    const entries = res.body?.Report_Entry;
+    const { body } = await this.reader.get(this.reportUrl, 'the report');
+    const entries = body.Report_Entry;
     if (!Array.isArray(entries)) {
-      const reason = `${peer}: the answer is not a RaaS report (no Report_Entry list): ${res.text.replace(/\s+/g, ' ').slice(0, 120) || 'empty body'}`;
+      const reason = `${peer}: the answer is not a RaaS report (no Report_Entry list): ${quoteJson(body)}`;
       return { records: [], problems: [{ location: 'report', message: reason }], reason };
     }
     return this.mapReport(entries, peer);
