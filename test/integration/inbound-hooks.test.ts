@@ -137,9 +137,15 @@ describe('Okta Event Hooks at /hooks/<okta source>', () => {
     const user = okta.users.get(id)!;
     user.status = 'DEPROVISIONED';
     user.lastUpdated = new Date().toISOString();
+    const [polled] = await daemon.store.listRuns({ source: 'okta', status: ['applied'], limit: 1 });
     const res = await post('/hooks/okta', oktaEvent(id), { authorization: OKTA_SECRET });
     expect(res.status).toBe(200);
     expect((await identityOf('okta', id))!.state).toBe('terminated');
+    // the hook's run keeps the polled watermark, so the next scheduled run stays incremental
+    const [pushed] = await daemon.store.listRuns({ source: 'okta', status: ['applied'], limit: 1 });
+    expect(pushed.id).not.toBe(polled.id);
+    expect(polled.watermark).toEqual(expect.any(String));
+    expect(pushed.watermark).toBe(polled.watermark);
     expect(await bindCode(daemon.ldapAddresses[0], dn, PASSWORD)).toBe(49);
     expect(okta.server.log.some((r) => r.method === 'GET' && r.path === `/api/v1/users/${id}`)).toBe(true);
   });
