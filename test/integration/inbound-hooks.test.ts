@@ -150,6 +150,20 @@ describe('Okta Event Hooks at /hooks/<okta source>', () => {
     expect(okta.server.log.some((r) => r.method === 'GET' && r.path === `/api/v1/users/${id}`)).toBe(true);
   });
 
+  it('answers 503 when Okta cannot be read, changes nothing, and takes Okta\'s retry of the same event', async () => {
+    const id = addOktaUser('Olga', 'O3');
+    await boundPerson('okta', id);
+    okta.users.get(id)!.status = 'DEPROVISIONED';
+    const event = oktaEvent(id);
+    okta.inject(403);
+    const failed = await post('/hooks/okta', event, { authorization: OKTA_SECRET });
+    expect(failed.status).toBe(503);
+    expect((await identityOf('okta', id))!.state).toBe('active');
+    const retried = await post('/hooks/okta', event, { authorization: OKTA_SECRET });
+    expect(retried.status).toBe(200);
+    expect((await identityOf('okta', id))!.state).toBe('terminated');
+  });
+
   it('takes nothing from the body: an event about an active user leaves them active', async () => {
     const id = addOktaUser('Oscar', 'O2');
     await boundPerson('okta', id);

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/loader';
 import { ConfigError } from '../../src/config/errors';
 
-function load(sources: string[]): { problems: string[]; sources: any[] } {
+function load(sources: string[], noInbound = false): { problems: string[]; sources: any[] } {
   const dir = mkdtempSync(join(tmpdir(), 'idsync-hookcfg-'));
+  const inbound = noInbound ? [] : ['inbound: { listen: "tcp://127.0.0.1:8443" }'];
   writeFileSync(join(dir, 'hook.secret'), 'a-secret-from-a-file-0123456789\n');
   const file = join(dir, 'c.yaml');
-  writeFileSync(file, ['store: { kind: memory }', 'sources:', ...sources.map((s) => `  - ${s}`)].join('\n'));
+  writeFileSync(file, ['store: { kind: memory }', ...inbound, 'sources:', ...sources.map((s) => `  - ${s}`)].join('\n'));
   try {
     return { problems: [], sources: loadConfig(file, { baseDir: dir, env: {} }).config.sources };
   } catch (err) {
@@ -50,5 +51,10 @@ describe('hook: on polled sources', () => {
       expect.stringMatching(/^sources\[1\]\.hook\.clientState: must be at least 16 characters/),
       expect.stringMatching(/^sources\[2\]\.hook\.privateKey: is required \(or privateKeyFile\)/),
     ]));
+  });
+
+  it('needs the inbound listener that serves /hooks', () => {
+    const { problems } = load([`{ ${BAMBOO}, hook: { privateKey: 0123456789abcdef0123 } }`], true);
+    expect(problems).toEqual([expect.stringMatching(/^sources\[0\]\.hook: source "bamboo" has an event hook, served at \/hooks\/bamboo by the inbound listener: add an inbound: section/)]);
   });
 });

@@ -41,14 +41,15 @@ export function oktaHook(cfg: { header: string; secret: string }, seen: SeenSet,
       const cutoff = now() - REPLAY_WINDOW_MS;
       const stale = events.filter((e) => Date.parse(e.published) < cutoff);
       if (stale.length) throw new Rejection(400, `event ${stale[0].uuid} was published at ${stale[0].published}, more than 5 minutes ago`, 'stale_timestamp');
+      const userIds = (list: typeof events) => list.flatMap((e) => (e.target ?? []).filter((t) => t.type === 'User').map((t) => t.id));
+      uniqueIds(userIds(events)); // refuses an oversized delivery before any id is claimed
       const claims: string[] = [];
       for (const e of events) {
         if (seen.claim(`okta:${e.uuid}`)) claims.push(`okta:${e.uuid}`);
       }
       if (!claims.length) throw new Rejection(409, `event ${events[0].uuid} was delivered already`, 'replayed');
       const fresh = events.filter((e) => claims.includes(`okta:${e.uuid}`));
-      const ids = fresh.flatMap((e) => (e.target ?? []).filter((t) => t.type === 'User').map((t) => t.id));
-      return { kind: 'reread', ids: uniqueIds(ids), claims, ack: { status: 200, type: 'application/json', body: {} } };
+      return { kind: 'reread', ids: uniqueIds(userIds(fresh)), claims, ack: { status: 200, type: 'application/json', body: {} } };
     },
   };
 }
