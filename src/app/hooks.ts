@@ -7,7 +7,6 @@ import type { IdentityStore } from '../ports/identity-store';
 import type { Logger } from '../ports/logger';
 import type { RawRecord } from '../ports/source-connector';
 import { systemClock } from '../ports/clock';
-import { readSecret } from '../connectors/sources/secret';
 import { graphSubscriptionApi } from '../connectors/sources/entra/subscriptions';
 import { hookRoutes, type HookBackend } from '../inbound/hooks/routes';
 import type { HookEndpoint } from '../inbound/hooks/request';
@@ -42,9 +41,9 @@ function endpointOf(s: SourceConfig, baseDir: string, seen: ReturnType<typeof se
     if (!v) throw new Error(`sources: "${s.name}".hook has no ${key} (or ${key}File)`);
     return v;
   };
-  if (s.kind === 'okta' && s.hook) return oktaHook({ header: s.hook.header, secret: need(readSecret(s.hook.secret, s.hook.secretFile, baseDir), 'secret') }, seen, now);
-  if (s.kind === 'entra' && s.hook) return graphHook({ clientState: need(readSecret(s.hook.clientState, s.hook.clientStateFile, baseDir), 'clientState') });
-  if (s.kind === 'bamboohr' && s.hook) return bamboohrHook({ privateKey: need(readSecret(s.hook.privateKey, s.hook.privateKeyFile, baseDir), 'privateKey') }, seen, now);
+  if (s.kind === 'okta' && s.hook) return oktaHook({ header: s.hook.header, secret: need(s.hook.secret, 'secret') }, seen, now);
+  if (s.kind === 'entra' && s.hook) return graphHook({ clientState: need(s.hook.clientState, 'clientState') });
+  if (s.kind === 'bamboohr' && s.hook) return bamboohrHook({ privateKey: need(s.hook.privateKey, 'privateKey') }, seen, now);
   throw new Error(`sources: "${s.name}" (kind ${s.kind}) takes no hook`);
 }
 
@@ -72,7 +71,7 @@ export function startGraphSubscriptions(sources: SourceConfig[], baseDir: string
   const keepers = new Map<string, SubscriptionKeeper>();
   for (const s of sources) {
     if (s.kind !== 'entra' || !s.hook) continue;
-    const clientState = readSecret(s.hook.clientState, s.hook.clientStateFile, baseDir) ?? '';
+    const clientState = s.hook.clientState ?? '';
     keepers.set(s.name, subscriptionKeeper({ api: graphSubscriptionApi(s, systemClock), clock: systemClock, notificationUrl: s.hook.publicUrl, clientState }));
   }
   return keepers.size ? runKeepers(keepers, log) : () => undefined;
