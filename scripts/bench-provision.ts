@@ -2,11 +2,13 @@
 // (scimmy + express, in its own process), through the whole engine: outbox intents -> BullMQ (real
 // Redis) -> workers -> SCIM connector, SQLite store. The reference is the same SCIM requests sent
 // by a plain fetch client (scripts/lib/plain-scim-client.ts) at the same concurrency to the same
-// server. Each round runs create, update (a title change) and disable for a fresh batch of people
-// on both sides, one after the other, the order swapped every round so that load and the server's
-// growing user count weigh on both; the ratio is taken per round and the median is reported.
+// server. After a warm-up round, each round runs create, update (a title change) and disable for a
+// fresh batch of people on both sides, in chunks that alternate between idsync and plain, so that
+// load from elsewhere and the server's growing user count weigh on both; the ratio is taken per
+// round and per kind, and the median over rounds is reported. idsync's time for a chunk runs from
+// its commit (identities and outbox intents) to the last pair applied.
 //
-//   npm run bench:provision -- --people 500 --rounds 5 --concurrency 16
+//   npm run bench:provision -- --people 600 --rounds 5 --chunk 100 --concurrency 16
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +29,6 @@ import { startScimServer } from '../test/fakes/scim-server';
 import { PlainScimClient, type ChangeKind } from './lib/plain-scim-client';
 
 const KINDS: ChangeKind[] = ['create', 'update', 'disable'];
-const WARM_UP_PEOPLE = 100;
 
 /** The SCIM provider runs in its own process, as a real one would: it must not share our event loop. */
 async function serveScim(): Promise<void> {
@@ -83,43 +84,45 @@ class IdsyncDriver {
 
   constructor(private readonly store: IdentityStore, private readonly target: TargetConfig) {}
 
-  /** Applies `kind` to `people` (fresh people for create); returns the new states and changes per second. */
-  async run(kind: ChangeKind, people: Identity[]): Promise<{ people: Identity[]; rate: number }> {
+  /** Applies `kind` to `people` (fresh people for create) and waits until every pair is applied. */
+  async run(kind: ChangeKind, people: Identity[]): Promise<Identity[]> {
     const planner = createIntentPlanner([this.target]);
     const before = this.applied;
-    const started = process.hrtime.bigint();
     const now = new Date().toISOString();
     const nexts = people.map(NEXT[kind]);
     const previous = kind === 'create' ? null : people;
     const intents = nexts.flatMap((x, i) => planner.intentsFor(previous?.[i] ?? null, x, randomUUID(), now));
     const res = await this.store.commit({ identities: nexts.map((x, i) => ({ identity: x, expectedRevision: previous?.[i].revision ?? null })), intents });
     while (this.applied - before < people.length) await new Promise((r) => setTimeout(r, 2));
-    const rate = people.length / (Number(process.hrtime.bigint() - started) / 1e9);
-    return { people: nexts.map((x) => ({ ...x, revision: res.revisions[x.id] })), rate };
+    return nexts.map((x) => ({ ...x, revision: res.revisions[x.id] }));
   }
 }
 
-interface Phase {
-  rate: number;
+/** What one side spent on one kind of change in one round, summed over its chunks. */
+interface Tally {
+  wallMs: number;
   requests: number;
-  /** the SCIM server's CPU time over the phase's wall time: near 1 means the server was the limit */
-  serverBusy: number;
+  /** the SCIM server's CPU time: over wallMs, near 1 means the server was the limit */
+  serverCpuMs: number;
+  /** this process's CPU time: idsync's whole engine, or the plain client */
+  clientCpuMs: number;
 }
 
 interface Sample {
   kind: ChangeKind;
-  idsync: number;
-  plain: number;
-  idsyncRequests: number;
-  plainRequests: number;
-  idsyncServerBusy: number;
-  plainServerBusy: number;
+  changes: number;
+  idsync: Tally;
+  plain: Tally;
 }
 
+const zero = (): Tally => ({ wallMs: 0, requests: 0, serverCpuMs: 0, clientCpuMs: 0 });
+const rate = (t: Tally, changes: number) => changes / (t.wallMs / 1000);
+
 async function main(): Promise<void> {
-  const n = flag('people', 500);
+  const n = flag('people', 600);
   const rounds = flag('rounds', 5);
   const concurrency = flag('concurrency', 16);
+  const chunk = flag('chunk', 100);
   const prefix = `idsync-bench-${randomBytes(4).toString('hex')}`;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const child = fork(__filename, ['--serve-scim'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -133,44 +136,47 @@ async function main(): Promise<void> {
   const service = new ProvisioningService({ store, transport: bullTransport(redis, prefix, silentLogger), targets: [target], connectors: new Map([['app', connector]]), onApplied: idsync.onApplied });
   await service.start();
   const effects = () => ask<{ requests: number; cpuMs: number }>(child, 'effects');
-  /** Runs one phase and reads the server's request count and CPU time around it. */
-  const counted = async (work: () => Promise<number>): Promise<Phase> => {
+  /** Runs one chunk and adds its wall time, the server's requests and CPU, and ours to `into`. */
+  const measure = async (into: Tally, work: () => Promise<void>): Promise<void> => {
     const before = await effects();
     const started = process.hrtime.bigint();
-    const rate = await work();
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage();
+    await work();
+    const ours = process.cpuUsage(cpu);
+    into.wallMs += Number(process.hrtime.bigint() - started) / 1e6;
     const after = await effects();
-    return { rate, requests: after.requests - before.requests, serverBusy: (after.cpuMs - before.cpuMs) / wallMs };
+    into.requests += after.requests - before.requests;
+    into.serverCpuMs += after.cpuMs - before.cpuMs;
+    into.clientCpuMs += (ours.user + ours.system) / 1000;
   };
 
-  /** One round: each kind on both sides, idsync first or plain first. */
+  /**
+   * One round: for each kind, the batch in chunks, idsync's and plain's chunks alternating (who
+   * starts swaps every round), so a burst of load from elsewhere lands on both sides alike.
+   */
   const round = async (label: string, size: number, idsyncFirst: boolean): Promise<Sample[]> => {
-    let people = Array.from({ length: size }, (_, i) => person(`bench-${label}-${i}`, i));
+    const people = Array.from({ length: size }, (_, i) => person(`bench-${label}-${i}`, i));
     const plainNames = Array.from({ length: size }, (_, i) => `plain-${label}-${i}`);
     const samples: Sample[] = [];
     for (const kind of KINDS) {
-      const runIdsync = () => counted(async () => {
-        const r = await idsync.run(kind, people);
-        people = r.people;
-        return r.rate;
-      });
-      const runPlain = () => counted(() => plain.run(kind, plainNames, concurrency));
-      const ours = idsyncFirst ? await runIdsync() : null;
-      const ref = await runPlain();
-      const a = ours ?? (await runIdsync());
-      samples.push({
-        kind, idsync: a.rate, plain: ref.rate, idsyncRequests: a.requests / size, plainRequests: ref.requests / size, idsyncServerBusy: a.serverBusy, plainServerBusy: ref.serverBusy,
-      });
+      const sample: Sample = { kind, changes: size, idsync: zero(), plain: zero() };
+      for (let at = 0, turn = 0; at < size; at += chunk, turn++) {
+        const end = Math.min(size, at + chunk);
+        const ours = () => measure(sample.idsync, async () => void people.splice(at, end - at, ...(await idsync.run(kind, people.slice(at, end)))));
+        const ref = () => measure(sample.plain, () => plain.run(kind, plainNames.slice(at, end), concurrency));
+        for (const side of (turn % 2 === 0) === idsyncFirst ? [ours, ref] : [ref, ours]) await side();
+      }
+      samples.push(sample);
     }
     return samples;
   };
 
   const loadBefore = loadavg();
   try {
-    await round('warm', WARM_UP_PEOPLE, true);
+    await round('warm', Math.min(n, 2 * chunk), true);
     const all: Sample[][] = [];
     for (let r = 0; r < rounds; r++) all.push(await round(`r${r}`, n, r % 2 === 0));
-    report(all, { n, rounds, concurrency, loadBefore, loadAfter: loadavg() });
+    report(all, { n, rounds, concurrency, chunk, loadBefore, loadAfter: loadavg() });
   } finally {
     await service.close();
     await connector.close?.();
@@ -188,22 +194,26 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function report(all: Sample[][], o: { n: number; rounds: number; concurrency: number; loadBefore: number[]; loadAfter: number[] }): void {
+function report(all: Sample[][], o: { n: number; rounds: number; concurrency: number; chunk: number; loadBefore: number[]; loadAfter: number[] }): void {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  console.log(`provisioning benchmark: ${o.rounds} rounds of ${o.n} people per kind, SCIM (scimmy) target, concurrency ${o.concurrency}, real Redis, SQLite store`);
+  const ratio = (s: Sample) => rate(s.idsync, s.changes) / rate(s.plain, s.changes);
+  console.log(`provisioning benchmark: ${o.rounds} rounds of ${o.n} people per kind in chunks of ${o.chunk}, SCIM (scimmy) target, concurrency ${o.concurrency}, real Redis, SQLite store`);
   console.log(`load average ${load(o.loadBefore)} before, ${load(o.loadAfter)} after`);
-  console.log('plain = the same SCIM requests per change sent with fetch, same concurrency, same server, order swapped every round');
-  console.log('per round: changes/s idsync/plain = ratio (SCIM server CPU time / wall time, idsync phase/plain phase)');
+  console.log('plain = the same SCIM requests per change sent with fetch, same concurrency, same server; chunks alternate between the two sides');
+  console.log('per round: changes/s idsync/plain = ratio (SCIM server CPU time / wall time, idsync/plain)');
   all.forEach((samples, r) => {
-    const cells = samples.map((s) => `${s.kind} ${s.idsync.toFixed(0)}/${s.plain.toFixed(0)} = ${(s.idsync / s.plain).toFixed(2)} (server busy ${s.idsyncServerBusy.toFixed(2)}/${s.plainServerBusy.toFixed(2)})`);
-    console.log(`round ${r + 1} (${r % 2 === 0 ? 'idsync first' : 'plain first'}): ${cells.join(' | ')}`);
+    const busy = (t: Tally) => (t.serverCpuMs / t.wallMs).toFixed(2);
+    const cells = samples.map((s) => `${s.kind} ${rate(s.idsync, s.changes).toFixed(0)}/${rate(s.plain, s.changes).toFixed(0)} = ${ratio(s).toFixed(2)} (server ${busy(s.idsync)}/${busy(s.plain)})`);
+    console.log(`round ${r + 1}: ${cells.join(' | ')}`);
   });
   for (const kind of KINDS) {
     const s = all.map((samples) => samples.find((x) => x.kind === kind)!);
+    const med = (f: (x: Sample) => number, digits: number) => median(s.map(f)).toFixed(digits);
     console.log(
-      `${kind.padEnd(8)} idsync ${median(s.map((x) => x.idsync)).toFixed(0)} changes/s (${median(s.map((x) => x.idsyncRequests)).toFixed(2)} requests/change) | ` +
-        `plain ${median(s.map((x) => x.plain)).toFixed(0)} changes/s (${median(s.map((x) => x.plainRequests)).toFixed(2)} requests/change) | ` +
-        `idsync/plain median ${median(s.map((x) => x.idsync / x.plain)).toFixed(2)} (per round ${s.map((x) => (x.idsync / x.plain).toFixed(2)).join(' ')})`,
+      `${kind.padEnd(8)} idsync ${med((x) => rate(x.idsync, x.changes), 0)} changes/s (${med((x) => x.idsync.requests / x.changes, 2)} requests/change) | ` +
+        `plain ${med((x) => rate(x.plain, x.changes), 0)} changes/s (${med((x) => x.plain.requests / x.changes, 2)} requests/change) | ` +
+        `idsync/plain median ${med(ratio, 2)} (per round ${s.map((x) => ratio(x).toFixed(2)).join(' ')}) | ` +
+        `our CPU ms/change idsync ${med((x) => x.idsync.clientCpuMs / x.changes, 2)}, plain ${med((x) => x.plain.clientCpuMs / x.changes, 2)}`,
     );
   }
 }
