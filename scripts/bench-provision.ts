@@ -80,7 +80,13 @@ const NEXT: Record<ChangeKind, (p: Identity) => Identity> = {
 /** Drives idsync the way a sync does: one commit of the changed identities with their outbox intents. */
 class IdsyncDriver {
   private applied = 0;
-  readonly onApplied = (o: { plan: { action: string } }): void => void (o.plan.action !== 'none' && this.applied++);
+  private waiting: { count: number; done: () => void } | null = null;
+  /** Counts applied changes and wakes run() at its count: no polling timer spends our CPU meanwhile. */
+  readonly onApplied = (o: { plan: { action: string } }): void => {
+    if (o.plan.action === 'none') return;
+    this.applied++;
+    if (this.waiting && this.applied >= this.waiting.count) this.waiting.done();
+  };
 
   constructor(private readonly store: IdentityStore, private readonly target: TargetConfig) {}
 
@@ -93,7 +99,8 @@ class IdsyncDriver {
     const previous = kind === 'create' ? null : people;
     const intents = nexts.flatMap((x, i) => planner.intentsFor(previous?.[i] ?? null, x, randomUUID(), now));
     const res = await this.store.commit({ identities: nexts.map((x, i) => ({ identity: x, expectedRevision: previous?.[i].revision ?? null })), intents });
-    while (this.applied - before < people.length) await new Promise((r) => setTimeout(r, 2));
+    if (this.applied - before < people.length) await new Promise<void>((done) => (this.waiting = { count: before + people.length, done }));
+    this.waiting = null;
     return nexts.map((x) => ({ ...x, revision: res.revisions[x.id] }));
   }
 }
