@@ -6,9 +6,11 @@
 // fresh batch of people on both sides, in chunks that alternate between idsync and plain, so that
 // load from elsewhere and the server's growing user count weigh on both; the ratio is taken per
 // round and per kind, and the median over rounds is reported. idsync's time for a chunk runs from
-// its commit (identities and outbox intents) to the last pair applied.
+// its commit (identities and outbox intents) to the last pair applied, so each chunk pays the
+// commit-to-first-job latency once (tens of ms); a sync commits up to 5000 changes per batch, so a
+// chunk of 200 still overstates that share, and smaller chunks overstate it more.
 //
-//   npm run bench:provision -- --people 600 --rounds 5 --chunk 100 --concurrency 16
+//   npm run bench:provision -- --people 600 --rounds 5 --chunk 200 --concurrency 16
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   const n = flag('people', 600);
   const rounds = flag('rounds', 5);
   const concurrency = flag('concurrency', 16);
-  const chunk = flag('chunk', 100);
+  const chunk = flag('chunk', 200);
   const prefix = `idsync-bench-${randomBytes(4).toString('hex')}`;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const child = fork(__filename, ['--serve-scim'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
