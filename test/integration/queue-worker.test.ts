@@ -1,6 +1,29 @@
 import { startWorld, target, newIdentity, commitPerson, commitPeople, until, pendingCount, type World } from './provisioning-world';
 import { silentLogger } from '../../src/ports/logger';
 import { bullJobIdOf } from '../../src/queue/names';
+import { FakeTarget } from '../../src/connectors/targets/fake/fake-target';
+import type { TargetConnector } from '../../src/ports/target-connector';
+
+/** Counts the connector's calls in flight, and the most seen at once. */
+function countingInFlight(inner: TargetConnector): { connector: TargetConnector; peak: () => number } {
+  let now = 0;
+  let peak = 0;
+  const connector = new Proxy(inner, {
+    get(t, key, receiver) {
+      const v = Reflect.get(t, key, receiver);
+      if (typeof v !== 'function' || !['lookup', 'create', 'update', 'disable', 'remove'].includes(String(key))) return v;
+      return async (...args: unknown[]) => {
+        peak = Math.max(peak, ++now);
+        try {
+          return await v.apply(t, args);
+        } finally {
+          now--;
+        }
+      };
+    },
+  });
+  return { connector, peak: () => peak };
+}
 
 describe('per-target queues and workers (real Redis)', () => {
   let w: World;
@@ -52,6 +75,21 @@ describe('per-target queues and workers (real Redis)', () => {
     await until('adopted', async () => (await pendingCount(w.store)) === 0);
     expect(w.fakes.get('gitea')!.state.effects(id.username)).toEqual({ create: 1, update: 1 });
     expect(w.fakes.get('gitea')!.state.all().filter((a) => a.userName.toLowerCase() === id.username.toLowerCase())).toHaveLength(1);
+  });
+
+  it('takes more jobs from the queue than the target concurrency, but never calls the target with more at once', async () => {
+    await w.close();
+    const two = target('gitea', { concurrency: 2 });
+    const fake = new FakeTarget('gitea', { latencyMs: 30 });
+    const counted = countingInFlight(fake);
+    w = await startWorld([two], { connectors: new Map([['gitea', counted.connector]]) });
+    const people = await commitPeople(w.store, w.targets, Array.from({ length: 12 }, () => ({ before: null, after: newIdentity() })));
+    // the worker holds twice the concurrency: the next job is fetched while two pairs are applied
+    await until('more jobs active than calls allowed', async () => (await w.service.queue.depth('gitea')).active > 2);
+    await until('all provisioned', async () => (await pendingCount(w.store)) === 0);
+    expect(people.every((p) => fake.state.byUserName(p.username))).toBe(true);
+    expect(counted.peak()).toBe(2);
+    await fake.close();
   });
 
   it('uses job ids <target>:<identityId>, percent-encoded for BullMQ, one job per pair', async () => {

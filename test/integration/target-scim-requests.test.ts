@@ -1,15 +1,18 @@
-// How many SCIM requests one change costs when idsync already knows the account (its external id
-// is stored in targetAccounts): counted at a real scimmy provider, through the worker's applyPair.
+// How many SCIM requests one change costs, counted at a real scimmy provider through the worker's
+// applyPair: a create is one search and one POST; an update or disable of an account idsync knows
+// (its external id is stored in targetAccounts) is one GET and one PATCH. An account the target
+// already has is adopted, never duplicated, whether it was there before the search or not.
 import { randomUUID } from 'node:crypto';
 import { openTarget } from '../../src/connectors/targets';
 import { systemClock } from '../../src/ports/clock';
-import type { TargetConnector } from '../../src/ports/target-connector';
+import type { ActualAccount, TargetConnector } from '../../src/ports/target-connector';
 import { applyPair, type ApplyDeps } from '../../src/services/provisioning/apply';
 import { MemoryStore } from '../../src/storage/memory/memory-store';
 import { startScimServer, type ScimServer } from '../fakes/scim-server';
+import { desiredFor } from '../conformance/target-connector';
 import { commitPerson, newIdentity, target } from './provisioning-world';
 
-describe('SCIM requests per change for an account idsync knows', () => {
+describe('SCIM requests per change', () => {
   const scimTarget = target('app', { kind: 'scim' });
   let srv: ScimServer;
   let connector: TargetConnector;
@@ -27,8 +30,9 @@ describe('SCIM requests per change for an account idsync knows', () => {
   const requestsDuring = async (work: () => Promise<unknown>): Promise<string[]> => {
     const mark = srv.log.length;
     await work();
-    return srv.log.slice(mark).map((l) => `${l.method} ${l.path.replace(/[0-9a-f-]{36}/g, ':id')}`);
+    return srv.log.slice(mark).map((l) => `${l.method} ${l.path.replace(/[0-9a-f-]{36}/g, ':id')}${l.status === 409 ? ' 409' : ''}`);
   };
+  const usersNamed = (userName: string) => [...srv.users.values()].filter((u) => String(u.userName).toLowerCase() === userName.toLowerCase());
 
   type Person = Awaited<ReturnType<typeof commitPerson>>;
   /** Stores a new state of the person; applyPair reads the state, so no intent is needed to drive it. */
@@ -47,6 +51,44 @@ describe('SCIM requests per change for an account idsync knows', () => {
     expect(account?.externalId).toBeTruthy();
     return { person, externalId: account!.externalId! };
   }
+
+  it('a create of an account the target does not have is one search by userName and one POST', async () => {
+    const person = await commitPerson(store, [scimTarget], null, newIdentity());
+    const requests = await requestsDuring(() => apply(person.id));
+    expect(requests).toEqual(['GET /scim/v2/Users', 'POST /scim/v2/Users']);
+    const [user] = usersNamed(person.username);
+    expect(user).toMatchObject({ userName: person.username, active: true, title: 'Engineer' });
+    expect((await store.getTargetAccount('app', person.id))).toMatchObject({ externalId: user.id, status: 'provisioned' });
+  });
+
+  it('an account made at the target beforehand is found by the search and adopted: no POST, one PATCH', async () => {
+    const person = await commitPerson(store, [scimTarget], null, newIdentity());
+    const byHand = await connector.create(desiredFor(person.username, { attributes: { title: 'Made by hand' } }));
+    const requests = await requestsDuring(() => apply(person.id));
+    expect(requests).toEqual(['GET /scim/v2/Users', 'PATCH /scim/v2/Users/:id']);
+    expect(usersNamed(person.username)).toHaveLength(1);
+    expect(srv.users.get(byHand.externalId)?.title).toBe('Engineer');
+    expect((await store.getTargetAccount('app', person.id))?.externalId).toBe(byHand.externalId);
+  });
+
+  it('an account made between the search and the POST is adopted on the 409, not duplicated', async () => {
+    const person = await commitPerson(store, [scimTarget], null, newIdentity());
+    let byHand: ActualAccount | null = null;
+    // another tool creates the account right after idsync's search found nothing
+    const racing: TargetConnector = Object.assign(Object.create(connector) as TargetConnector, {
+      lookup: async (userName: string, externalId: string | null) => {
+        const found = await connector.lookup(userName, externalId);
+        byHand = await connector.create(desiredFor(person.username, { attributes: { title: 'Made by hand' } }));
+        return found;
+      },
+    });
+    deps = { ...deps, connector: racing };
+    const requests = await requestsDuring(() => apply(person.id));
+    expect(requests).toEqual(['GET /scim/v2/Users', 'POST /scim/v2/Users', 'POST /scim/v2/Users 409', 'GET /scim/v2/Users', 'PATCH /scim/v2/Users/:id']);
+    expect(usersNamed(person.username)).toHaveLength(1);
+    expect(srv.users.get(byHand!.externalId)?.title).toBe('Engineer');
+    expect((await store.getTargetAccount('app', person.id))?.externalId).toBe(byHand!.externalId);
+  });
 
   it('an attribute update is one GET by id and one PATCH by id', async () => {
     const { person, externalId } = await provisioned();

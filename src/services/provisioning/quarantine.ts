@@ -13,6 +13,8 @@ export type QuarantineTransition = 'quarantined' | 'recovered' | null;
 
 export class TargetHealth {
   private outcomes: { at: number; ok: boolean }[] = [];
+  /** failures among `outcomes`, kept as they come and go: recounting the window costs a scan per call */
+  private failures = 0;
   private quarantinedSince: number | null = null;
   private nextSlot = 0;
 
@@ -26,7 +28,10 @@ export class TargetHealth {
   record(ok: boolean): QuarantineTransition {
     const t = this.now();
     this.outcomes.push({ at: t, ok });
-    while (this.outcomes.length && this.outcomes[0].at <= t - this.policy.windowMs) this.outcomes.shift();
+    if (!ok) this.failures++;
+    while (this.outcomes.length && this.outcomes[0].at <= t - this.policy.windowMs) {
+      if (!this.outcomes.shift()!.ok) this.failures--;
+    }
     const { calls, ratio } = this.stats();
     if (!this.quarantined && calls >= this.policy.minCalls && ratio >= this.policy.failureRatio) {
       this.quarantinedSince = t;
@@ -43,7 +48,7 @@ export class TargetHealth {
 
   stats(): { calls: number; failures: number; ratio: number; quarantinedSince: string | null } {
     const calls = this.outcomes.length;
-    const failures = this.outcomes.filter((o) => !o.ok).length;
+    const failures = this.failures;
     return {
       calls,
       failures,

@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../../ports/logger';
 import type { TargetConnector } from '../../ports/target-connector';
 import { PRIORITY_REVOKE } from '../../domain/provisioning/planner';
 import { applyPair, failPair, type ApplyOutcome } from './apply';
+import { CallGate } from './call-gate';
 import { Dispatcher } from './dispatcher';
 import { ProvisioningMetrics } from './metrics';
 import { TargetHealth } from './quarantine';
@@ -35,6 +36,11 @@ export interface ProvisioningOptions<Q extends ProvisioningQueue = ProvisioningQ
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   maxStalledCount?: number;
+  /**
+   * jobs a worker holds per place of the target's concurrency: above 1, fetching the next job
+   * overlaps with the calls in flight, while the target still sees at most `concurrency` (default 2)
+   */
+  prefetch?: number;
   /** called after each applied pair (tests, drills) */
   onApplied?(outcome: ApplyOutcome): void;
 }
@@ -52,6 +58,8 @@ export class ProvisioningService<Q extends ProvisioningQueue = ProvisioningQueue
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly targets: Map<string, TargetConfig>;
+  /** per target: how many pairs are applied at once, whoever asks (worker, resync) */
+  private readonly gates = new Map<string, CallGate>();
 
   constructor(private o: ProvisioningOptions<Q>) {
     this.clock = o.clock ?? systemClock;
@@ -65,7 +73,10 @@ export class ProvisioningService<Q extends ProvisioningQueue = ProvisioningQueue
       clock: this.clock,
       onError: (err) => this.log.error({ err }, 'dispatching intents failed'),
     });
-    for (const t of o.targets) this.health.set(t.name, new TargetHealth(t.name, t.quarantine));
+    for (const t of o.targets) {
+      this.health.set(t.name, new TargetHealth(t.name, t.quarantine));
+      this.gates.set(t.name, new CallGate(t.concurrency));
+    }
   }
 
   async start(): Promise<void> {
@@ -139,7 +150,8 @@ export class ProvisioningService<Q extends ProvisioningQueue = ProvisioningQueue
     const wait = health.delayBeforeCall();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
-      const outcome = await applyPair({ store: this.o.store, connector: this.connector(target.name), target, clock: this.clock }, job);
+      const deps = { store: this.o.store, connector: this.connector(target.name), target, clock: this.clock };
+      const outcome = await this.gates.get(target.name)!.run(job.priority, () => applyPair(deps, job));
       await this.recordHealth(target.name, true);
       this.observe(outcome, job);
       return outcome;
@@ -181,7 +193,7 @@ export class ProvisioningService<Q extends ProvisioningQueue = ProvisioningQueue
   private startWorker(target: TargetConfig): TargetWorker {
     return this.o.transport.startWorker({
       target: target.name,
-      concurrency: target.concurrency,
+      concurrency: target.concurrency * (this.o.prefetch ?? 2),
       rateLimit: target.rateLimit,
       retries: target.retries,
       lockDurationMs: this.o.lockDurationMs,

@@ -1,4 +1,4 @@
-// SCIM 2.0 target (RFC 7643/7644). Lookup adopts an existing account by userName before create;
+// SCIM 2.0 target (RFC 7643/7644). Create POSTs and adopts the existing account on a 409 uniqueness conflict;
 // updates are minimal PATCHes guarded by If-Match when the provider versions resources, with a
 // GET + PUT fallback for providers that refuse PATCH (Okta style).
 import { PermanentTargetError, type ActualAccount, type DesiredAccount, type TargetConnector } from '../../../ports/target-connector';
@@ -48,21 +48,29 @@ export class ScimTargetConnector implements TargetConnector {
     return this.findByUserName(userName);
   }
 
+  /**
+   * POSTs at once: the worker has just looked the account up, so searching again would cost a
+   * request per create. userName is unique at the provider (RFC 7643 4.1.1), so an existing
+   * account answers 409 uniqueness, and only then is it found and adopted.
+   */
   async create(desired: DesiredAccount): Promise<ActualAccount> {
-    const existing = await this.findByUserName(desired.userName);
-    if (existing) return this.update(existing, desired);
     const res = await this.client.call('POST', '/Users', toScimUser(desired, this.cfg.enterpriseExtension), { accept: [409] });
-    if (res.status === 409) {
-      // Created concurrently, or the provider matches userName more loosely than its filter: adopt.
-      const raced = (await this.findByUserName(desired.userName)) ?? (await this.scanForUserName(desired.userName));
-      if (!raced) throw new PermanentTargetError(`SCIM target "${this.name}": userName "${desired.userName}" is taken but cannot be found`, 409);
-      return this.update(raced, desired);
-    }
+    if (res.status === 409) return this.adopt(desired);
     // some providers answer 201 with only a Location header: read the account back by name
     const created = res.body?.id ? this.toAccountWithGroups(res.body, []) : await this.findByUserName(desired.userName);
     if (!created) throw new PermanentTargetError(`SCIM target "${this.name}": POST /Users answered ${res.status} but the account cannot be found`, res.status);
     for (const group of desired.groups) await this.groups.addMember(group, created.externalId);
     return { ...created, groups: [...desired.groups] };
+  }
+
+  /**
+   * After a 409 on POST: the account exists already (made by hand, by another tool, or concurrently),
+   * or the provider matches userName more loosely than its filter. Adopt it, never duplicate it.
+   */
+  private async adopt(desired: DesiredAccount): Promise<ActualAccount> {
+    const existing = (await this.findByUserName(desired.userName)) ?? (await this.scanForUserName(desired.userName));
+    if (!existing) throw new PermanentTargetError(`SCIM target "${this.name}": userName "${desired.userName}" is taken but cannot be found`, 409);
+    return this.update(existing, desired);
   }
 
   async update(actual: ActualAccount, desired: DesiredAccount): Promise<ActualAccount> {
