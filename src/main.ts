@@ -37,6 +37,11 @@ export interface DaemonOptions {
   log?: Logger;
   /** run every source once right after start (default true), then on schedule */
   initialSync?: boolean;
+  /**
+   * how long the LDAP view gathers committed changes before applying them (default 5 ms); tests
+   * set it long so a view that lags shows, and a 2xx that does not wait for it fails them
+   */
+  ldapViewDelayMs?: number;
 }
 
 export async function startDaemon(configFile: string, opts: DaemonOptions = {}): Promise<Daemon> {
@@ -65,7 +70,7 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
     await startProvisioning(deps, engine);
-    const optional = await startOptionalServices(deps, engine);
+    const optional = await startOptionalServices(deps, engine, { ldapViewDelayMs: opts.ldapViewDelayMs });
     const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
     const activity = new ActivityStatus(notifier);

@@ -65,6 +65,9 @@ function scimBackend(source: string, store: IdentityStore, engine: Engine, viewB
     async list(kind) {
       return (await store.listSourceRecords(recordSource(kind))).filter((r) => !r.gone).map(toStored);
     },
+    async find(kind, attribute, value) {
+      return (await store.findSourceRecords(recordSource(kind), attribute, value)).filter((r) => !r.gone).map(toStored);
+    },
     async get(kind, id) {
       const r = await store.getSourceRecord(recordSource(kind), id);
       return r && !r.gone ? toStored(r) : null;

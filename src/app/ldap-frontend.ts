@@ -16,7 +16,8 @@ export interface LdapFrontend {
   caughtUp(seq: number, maxWaitMs?: number): Promise<void>;
 }
 
-export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend | null> {
+/** `coalesceMs`: how long the view gathers changes before applying them (StoreDirectoryView's default when unset) */
+export async function startLdapFrontend(deps: DaemonParts, tuning: { coalesceMs?: number } = {}): Promise<LdapFrontend | null> {
   const { config, baseDir } = deps.loaded;
   if (!config.ldap) return null;
   const ldap = config.ldap;
@@ -37,6 +38,7 @@ export async function startLdapFrontend(deps: DaemonParts): Promise<LdapFrontend
     nestedGroups,
     changes: deps.changes,
     log,
+    coalesceMs: tuning.coalesceMs,
   });
   await view.start();
   deps.closer.add('directory view', () => view.close());

@@ -11,8 +11,8 @@ export interface OptionalServices {
   reload(): Promise<void>;
 }
 
-export async function startOptionalServices(deps: DaemonParts, engine: Engine): Promise<OptionalServices> {
-  const ldap = await startLdapFrontend(deps);
+export async function startOptionalServices(deps: DaemonParts, engine: Engine, opts: { ldapViewDelayMs?: number } = {}): Promise<OptionalServices> {
+  const ldap = await startLdapFrontend(deps, { coalesceMs: opts.ldapViewDelayMs });
   const inbound = await startInbound(deps, engine, ldap ? (seq) => ldap.caughtUp(seq) : null);
   return {
     ldapAddresses: ldap?.addresses ?? [],

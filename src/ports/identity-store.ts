@@ -121,6 +121,23 @@ export type IdentityKey =
 export type SequenceName = 'uidNumber' | 'gidNumber';
 
 /** The light view of a stored source record: what a run compares before it loads anything in full. */
+/**
+ * Record attributes findSourceRecords can look up: `login`, the sign-in name (SCIM userName), and
+ * `scimExternalId`, the key a SCIM client gives its own users.
+ */
+export const SOURCE_RECORD_LOOKUP_KEYS = ['login', 'scimExternalId'] as const;
+export type SourceRecordLookupKey = (typeof SOURCE_RECORD_LOOKUP_KEYS)[number];
+
+/** The lower-cased lookup values of a record's attributes, absent keys left out: what the indexes hold. */
+export function sourceRecordLookup(attributes: Record<string, string | null | undefined>): Partial<Record<SourceRecordLookupKey, string>> {
+  const out: Partial<Record<SourceRecordLookupKey, string>> = {};
+  for (const key of SOURCE_RECORD_LOOKUP_KEYS) {
+    const v = attributes[key];
+    if (typeof v === 'string' && v !== '') out[key] = v.toLowerCase();
+  }
+  return out;
+}
+
 export interface SourceRecordDigest {
   externalId: string;
   hash: string;
@@ -178,6 +195,13 @@ export interface IdentityStore extends DirectoryReader {
   sourceRecordsOf(identityId: string): Promise<SourceRecord[]>;
   /** the records of `source` with these external ids (unknown ids skipped), in no particular order */
   getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]>;
+  /**
+   * The records of `source` (gone ones included) whose attribute `key` equals `value` compared
+   * lower-cased, through an index: a pushing client looks people up one at a time, and a scan of
+   * the whole source per request grows with the number of people pushed. Only the
+   * SOURCE_RECORD_LOOKUP_KEYS are indexed; a caller whose comparison is case-exact narrows further.
+   */
+  findSourceRecords(source: string, key: SourceRecordLookupKey, value: string): Promise<SourceRecord[]>;
   /** every record of `source`, light: a no-change run compares hashes without parsing records */
   sourceRecordHashes(source: string): Promise<SourceRecordDigest[]>;
 

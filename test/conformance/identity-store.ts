@@ -9,6 +9,7 @@ import { concurrencyCases } from './cases/concurrency';
 import { lightQueryCases } from './cases/light-queries';
 import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
+import { recordLookupCases } from './cases/record-lookup';
 import { recordQueryCases } from './cases/record-queries';
 import { sequenceCases } from './cases/sequences';
 import { sourceGroupCases } from './cases/source-groups';
@@ -66,6 +67,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     sequenceCases(ctx);
     queryCases(ctx);
     recordQueryCases(ctx);
+    recordLookupCases(ctx);
     lightQueryCases(ctx);
     changeFeedCases(ctx);
     sourceGroupCases(ctx);

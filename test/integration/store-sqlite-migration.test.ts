@@ -1,5 +1,6 @@
-// A file written by schema 1 (no state/date columns on identities, no hash/gone on sourceRecords)
-// opens under schema 2 with the columns filled from the JSON, so the light queries see old rows.
+// A file written by schema 1 (no state/date columns on identities, no hash/gone/lookup columns on
+// sourceRecords) opens under the current schema with the columns filled from the JSON, so the light
+// queries and the record lookup see old rows.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ CREATE UNIQUE INDEX sourceRecords_key ON sourceRecords(source, externalId);
 PRAGMA user_version = 1;
 `;
 
-describe('SQLite schema 1 -> 2 migration', () => {
+describe('SQLite schema 1 -> current migration', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'idsync-migrate-'));
@@ -31,7 +32,8 @@ describe('SQLite schema 1 -> 2 migration', () => {
     for (const i of [ended, current]) {
       old.prepare('INSERT INTO identities VALUES (?, 1, ?, ?, ?, ?, ?, ?)').run(i.id, i.username, i.username.toLowerCase(), i.uidNumber, i.employeeId, i.attributes.mail, JSON.stringify(i));
     }
-    const record = sourceRecord('hr', 'E1', { identityId: 'id-1', hash: 'h1', gone: true });
+    const base = sourceRecord('hr', 'E1', { identityId: 'id-1', hash: 'h1', gone: true });
+    const record = { ...base, attributes: { ...base.attributes, login: 'ÉMILE@Example.com', scimExternalId: 'Ext-1' } };
     old.prepare('INSERT INTO sourceRecords VALUES (?, ?, ?, ?)').run('hr', 'E1', 'id-1', JSON.stringify(record));
     old.close();
 
@@ -40,11 +42,14 @@ describe('SQLite schema 1 -> 2 migration', () => {
       expect(await store.sourceRecordHashes('hr')).toEqual([{ externalId: 'E1', hash: 'h1', identityId: 'id-1', gone: true }]);
       expect((await store.identitiesWithDateTransitionsDue('2026-02-01')).map((i) => i.id)).toEqual(['id-1']);
       expect(await store.getIdentity({ by: 'id', value: 'id-2' })).toEqual(current);
+      // filled with JavaScript's lower-casing, as the writers do: SQLite's lower() would leave É
+      expect(await store.findSourceRecords('hr', 'login', 'émile@example.com')).toEqual([record]);
+      expect(await store.findSourceRecords('hr', 'scimExternalId', 'EXT-1')).toEqual([record]);
     } finally {
       await store.close();
     }
     const reopened = new Database(path, { readonly: true });
-    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
     reopened.close();
   });
 });

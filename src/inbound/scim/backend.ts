@@ -1,4 +1,5 @@
 import type { Attributes } from '../../domain/types';
+import type { CLIENT_EXTERNAL_ID, USER_NAME } from './users';
 
 /** One stored User or Group of a SCIM source, as the endpoint serves it. */
 export interface StoredResource {
@@ -12,6 +13,9 @@ export interface StoredResource {
 
 export type ResourceKind = 'User' | 'Group';
 
+/** stored attributes the backend finds through an index: the userName and the client's externalId */
+export type IndexedAttribute = typeof USER_NAME | typeof CLIENT_EXTERNAL_ID;
+
 /**
  * What the SCIM endpoint needs of the rest of idsync, for one source. A write resolves only once
  * the change is committed (identity, intents, audit) and visible to LDAP binds: the endpoint
@@ -21,6 +25,11 @@ export interface ScimBackend {
   /** every live (not deleted) resource of the kind */
   list(kind: ResourceKind): Promise<StoredResource[]>;
   get(kind: ResourceKind, id: string): Promise<StoredResource | null>;
+  /**
+   * the live resources whose stored `attribute` equals `value` compared lower-cased, found through
+   * an index rather than a listing, so a request costs the same with ten people or a hundred thousand
+   */
+  find(kind: ResourceKind, attribute: IndexedAttribute, value: string): Promise<StoredResource[]>;
   /** attributes null deletes (a User deletion terminates the person) */
   write(kind: ResourceKind, id: string, attributes: Attributes | null, correlationId: string): Promise<void>;
 }

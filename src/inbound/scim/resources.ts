@@ -5,6 +5,7 @@ import type { Attributes } from '../../domain/types';
 import type { ResourceKind, ScimBackend, StoredResource } from './backend';
 import { invalidSyntax, invalidValue, notFound, ScimError } from './errors';
 import { matches, parseFilter } from './filter';
+import { indexedCandidates } from './lookup';
 import { attributesOfGroup, GROUP_MULTI_VALUED, groupOf } from './groups';
 import { applyPatch } from './patch';
 import { listResponse, MAX_RESULTS } from './discovery';
@@ -73,7 +74,8 @@ export async function listResources(kind: ResourceKind, call: ScimCall, query: R
   const startIndex = Math.max(1, intParam(query, 'startIndex', 1));
   const count = Math.min(MAX_RESULTS, Math.max(0, intParam(query, 'count', MAX_RESULTS)));
   const members = !excludes(query, 'members');
-  const stored = (await call.backend.list(kind)).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  const candidates = filter ? await indexedCandidates(kind, filter, call.backend) : null;
+  const stored = (candidates ?? (await call.backend.list(kind))).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
   const all = stored.map((r) => rules.toResource(r, call, { members }));
   const hits = filter ? all.filter((res) => matches(filter, res)) : all;
   return { status: 200, body: listResponse(hits.slice(startIndex - 1, startIndex - 1 + count), hits.length, startIndex) };
@@ -158,7 +160,8 @@ async function assertUnique(kind: ResourceKind, call: ScimCall, attributes: Attr
   const rules = RULES[kind];
   const value = attributes[rules.unique]?.toLowerCase();
   if (!value) return;
-  const clash = (await call.backend.list(kind)).find((r) => r.id !== id && r.attributes[rules.unique]?.toLowerCase() === value);
+  const others = kind === 'User' ? await call.backend.find(kind, USER_NAME, value) : await call.backend.list(kind);
+  const clash = others.find((r) => r.id !== id && r.attributes[rules.unique]?.toLowerCase() === value);
   if (clash) throw new ScimError(409, `${rules.uniqueLabel} "${attributes[rules.unique]}" is already used by ${kind} ${clash.id}`, 'uniqueness');
 }
 

@@ -26,6 +26,9 @@ import {
   type RunQuery,
   type SequenceName,
   type SourceRecordDigest,
+  type SourceRecordLookupKey,
+  SOURCE_RECORD_LOOKUP_KEYS,
+  sourceRecordLookup,
 } from '../../ports/identity-store';
 import { dateTransitionDue } from '../../domain/lifecycle';
 import { normalizeAuditDraft } from '../audit-draft';
@@ -151,6 +154,15 @@ export class MemoryStore implements IdentityStore {
       const r = this.t.sourceRecords.get(srKey(source, id));
       return r ? [clone(r)] : [];
     });
+  }
+
+  /** a scan: the memory store serves tests and small setups, where an index would only add state to keep right */
+  async findSourceRecords(source: string, key: SourceRecordLookupKey, value: string): Promise<SourceRecord[]> {
+    if (!SOURCE_RECORD_LOOKUP_KEYS.includes(key)) throw new Error(`findSourceRecords: "${String(key)}" is not an indexed record attribute`);
+    const wanted = value.toLowerCase();
+    return [...this.t.sourceRecords.values()]
+      .filter((r) => r.source === source && sourceRecordLookup(r.attributes)[key] === wanted)
+      .map(clone);
   }
 
   async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {

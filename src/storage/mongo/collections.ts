@@ -5,7 +5,8 @@
  *
  *   identities     _id = id; usernameLower (unique), uidNumber (unique), employeeId (unique when a
  *                  non-empty string), mailLower (indexed), {state, attributes.endDate} (indexed)
- *   sourceRecords  _id = JSON [source, externalId]; {source, externalId} (unique), identityId (indexed)
+ *   sourceRecords  _id = JSON [source, externalId]; {source, externalId} (unique), identityId (indexed);
+ *                  lookup = the lower-cased lookup attributes, {source, lookup.<key>} (indexed)
  *   groups         _id = name
  *   intents        _id = id; {status, priority, createdAt}, {target, status}, {identityId}
  *   targetAccounts _id = JSON [target, identityId]; {target}
@@ -20,6 +21,7 @@
  *   counters       _id = sequence name, {next}
  */
 import type mongoose from 'mongoose';
+import { sourceRecordLookup } from '../../ports/identity-store';
 
 type Db = mongoose.mongo.Db;
 type IndexSpec = { key: Record<string, 1 | -1>; name: string; unique?: boolean; partialFilterExpression?: object };
@@ -59,6 +61,8 @@ const INDEXES: Partial<Record<CollectionName, IndexSpec[]>> = {
   sourceRecords: [
     { key: { source: 1, externalId: 1 }, name: 'sourceRecords_key', unique: true },
     { key: { identityId: 1 }, name: 'sourceRecords_identityId' },
+    { key: { source: 1, 'lookup.login': 1 }, name: 'sourceRecords_login' },
+    { key: { source: 1, 'lookup.scimExternalId': 1 }, name: 'sourceRecords_scimExternalId' },
   ],
   intents: [
     { key: { status: 1, priority: 1, createdAt: 1 }, name: 'intents_status_order' },
@@ -92,9 +96,28 @@ export async function ensureSchema(db: Db): Promise<void> {
     const indexes = INDEXES[name];
     if (indexes) await db.collection(name).createIndexes(indexes);
   }
+  await addRecordLookups(db);
   const meta = db.collection<{ _id: string }>('meta');
   await meta.updateOne({ _id: 'auditHead' }, { $setOnInsert: { seq: 0, hash: null } }, { upsert: true }).catch(ignoreDuplicate);
   await meta.updateOne({ _id: 'changeSeq' }, { $setOnInsert: { seq: 0 } }, { upsert: true }).catch(ignoreDuplicate);
+}
+
+/**
+ * Records written before the lookup keys existed get them once, computed here (the server's
+ * $toLower folds ASCII only, the writers use JavaScript's). Idempotent: two instances may both run it.
+ */
+async function addRecordLookups(db: Db): Promise<void> {
+  const col = db.collection<{ _id: string; attributes?: Record<string, string | null> }>('sourceRecords');
+  const cursor = col.find({ lookup: { $exists: false } }, { projection: { attributes: 1 } });
+  let batch: Array<{ updateOne: { filter: { _id: string }; update: { $set: { lookup: object } } } }> = [];
+  for await (const doc of cursor) {
+    batch.push({ updateOne: { filter: { _id: doc._id }, update: { $set: { lookup: sourceRecordLookup(doc.attributes ?? {}) } } } });
+    if (batch.length === 1000) {
+      await col.bulkWrite(batch, { ordered: false });
+      batch = [];
+    }
+  }
+  if (batch.length) await col.bulkWrite(batch, { ordered: false });
 }
 
 /** Two instances starting at once race to create the same things; losing that race is fine. */

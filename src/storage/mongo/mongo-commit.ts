@@ -3,11 +3,12 @@
 // TransientTransactionError (e.g. a write conflict on the audit head); any other error aborts it all.
 import type mongoose from 'mongoose';
 import { chainAudit, GENESIS_HASH } from '../../domain/audit-chain';
-import type { AuditRecord, Identity } from '../../domain/types';
+import type { AuditRecord, Identity, SourceRecord } from '../../domain/types';
 import {
   AuditHeadError,
   RevisionConflictError,
   UniqueViolationError,
+  sourceRecordLookup,
   type ChangeEvent,
   type ChangeSet,
   type IdentityWrite,
@@ -31,7 +32,7 @@ export interface AppliedChanges {
 export async function applyChangeSet(db: Db, session: Session, changes: ChangeSet): Promise<AppliedChanges> {
   const revisions = await writeIdentities(db, session, changes.identities ?? []);
   const col = (name: string) => db.collection<AnyDoc>(name);
-  await replaceAll(col('sourceRecords'), session, (changes.sourceRecords ?? []).map((r) => ({ _id: pairId(r.source, r.externalId), ...r })));
+  await replaceAll(col('sourceRecords'), session, (changes.sourceRecords ?? []).map(sourceRecordDoc));
   const rewritten = await rewriteGroups(col('groups'), session, changes);
   const newGroups = [...rewritten, ...(await insertAbsentGroups(db, session, changes))];
   await replaceAll(col('intents'), session, (changes.intents ?? []).map((i) => ({ _id: i.id, ...i })));
@@ -46,6 +47,8 @@ export async function applyChangeSet(db: Db, session: Session, changes: ChangeSe
   const event = await recordChange(db, session, Object.keys(revisions), newGroups);
   return { revisions, event, audit };
 }
+
+const sourceRecordDoc = (r: SourceRecord) => ({ _id: pairId(r.source, r.externalId), ...r, lookup: sourceRecordLookup(r.attributes) });
 
 const identityDoc = (i: Identity) => ({
   _id: i.id,

@@ -17,7 +17,9 @@ import type {
   RunQuery,
   SequenceName,
   SourceRecordDigest,
+  SourceRecordLookupKey,
 } from '../../ports/identity-store';
+import { SOURCE_RECORD_LOOKUP_KEYS } from '../../ports/identity-store';
 import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
 import { ensureSchema, ignoreDuplicate, pairId } from './collections';
@@ -44,6 +46,8 @@ const TRANSACTION_OPTIONS = {
 /** What identity documents carry besides the Identity itself; never returned to callers. */
 const IDENTITY_PROJECTION = { _id: 0, usernameLower: 0, mailLower: 0 };
 const PLAIN = { _id: 0 };
+/** source record documents carry their lower-cased lookup keys (collections.ts); never returned */
+const RECORD_PROJECTION = { _id: 0, lookup: 0 };
 
 export class MongoStore implements IdentityStore {
   readonly kind = 'mongodb';
@@ -150,19 +154,25 @@ export class MongoStore implements IdentityStore {
   }
 
   async listSourceRecords(source: string): Promise<SourceRecord[]> {
-    return this.many<SourceRecord>('sourceRecords', { source });
+    return this.many<SourceRecord>('sourceRecords', { source }, { _id: 1 }, 0, RECORD_PROJECTION);
   }
 
   async getSourceRecord(source: string, externalId: string): Promise<SourceRecord | null> {
-    return this.one<SourceRecord>('sourceRecords', { _id: pairId(source, externalId) });
+    return this.one<SourceRecord>('sourceRecords', { _id: pairId(source, externalId) }, RECORD_PROJECTION);
   }
 
   async sourceRecordsOf(identityId: string): Promise<SourceRecord[]> {
-    return this.many<SourceRecord>('sourceRecords', { identityId });
+    return this.many<SourceRecord>('sourceRecords', { identityId }, { _id: 1 }, 0, RECORD_PROJECTION);
   }
   async getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]> {
     if (externalIds.length === 0) return [];
-    return this.many<SourceRecord>('sourceRecords', { _id: { $in: [...new Set(externalIds)].map((id) => pairId(source, id)) } });
+    const ids = [...new Set(externalIds)].map((id) => pairId(source, id));
+    return this.many<SourceRecord>('sourceRecords', { _id: { $in: ids } }, { _id: 1 }, 0, RECORD_PROJECTION);
+  }
+
+  async findSourceRecords(source: string, key: SourceRecordLookupKey, value: string): Promise<SourceRecord[]> {
+    if (!SOURCE_RECORD_LOOKUP_KEYS.includes(key)) throw new Error(`findSourceRecords: "${String(key)}" is not an indexed record attribute`);
+    return this.many<SourceRecord>('sourceRecords', { source, [`lookup.${key}`]: value.toLowerCase() }, { _id: 1 }, 0, RECORD_PROJECTION);
   }
 
   async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {

@@ -9,7 +9,8 @@
  *                  indexed (state, endDate) for identitiesWithDateTransitionsDue)
  *   sourceRecords  source, externalId (UNIQUE together), identityId (indexed), data (JSON SourceRecord),
  *                  hash, gone (0/1) (copies, so a run compares hashes without parsing `data`;
- *                  covering index sourceRecords_digest)
+ *                  covering index sourceRecords_digest), loginLower, scimExternalIdLower (the
+ *                  lower-cased lookup attributes, indexed with source for findSourceRecords)
  *   groups         name PK, data (JSON Group)
  *   intents        id PK, target, identityId, status, priority, createdAt, updatedAt, data (JSON Intent)
  *   targetAccounts target, identityId (PK together), data (JSON TargetAccount)
@@ -25,7 +26,7 @@
  *
  * Nested data lives in JSON text columns; only what a query filters or sorts on is a real column.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS identities (
@@ -52,7 +53,9 @@ CREATE TABLE IF NOT EXISTS sourceRecords (
   identityId TEXT,
   data TEXT NOT NULL,
   hash TEXT,
-  gone INTEGER
+  gone INTEGER,
+  loginLower TEXT,
+  scimExternalIdLower TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS sourceRecords_key ON sourceRecords(source, externalId);
 CREATE INDEX IF NOT EXISTS sourceRecords_identityId ON sourceRecords(identityId);
@@ -132,13 +135,19 @@ CREATE TABLE IF NOT EXISTS sequences (
 );
 `;
 
-/** Columns schema 2 added, with how to fill them from the JSON of rows written by schema 1. */
+/**
+ * Columns later schemas added, with how to fill them from the JSON of rows written before (2: the
+ * lifecycle and digest copies; 3: the lookup keys). idsync_lower is JavaScript's toLowerCase, the
+ * one the writers use: SQLite's lower() folds ASCII only.
+ */
 const ADDED_COLUMNS: Array<{ table: string; column: string; type: string; fill: string }> = [
   { table: 'identities', column: 'state', type: 'TEXT', fill: "json_extract(data, '$.state')" },
   { table: 'identities', column: 'startDate', type: 'TEXT', fill: "json_extract(data, '$.attributes.startDate')" },
   { table: 'identities', column: 'endDate', type: 'TEXT', fill: "json_extract(data, '$.attributes.endDate')" },
   { table: 'sourceRecords', column: 'hash', type: 'TEXT', fill: "json_extract(data, '$.hash')" },
   { table: 'sourceRecords', column: 'gone', type: 'INTEGER', fill: "json_extract(data, '$.gone')" },
+  { table: 'sourceRecords', column: 'loginLower', type: 'TEXT', fill: "idsync_lower(json_extract(data, '$.attributes.login'))" },
+  { table: 'sourceRecords', column: 'scimExternalIdLower', type: 'TEXT', fill: "idsync_lower(json_extract(data, '$.attributes.scimExternalId'))" },
 ];
 
 /** Brings a schema 1 file up to date (inside the caller's transaction); a no-op on a fresh file. */
@@ -156,4 +165,11 @@ export const LATE_INDEXES_SQL = `
 CREATE INDEX IF NOT EXISTS identities_lifecycle ON identities(state, endDate);
 -- covering: sourceRecordHashes reads 100,000 digests without visiting the rows
 CREATE INDEX IF NOT EXISTS sourceRecords_digest ON sourceRecords(source, externalId, hash, identityId, gone);
+CREATE INDEX IF NOT EXISTS sourceRecords_login ON sourceRecords(source, loginLower);
+CREATE INDEX IF NOT EXISTS sourceRecords_scimExternalId ON sourceRecords(source, scimExternalIdLower);
 `;
+
+/** The JavaScript lower-casing the migration fills lookup columns with; empty and non-text values are NULL. */
+export function idsyncLower(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.toLowerCase() : null;
+}

@@ -8,6 +8,7 @@ import {
   AuditHeadError,
   RevisionConflictError,
   UniqueViolationError,
+  sourceRecordLookup,
   type ChangeEvent,
   type ChangeSet,
   type IdentityWrite,
@@ -51,9 +52,11 @@ export function prepareCommitStatements(db: Database.Database): CommitStatements
        WHERE id = @id AND revision = @expected`,
     ),
     upsertSourceRecord: db.prepare(
-      `INSERT INTO sourceRecords (source, externalId, identityId, data, hash, gone) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO sourceRecords (source, externalId, identityId, data, hash, gone, loginLower, scimExternalIdLower)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(source, externalId) DO UPDATE SET identityId = excluded.identityId, data = excluded.data,
-         hash = excluded.hash, gone = excluded.gone`,
+         hash = excluded.hash, gone = excluded.gone, loginLower = excluded.loginLower,
+         scimExternalIdLower = excluded.scimExternalIdLower`,
     ),
     insertGroup: db.prepare('INSERT INTO groups (name, data) VALUES (?, ?) ON CONFLICT(name) DO NOTHING'),
     upsertGroup: db.prepare('INSERT INTO groups (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data'),
@@ -103,7 +106,8 @@ export function applyChangeSet(st: CommitStatements, changes: ChangeSet): Applie
   const revisions: Record<string, number> = {};
   for (const w of changes.identities ?? []) revisions[w.identity.id] = writeIdentity(st, w);
   for (const r of changes.sourceRecords ?? []) {
-    st.upsertSourceRecord.run(r.source, r.externalId, r.identityId, JSON.stringify(r), r.hash, r.gone ? 1 : 0);
+    const lookup = sourceRecordLookup(r.attributes);
+    st.upsertSourceRecord.run(r.source, r.externalId, r.identityId, JSON.stringify(r), r.hash, r.gone ? 1 : 0, lookup.login ?? null, lookup.scimExternalId ?? null);
   }
   const rewritten = rewriteGroups(st, changes);
   const newGroups = [...rewritten, ...(changes.groups ?? []).filter((g) => st.insertGroup.run(g.name, JSON.stringify(g)).changes === 1).map((g) => g.name)];

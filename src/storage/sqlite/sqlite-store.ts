@@ -15,11 +15,12 @@ import type {
   RunQuery,
   SequenceName,
   SourceRecordDigest,
+  SourceRecordLookupKey,
 } from '../../ports/identity-store';
 import { GENESIS_HASH } from '../../domain/audit-chain';
 import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
-import { LATE_INDEXES_SQL, migrationSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { idsyncLower, LATE_INDEXES_SQL, migrationSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { applyChangeSet, prepareCommitStatements, type CommitStatements } from './sqlite-commit';
 import { auditFromRow, changeFromRow, identitiesFromJson, identityFromJson, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
 
@@ -135,6 +136,12 @@ export class SqliteStore implements IdentityStore {
   async getSourceRecords(source: string, externalIds: string[]): Promise<SourceRecord[]> {
     if (externalIds.length === 0) return [];
     return parseAll<SourceRecord>(this.q.sourceRecordsByIds.all(source, JSON.stringify(externalIds)));
+  }
+
+  async findSourceRecords(source: string, key: SourceRecordLookupKey, value: string): Promise<SourceRecord[]> {
+    const query = this.q.sourceRecordsByLookup[key];
+    if (!query) throw new Error(`findSourceRecords: "${String(key)}" is not an indexed record attribute`);
+    return parseAll<SourceRecord>(query.all(source, value.toLowerCase()));
   }
 
   async sourceRecordHashes(source: string): Promise<SourceRecordDigest[]> {
@@ -276,6 +283,7 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`${db.name} was written by a newer idsync (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
+  db.function('idsync_lower', { deterministic: true }, idsyncLower);
   db.exec(SCHEMA_SQL);
   if (version < SCHEMA_VERSION) {
     // BEGIN IMMEDIATE: two processes opening an old file at once migrate it once, one after the other
@@ -303,6 +311,10 @@ function prepareQueries(db: Database.Database) {
     sourceRecordsOfSource: data('SELECT data FROM sourceRecords WHERE source = ? ORDER BY rowid'),
     sourceRecordsOfIdentity: data('SELECT data FROM sourceRecords WHERE identityId = ? ORDER BY rowid'),
     sourceRecordsByIds: data('SELECT data FROM sourceRecords WHERE source = ? AND externalId IN (SELECT value FROM json_each(?))'),
+    sourceRecordsByLookup: {
+      login: data('SELECT data FROM sourceRecords WHERE source = ? AND loginLower = ? ORDER BY rowid'),
+      scimExternalId: data('SELECT data FROM sourceRecords WHERE source = ? AND scimExternalIdLower = ? ORDER BY rowid'),
+    } as Record<SourceRecordLookupKey, Database.Statement>,
     sourceRecordDigests: db.prepare('SELECT externalId, hash, identityId, gone FROM sourceRecords WHERE source = ?').raw(),
     identityKeys: db.prepare('SELECT id, username, employeeId, mailLower FROM identities ORDER BY rowid'),
     identitiesDue: data(
