@@ -1,4 +1,4 @@
-// The termination drill's peers: the SCIM service provider, the webhook receiver and the LDAP bind
+// The termination drill's peers: the SCIM service provider, the webhook receiver and the LDAP
 // probe run in a child process, as real targets and real LDAP clients run elsewhere. In-process
 // they would share idsync's event loop and the drill would time them, not idsync.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -11,16 +11,17 @@ export interface Peers {
   hook: { url: string; secret: string };
 }
 
-/** One person whose bind the prober retries until it is refused. */
+/** One person the probe watches until their bind is refused. */
 export interface ProbeSubject {
   id: string;
+  uid: string;
   dn: string;
   password: string;
 }
 
 type Ask =
   | { q: 'webhook-active'; userNames: string[] }
-  | { q: 'probe-binds'; url: string; subjects: ProbeSubject[]; connections: number; timeoutMs: number };
+  | { q: 'probe-binds'; url: string; account: ProbeAccount & { baseDN: string }; subjects: ProbeSubject[]; timeoutMs: number };
 
 /** Entry point of the child: started by the drill with `--serve-peers`. */
 export async function servePeers(): Promise<void> {
@@ -31,7 +32,7 @@ export async function servePeers(): Promise<void> {
       const active = m.userNames.filter((u) => [...hook.accounts.values()].some((a) => a.userName.toLowerCase() === u.toLowerCase() && a.active));
       process.send?.({ active });
     } else {
-      void probeBinds(m.url, m.subjects, m.connections, m.timeoutMs).then((results) => process.send?.({ results }));
+      void probeView(m.url, m.account, m.subjects, m.timeoutMs).then((results) => process.send?.({ results }));
     }
   });
   process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret } } satisfies Peers);
@@ -56,48 +57,75 @@ export async function webhookStillActive(child: ChildProcess, userNames: string[
   return (await ask<{ active: string[] }>(child, { q: 'webhook-active', userNames })).active;
 }
 
-/** What the probe saw of one person: the last bind accepted, and the first one refused. */
+/** What the probe saw of one person. */
 export interface ProbeResult {
-  lastAcceptedSentAt: number;
-  refusedSentAt: number;
-  refusedAnsweredAt: number;
+  /** the last search that still found the entry was sent at */
+  lastSeenSentAt: number;
+  /** the first search that no longer found it was sent at, and answered at */
+  goneSentAt: number;
+  goneAnsweredAt: number;
+  /** the bind sent right after, and its result code (49: refused) */
+  bindAnsweredAt: number;
+  bindCode: number;
+}
+
+export interface ProbeAccount {
+  dn: string;
+  password: string;
 }
 
 /**
- * Binds as each subject over and over, from the child, until the bind is refused with
- * invalidCredentials (49); times are Date.now(), the same clock as the drill's. Every bind costs
- * the server an argon2 verify (~20 ms of a core, refused or not), so the subjects are shared out
- * over two connections binding them in turn: the probe costs about one core, and its resolution is
- * one round over a connection's share, which the caller reports (accepted -> refused gap).
+ * Watches the LDAP frontend from the child, as an application would, until every subject is
+ * refused. Terminated people are absent from the view, and a bind is judged on the same snapshot
+ * (an absent DN is refused with 49), so one search over all subjects every few ms, as a service
+ * account, sees each refusal with a resolution of one search; binding as every subject in turn
+ * would cost an argon2 verify (~20 ms of a core) each and see it a round of binds late. Each
+ * disappearance is then confirmed by a real bind as the person. Times are Date.now(), the drill's
+ * clock.
  */
-export async function probeRefusals(child: ChildProcess, url: string, subjects: ProbeSubject[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
-  const { results } = await ask<{ results: Record<string, ProbeResult> }>(child, { q: 'probe-binds', url, subjects, connections: 2, timeoutMs });
+export async function probeRefusals(child: ChildProcess, url: string, account: ProbeAccount & { baseDN: string }, subjects: ProbeSubject[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
+  const { results } = await ask<{ results: Record<string, ProbeResult> }>(child, { q: 'probe-binds', url, account, subjects, timeoutMs });
   return new Map(Object.entries(results));
 }
 
-async function probeBinds(url: string, subjects: ProbeSubject[], connections: number, timeoutMs: number): Promise<Record<string, ProbeResult>> {
+async function probeView(url: string, account: ProbeAccount & { baseDN: string }, subjects: ProbeSubject[], timeoutMs: number): Promise<Record<string, ProbeResult>> {
   const results: Record<string, ProbeResult> = {};
-  const lastAccepted = new Map<string, number>();
+  const lastSeen = new Map<string, number>();
   const deadline = Date.now() + timeoutMs;
-  const shares = Array.from({ length: connections }, (_, c) => subjects.filter((_s, i) => i % connections === c));
-  await Promise.all(shares.map(async (share) => {
-    let client = new Client({ url, timeout: 5000 });
-    let left = share;
+  const watcher = new Client({ url, timeout: 5000 });
+  const binder = new Client({ url, timeout: 5000 });
+  await watcher.bind(account.dn, account.password);
+  let binds = Promise.resolve();
+  let left = subjects;
+  try {
     while (left.length && Date.now() < deadline) {
+      const sentAt = Date.now();
+      const filter = `(|${left.map((s) => `(uid=${s.uid})`).join('')})`;
+      const { searchEntries } = await watcher.search(account.baseDN, { scope: 'sub', filter, attributes: ['uid'] });
+      const answeredAt = Date.now();
+      const seen = new Set(searchEntries.map((e) => String(e.uid).toLowerCase()));
       const still: ProbeSubject[] = [];
       for (const s of left) {
-        const sentAt = Date.now();
-        const code = await bindCode(client, s);
-        if (code === 49) results[s.id] = { lastAcceptedSentAt: lastAccepted.get(s.id) ?? NaN, refusedSentAt: sentAt, refusedAnsweredAt: Date.now() };
-        else still.push(s);
-        if (code === 0) lastAccepted.set(s.id, sentAt);
-        // anything but a result code (a dropped connection) is no answer: probe again afresh
-        if (code === -1) client = new Client({ url, timeout: 5000 });
+        if (seen.has(s.uid.toLowerCase())) {
+          lastSeen.set(s.id, sentAt);
+          still.push(s);
+          continue;
+        }
+        const r: ProbeResult = { lastSeenSentAt: lastSeen.get(s.id) ?? NaN, goneSentAt: sentAt, goneAnsweredAt: answeredAt, bindAnsweredAt: NaN, bindCode: NaN };
+        results[s.id] = r;
+        binds = binds.then(async () => {
+          r.bindCode = await bindCode(binder, s);
+          r.bindAnsweredAt = Date.now();
+        });
       }
       left = still;
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await client.unbind().catch(() => undefined);
-  }));
+    await binds;
+  } finally {
+    await watcher.unbind().catch(() => undefined);
+    await binder.unbind().catch(() => undefined);
+  }
   return results;
 }
 

@@ -18,13 +18,14 @@ import type { Identity } from '../../src/domain/types';
 import { openCredentialStore } from '../../src/storage/credentials';
 import { startSlapd, type Slapd } from '../../test/helpers/slapd';
 import { setPassword } from '../../test/helpers/ldap-bind';
-import { probeRefusals, startPeers, webhookStillActive, type Peers, type ProbeResult } from './drill-peers';
+import { probeRefusals, startPeers, webhookStillActive, type Peers } from './drill-peers';
 import { printLatencies } from './drill-report';
 import { employeeIdOf, openVia, type Via, type ViaName } from './drill-via';
 
 const BASE = 'dc=example,dc=com';
 const dnOf = (username: string): string => `uid=${username},ou=people,${BASE}`;
 const passwordOf = (username: string): string => `drill password for ${username}`;
+const PROBE_ACCOUNT = { dn: `cn=drill-probe,ou=services,${BASE}`, password: `probe-${randomBytes(8).toString('hex')}` };
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
 
 export interface PushDrillOptions {
@@ -59,6 +60,7 @@ function writeConfig(dir: string, prefix: string, via: Via, targets: Record<stri
     'ldap:',
     `  baseDN: ${BASE}`,
     '  listen: [ "ldap://127.0.0.1:0" ]',
+    `  serviceAccounts: [ { name: drill-probe, password: ${PROBE_ACCOUNT.password} } ]`,
     ...via.extraConfig,
     '',
   ].join('\n'));
@@ -112,7 +114,7 @@ export async function runPushDrill(o: PushDrillOptions): Promise<number> {
     for (const v of victims) if (!(await bindWorks(frontend, v.username))) throw new Error(`${v.username} cannot bind before the drill`);
 
     // the probe binds from the peer process from now on; the events leave right after
-    const probe = probeRefusals(child, frontend, victims.map((v) => ({ id: v.id, dn: dnOf(v.username), password: passwordOf(v.username) })), 120_000);
+    const probe = probeRefusals(child, frontend, { ...PROBE_ACCOUNT, baseDN: BASE }, victims.map((v) => ({ id: v.id, uid: v.username, dn: dnOf(v.username), password: passwordOf(v.username) })), 120_000);
     t0 = Date.now();
     const sent = await via.terminate(ctx, victims.length);
     log(`${o.via}: ${victims.length} termination events sent and answered in ${Date.now() - t0} ms`);
@@ -123,15 +125,15 @@ export async function runPushDrill(o: PushDrillOptions): Promise<number> {
     const sentAt = (v: Identity) => sent.get(v.employeeId!)?.sentAt ?? NaN;
     const rows: [string, number[]][] = [];
     if (o.via === 'scim-push') rows.push(['SCIM 2xx answered', victims.map((v) => (sent.get(v.employeeId!)?.answeredAt ?? NaN) - sentAt(v))]);
-    // A bind is judged on the view as it is when the request arrives, then pays an argon2 verify
-    // either way: the refused request's send time bounds when the view refused, its answer is when
-    // the application knew, and the gap from the last accepted request is the probe's resolution.
-    const probeRow = (name: string, f: (p: ProbeResult) => number, from: (v: Identity) => number): [string, number[]] => [name, victims.map((v) => { const p = probed.get(v.id); return p ? f(p) - from(v) : NaN; })];
-    rows.push(probeRow('ldap-bind refused (sent)', (p) => p.refusedSentAt, sentAt));
-    rows.push(probeRow('ldap-bind refused (answered)', (p) => p.refusedAnsweredAt, sentAt));
-    rows.push(probeRow('  probe: accepted->refused', (p) => p.refusedSentAt, (v) => probed.get(v.id)?.lastAcceptedSentAt ?? NaN));
+    // refused from the first search that no longer finds the entry (binds are judged on the same
+    // snapshot); the confirming bind follows it, one argon2 verify later
+    const refused = (v: Identity) => probed.get(v.id);
+    const unconfirmed = victims.filter((v) => refused(v)?.bindCode !== 49).length;
+    rows.push(['ldap-bind refused', victims.map((v) => (refused(v)?.goneAnsweredAt ?? NaN) - sentAt(v))]);
+    rows.push(['  confirming bind answered', victims.map((v) => (refused(v)?.bindCode === 49 ? refused(v)!.bindAnsweredAt : NaN) - sentAt(v))]);
     for (const t of targets) rows.push([`${t.name} disabled`, victims.map((v) => (disabledAt.get(`${t.name}/${v.id}`) ?? NaN) - sentAt(v))]);
     printLatencies(`termination drill via ${o.via}: ${o.people} people, ${victims.length} terminated at once; ms from the event sent`, rows);
+    console.log(`LDAP probe: ${probed.size} entries gone, ${unconfirmed} not confirmed by a refused bind`);
     console.log(`still holding access afterwards: ${holding}`);
     return holding === 0 ? 0 : 1;
   } finally {
