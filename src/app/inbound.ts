@@ -12,6 +12,7 @@ import { ScimError } from '../inbound/scim/errors';
 import { InboundMetrics } from '../observability/inbound-metrics';
 import { SourceBusyError, type Engine } from './engine';
 import type { DaemonParts } from './parts';
+import { hookFamily, hookSources, startGraphSubscriptions } from './hooks';
 
 export interface InboundPart {
   address: string;
@@ -24,7 +25,11 @@ export type ViewBarrier = (seq: number) => Promise<void>;
 
 export async function startInbound(deps: DaemonParts, engine: Engine, viewBarrier: ViewBarrier | null): Promise<InboundPart | null> {
   const { config } = deps.loaded;
-  if (!config.inbound) return null;
+  const hooked = hookSources(config.sources);
+  if (!config.inbound) {
+    if (hooked.length) throw new Error(`sources: "${hooked[0].name}" has a hook, which needs the inbound: listener`);
+    return null;
+  }
   const cfg = inboundSchema.parse(config.inbound);
   const log = deps.log.child({ component: 'inbound' });
   const metrics = new InboundMetrics();
@@ -34,10 +39,15 @@ export async function startInbound(deps: DaemonParts, engine: Engine, viewBarrie
     if (!s.token) throw new Error(`sources: "${s.name}" has no token (tokenFile is read by the config loader)`);
     scim.set(s.name, { token: s.token, backend: scimBackend(s.name, deps.store, engine, viewBarrier) });
   }
-  const server: InboundServer = await startInboundServer(cfg, [scimRoutes(scim, (source, change) => metrics.accepted(source, change))], { log, metrics });
+  const accepted = (source: string, change: string) => metrics.accepted(source, change);
+  const hooks = hookFamily({ engine, store: deps.store, viewBarrier, baseDir: deps.loaded.baseDir, log, onAccepted: accepted });
+  const server: InboundServer = await startInboundServer(cfg, [scimRoutes(scim, accepted), hooks], { log, metrics });
   deps.closer.add('inbound listener', () => server.close());
+  // after the listener: Graph calls the notificationUrl back before it creates a subscription
+  const stopSubscriptions = startGraphSubscriptions(hooked, deps.loaded.baseDir, log);
+  deps.closer.add('Graph subscriptions', async () => stopSubscriptions());
   deps.health.addMetrics(() => metrics.text());
-  log.info({ address: server.address, scimSources: [...scim.keys()] }, 'inbound SCIM served');
+  log.info({ address: server.address, scimSources: [...scim.keys()], hookSources: hooked.map((s) => s.name) }, 'inbound SCIM and event hooks served');
   return { address: server.address, metrics, reloadTls: () => server.reloadTls() };
 }
 

@@ -33,6 +33,9 @@ export const configSchema = z
       if (s.kind === 'scim' && !cfg.inbound) {
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'kind'], message: `source "${s.name}" is pushed to over SCIM: add an inbound: section (listen, tls)` });
       }
+      if ('hook' in s && s.hook && !cfg.inbound) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'hook'], message: `source "${s.name}" has an event hook, served at /hooks/${s.name} by the inbound listener: add an inbound: section (listen, tls)` });
+      }
     });
   });
 

@@ -3,6 +3,10 @@
 // the first call only (later links carry it), soft delete ("changed") and hard delete ("deleted")
 // as @removed, manager@delta only when the manager changed, members@delta with @removed entries,
 // one group sliced across pages, expired delta tokens (410 syncStateNotFound) and injected faults.
+// Change-notification subscriptions (/v1.0/subscriptions): a create first POSTs
+// ?validationToken= to the notificationUrl and needs the token back as text/plain 200 within 10 s,
+// users subscriptions live at most 41 760 minutes, an expired one is gone (PATCH 404), and
+// notify() delivers a notification to every users subscription as Graph does.
 import { randomUUID } from 'node:crypto';
 import { Routes, startFake, type Fault, type FakeRequest, type FakeResponse, type FakeServer } from './http-fake';
 
@@ -33,14 +37,31 @@ export interface GraphDeltaFake {
   expireDeltaTokens(): void;
   fault(f: Fault): void;
   expireTokens(): void;
+  subscriptions: Map<string, FakeSubscription>;
+  /** POSTs a change notification for the user to every live users subscription; the answers' statuses */
+  notify(userId: string, changeType: 'updated' | 'deleted'): Promise<number[]>;
   close(): Promise<void>;
 }
+
+export interface FakeSubscription {
+  id: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  clientState: string | null;
+  expirationDateTime: string;
+}
+
+/** Graph's limit for a subscription on users */
+export const USERS_SUBSCRIPTION_MAX_MINUTES = 41_760;
 
 export interface GraphDeltaFakeOptions {
   /** items per page (users, or group slices) */
   pageSize?: number;
   /** members per group slice */
   memberSlice?: number;
+  /** the fake's idea of now, for subscription expiry (Date.now by default) */
+  now?: () => number;
 }
 
 const err = (status: number, code: string, message: string): FakeResponse => ({ status, body: { error: { code, message } } });
@@ -64,6 +85,33 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
   let seq = 0;
   let validFrom = 0;
   let base = '';
+  const now = options.now ?? (() => Date.now());
+  const subscriptions = new Map<string, FakeSubscription>();
+  const liveSubscription = (id: string) => {
+    const sub = subscriptions.get(id);
+    if (sub && Date.parse(sub.expirationDateTime) < now()) subscriptions.delete(id);
+    return subscriptions.get(id);
+  };
+  const expiryProblem = (value: unknown): string | null => {
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    if (Number.isNaN(at)) return 'expirationDateTime is required and must be a date';
+    if (at <= now()) return 'Subscription expiration can only be in the future.';
+    if (at > now() + USERS_SUBSCRIPTION_MAX_MINUTES * 60_000) return `Subscription expiration can only be ${USERS_SUBSCRIPTION_MAX_MINUTES} minutes in the future.`;
+    return null;
+  };
+  // what Graph does before it answers a create: the endpoint must echo the token as text/plain
+  const validate = async (url: string): Promise<string | null> => {
+    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+    try {
+      const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(10_000) });
+      const text = await res.text();
+      if (res.status !== 200) return `the notification endpoint answered ${res.status}`;
+      if (!String(res.headers.get('content-type')).startsWith('text/plain')) return `the notification endpoint answered ${res.headers.get('content-type')}, not text/plain`;
+      return text === token ? null : 'the notification endpoint did not echo the validation token';
+    } catch (e) {
+      return `the notification endpoint could not be reached: ${(e as Error).message}`;
+    }
+  };
 
   const authed = (handler: (req: FakeRequest) => FakeResponse) => (req: FakeRequest): FakeResponse => {
     counts.requests += 1;
@@ -183,6 +231,31 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
       const m = u?.manager ? live(u.manager) : undefined;
       return m ? { status: 200, body: { '@odata.type': USER_TYPE, ...project(m, (req.query.get('$select') ?? 'id').split(',')) } } : notFound(req.params.id);
     }))
+    .on('GET', '/v1.0/subscriptions', authed(() => ({ status: 200, body: { value: [...subscriptions.keys()].map(liveSubscription).filter(Boolean) } })))
+    .on('POST', '/v1.0/subscriptions', async (req) => {
+      const denied = authed(() => ({ status: 0 }))(req);
+      if (denied.status) return denied;
+      const b = req.body ?? {};
+      if (String(b.resource).toLowerCase() !== 'users') return err(400, 'InvalidRequest', `resource "${b.resource}" is not supported by this fake`);
+      if (typeof b.changeType !== 'string' || !b.changeType.split(',').every((c: string) => ['created', 'updated', 'deleted'].includes(c))) return err(400, 'InvalidRequest', 'changeType must be created, updated or deleted, comma-separated');
+      if (typeof b.notificationUrl !== 'string' || !/^https?:\/\//.test(b.notificationUrl)) return err(400, 'InvalidRequest', 'notificationUrl is required');
+      if (typeof b.clientState === 'string' && b.clientState.length > 128) return err(400, 'InvalidRequest', 'clientState must be at most 128 characters');
+      const problem = expiryProblem(b.expirationDateTime);
+      if (problem) return err(400, 'InvalidRequest', problem);
+      const failed = await validate(b.notificationUrl);
+      if (failed) return err(400, 'InvalidRequest', `Subscription validation request failed. ${failed}`);
+      const sub: FakeSubscription = { id: randomUUID(), resource: b.resource, changeType: b.changeType, notificationUrl: b.notificationUrl, clientState: b.clientState ?? null, expirationDateTime: new Date(Date.parse(b.expirationDateTime)).toISOString() };
+      subscriptions.set(sub.id, sub);
+      return { status: 201, body: { '@odata.context': `${base}/v1.0/$metadata#subscriptions/$entity`, ...sub } };
+    })
+    .on('PATCH', '/v1.0/subscriptions/:id', authed((req) => {
+      const sub = liveSubscription(req.params.id);
+      if (!sub) return err(404, 'ResourceNotFound', `The object was not found: subscription ${req.params.id}`);
+      const problem = expiryProblem(req.body?.expirationDateTime);
+      if (problem) return err(400, 'InvalidRequest', problem);
+      sub.expirationDateTime = new Date(Date.parse(req.body.expirationDateTime)).toISOString();
+      return { status: 200, body: sub };
+    }))
     .on('GET', '/v1.0/groups/:id', authed((req) => {
       const g = groups.get(req.params.id);
       return g && !g.deleted ? { status: 200, body: { id: g.id, displayName: g.displayName, description: g.description } } : notFound(req.params.id);
@@ -239,6 +312,21 @@ export async function startGraphDeltaFake(options: GraphDeltaFakeOptions = {}): 
     fault: (f) => server.faults.push(f),
     expireTokens: () => {
       for (const t of tokens.keys()) tokens.set(t, 0);
+    },
+    subscriptions,
+    notify: async (userId, changeType) => {
+      const statuses: number[] = [];
+      for (const sub of [...subscriptions.keys()].map(liveSubscription)) {
+        if (!sub || !sub.changeType.split(',').includes(changeType)) continue;
+        const value = [{
+          subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, changeType, clientState: sub.clientState, tenantId,
+          resource: `Users/${userId}`, resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${userId}`, id: userId, organizationId: tenantId },
+        }];
+        const res = await fetch(sub.notificationUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+        await res.text();
+        statuses.push(res.status);
+      }
+      return statuses;
     },
     close: () => server.close(),
   };

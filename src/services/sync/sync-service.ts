@@ -132,7 +132,9 @@ export class SyncService {
       const guarded = new SyncService({ ...this.deps, store: guardCommits(this.deps.store, opts.beforeCommit) });
       return guarded.applyPushed(connector, cfg, delta, { ...opts, beforeCommit: undefined });
     }
-    const snapshot: SourceSnapshot = { mode: 'delta', complete: true, records: delta.records, removed: delta.removed, problems: [], incompleteReason: null, watermark: null };
+    // a polled source told of a change by its hook keeps its watermark: its next run goes on from there
+    const watermark = await this.lastWatermark(cfg.name);
+    const snapshot: SourceSnapshot = { mode: 'delta', complete: true, records: delta.records, removed: delta.removed, problems: [], incompleteReason: null, watermark };
     return this.execute({
       runId: newRunId(cfg.name, this.deps.clock.now()),
       startedAt: this.nowIso(),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { baseSourceShape } from '../base-config';
 import { attributeNameIssues, timeZoneSchema } from '../workday/config';
+import { bamboohrHookSchema } from '../hook-config';
 
 const gatewayUrl = z.url({ protocol: /^https?$/, error: 'must be the http(s) API gateway URL, https://api.bamboohr.com/api/gateway.php/<company>' }).refine(
   (v) => /\/gateway\.php\/[^/]+\/?$/.test(new URL(v).pathname),
@@ -26,6 +27,8 @@ export const bamboohrSourceSchema = z
     timeoutMs: z.number().int().min(100).default(60_000),
     /** attempts for 5xx and transport errors before the read is declared incomplete */
     attempts: z.number().int().min(1).max(10).default(4),
+    /** present = BambooHR webhooks at /hooks/<name> trigger a re-read of the employees they name */
+    hook: bamboohrHookSchema.optional(),
   })
   .strict()
   // `when`: run even when other fields failed, so one `config check` names every problem

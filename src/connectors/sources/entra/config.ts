@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseSourceShape, sourceGroupsFields } from '../base-config';
+import { entraHookSchema } from '../hook-config';
 
 /** Canonical attribute -> Graph user property, as most tenants fill them. */
 export const DEFAULT_ENTRA_ATTRIBUTES: Record<string, string> = {
@@ -35,6 +36,8 @@ const entraSourceFields = {
   timeoutMs: z.number().int().positive().default(30_000),
   /** how often one page is tried again after a 5xx or a cut answer */
   retries: z.number().int().min(0).max(10).default(3),
+  /** present = idsync keeps a Graph change-notification subscription on users pointing at /hooks/<name> */
+  hook: entraHookSchema.optional(),
 };
 
 export const entraSourceSchema = z

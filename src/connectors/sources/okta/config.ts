@@ -1,6 +1,7 @@
 // Configuration of an Okta source: the org URL, a read-only admin API token, paging and mapping.
 import { z } from 'zod';
 import { baseSourceShape, sourceGroupsFields } from '../base-config';
+import { oktaHookSchema } from '../hook-config';
 
 export const oktaSourceSchema = z
   .object({
@@ -27,6 +28,8 @@ export const oktaSourceSchema = z
       .optional(),
     /** canonical attribute -> path in the Okta user, e.g. { department: "profile.department" } */
     attributes: z.record(z.string(), z.string().min(1)).default({}),
+    /** present = Okta Event Hooks at /hooks/<name> trigger a re-read of the users they name */
+    hook: oktaHookSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
