@@ -5,10 +5,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Client } from 'ldapts';
 import { startScimServer } from '../../test/fakes/scim-server';
 import { startWebhookReceiver } from '../../test/fakes/webhook-receiver';
+import { startOktaFake, type OktaFake } from '../../test/fakes/okta';
 
 export interface Peers {
   scim: { url: string; token: string };
   hook: { url: string; secret: string };
+  /** the Okta Management API fake, the source of the okta-hook drill */
+  okta: { url: string; token: string };
 }
 
 /** One person the probe watches until their bind is refused. */
@@ -21,21 +24,54 @@ export interface ProbeSubject {
 
 type Ask =
   | { q: 'webhook-active'; userNames: string[] }
+  | { q: 'okta-seed'; people: { employeeId: string; first: string; last: string; department: string }[] }
+  | { q: 'okta-deactivate'; ids: string[] }
   | { q: 'probe-binds'; url: string; account: ProbeAccount & { baseDN: string }; subjects: ProbeSubject[]; timeoutMs: number };
 
 /** Entry point of the child: started by the drill with `--serve-peers`. */
 export async function servePeers(): Promise<void> {
   const scim = await startScimServer({ caseInsensitiveFilter: true });
   const hook = await startWebhookReceiver();
-  process.on('message', (m: Ask) => {
-    if (m.q === 'webhook-active') {
+  const okta = await startOktaFake();
+  process.on('message', (m: Ask & { n: number }) => {
+    const answer = (body: object) => process.send?.({ ...body, n: m.n });
+    if (m.q === 'okta-seed') answer({ ids: m.people.map((p) => addOktaUser(okta, p)) });
+    else if (m.q === 'okta-deactivate') {
+      // what an admin's Deactivate does to the user; Okta then sends the event
+      for (const id of m.ids) Object.assign(okta.users.get(id)!, { status: 'DEPROVISIONED', lastUpdated: new Date().toISOString() });
+      answer({ done: true });
+    } else if (m.q === 'webhook-active') {
       const active = m.userNames.filter((u) => [...hook.accounts.values()].some((a) => a.userName.toLowerCase() === u.toLowerCase() && a.active));
-      process.send?.({ active });
+      answer({ active });
     } else {
-      void probeView(m.url, m.account, m.subjects, m.timeoutMs).then((results) => process.send?.({ results }));
+      void probeView(m.url, m.account, m.subjects, m.timeoutMs).then((results) => answer({ results }));
     }
   });
-  process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret } } satisfies Peers);
+  process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret }, okta: { url: okta.url, token: okta.token } } satisfies Peers);
+}
+
+let oktaIds = 0;
+
+/** A user as Okta stores one: an immutable id, a login, a profile. */
+function addOktaUser(okta: OktaFake, p: { employeeId: string; first: string; last: string; department: string }): string {
+  const id = `00u${String(++oktaIds).padStart(17, '0')}`;
+  const stamp = new Date().toISOString();
+  const login = `${p.first}.${p.last}@example.com`.toLowerCase();
+  okta.users.set(id, { id, status: 'ACTIVE', created: stamp, lastUpdated: stamp, profile: { firstName: p.first, lastName: p.last, email: login, login, employeeNumber: p.employeeId, department: p.department, title: 'Staff', displayName: `${p.first} ${p.last}` } });
+  return id;
+}
+
+/** Control of the Okta fake in the peer process. */
+export interface OktaControl {
+  seed(people: { employeeId: string; first: string; last: string; department: string }[]): Promise<string[]>;
+  deactivate(ids: string[]): Promise<void>;
+}
+
+export function oktaControl(child: ChildProcess): OktaControl {
+  return {
+    seed: async (people) => (await ask<{ ids: string[] }>(child, { q: 'okta-seed', people })).ids,
+    deactivate: async (ids) => void (await ask(child, { q: 'okta-deactivate', ids })),
+  };
 }
 
 export function startPeers(entry: string): Promise<{ peers: Peers; child: ChildProcess }> {
@@ -46,10 +82,19 @@ export function startPeers(entry: string): Promise<{ peers: Peers; child: ChildP
   });
 }
 
+let asked = 0;
+
+/** One question to the peer process; answers carry the question's number, as several can be open. */
 function ask<T>(child: ChildProcess, message: Ask): Promise<T> {
+  const n = ++asked;
   return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as T));
-    child.send(message);
+    const onMessage = (m: { n?: number }) => {
+      if (m.n !== n) return;
+      child.off('message', onMessage);
+      resolve(m as T);
+    };
+    child.on('message', onMessage);
+    child.send({ ...message, n });
   });
 }
 

@@ -18,7 +18,7 @@ import type { Identity } from '../../src/domain/types';
 import { openCredentialStore } from '../../src/storage/credentials';
 import { startSlapd, type Slapd } from '../../test/helpers/slapd';
 import { setPassword } from '../../test/helpers/ldap-bind';
-import { probeRefusals, startPeers, webhookStillActive, type Peers } from './drill-peers';
+import { oktaControl, probeRefusals, startPeers, webhookStillActive, type Peers } from './drill-peers';
 import { printLatencies } from './drill-report';
 import { employeeIdOf, openVia, type Via, type ViaName } from './drill-via';
 
@@ -81,9 +81,9 @@ export async function runPushDrill(o: PushDrillOptions): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'idsync-drill-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   try {
-    const via = openVia(o.via, dir, o.people);
     const { peers, child } = await startPeers(o.entry);
     cleanups.push(async () => child.kill('SIGTERM'));
+    const via = openVia(o.via, dir, o.people, { ...peers.okta, control: oktaControl(child) });
     const slapd = await startSlapd({ suffix: BASE, indexes: ['uid eq', 'cn eq', 'member eq'] });
     cleanups.push(() => slapd.stop());
     await seedSlapd(slapd);
@@ -124,7 +124,7 @@ export async function runPushDrill(o: PushDrillOptions): Promise<number> {
     const holding = await stillHolding(daemon, child, targets, victims, frontend);
     const sentAt = (v: Identity) => sent.get(v.employeeId!)?.sentAt ?? NaN;
     const rows: [string, number[]][] = [];
-    if (o.via === 'scim-push') rows.push(['SCIM 2xx answered', victims.map((v) => (sent.get(v.employeeId!)?.answeredAt ?? NaN) - sentAt(v))]);
+    if (o.via !== 'csv') rows.push([o.via === 'scim-push' ? 'SCIM 2xx answered' : 'hook 2xx answered', victims.map((v) => (sent.get(v.employeeId!)?.answeredAt ?? NaN) - sentAt(v))]);
     // refused from the first search that no longer finds the entry (binds are judged on the same
     // snapshot); the confirming bind follows it, one argon2 verify later
     const refused = (v: Identity) => probed.get(v.id);

@@ -3,6 +3,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { OktaControl } from './drill-peers';
 
 export type ViaName = 'scim-push' | 'csv' | 'okta-hook';
 export const VIA_NAMES: readonly ViaName[] = ['scim-push', 'csv', 'okta-hook'];
@@ -33,10 +34,10 @@ export interface Via {
 
 const SAFETY = 'safety: { maxRemovals: 100000, maxRemovalPercent: 100 }';
 
-export function openVia(name: ViaName, dir: string, people: number): Via {
+export function openVia(name: ViaName, dir: string, people: number, okta: { url: string; token: string; control: OktaControl }): Via {
   if (name === 'scim-push') return scimPush();
   if (name === 'csv') return csvDrop(join(dir, 'hr.csv'), people);
-  throw new Error('--via okta-hook is not available: this build has no Okta Event Hook endpoint (POST /hooks/<okta source>) to send the event to');
+  return oktaHook(okta);
 }
 
 // --- inbound SCIM, as Entra provisions ---------------------------------------------------------
@@ -131,6 +132,40 @@ function csvDrop(path: string, people: number): Via {
       write(k);
       const answeredAt = Date.now();
       return new Map(Array.from({ length: k }, (_, i) => [employeeIdOf(i), { sentAt, answeredAt }]));
+    },
+  };
+}
+
+// --- an Okta source told by Event Hooks ---------------------------------------------------------
+
+const HOOK_SECRET = `drill-hook-${randomUUID()}`;
+
+function oktaHook(okta: { url: string; token: string; control: OktaControl }): Via {
+  let ids: string[] = [];
+  const event = (id: string) => JSON.stringify({
+    eventType: 'com.okta.event_hook', eventTypeVersion: '1.0', cloudEventsVersion: '0.1', source: 'https://example.okta.com/api/v1/eventHooks/who1', eventId: randomUUID(),
+    data: { events: [{ uuid: randomUUID(), published: new Date().toISOString(), eventType: 'user.lifecycle.deactivate', displayMessage: 'Deactivate Okta user', severity: 'INFO', actor: { id: '00uadmin', type: 'User' }, target: [{ id, type: 'User' }] }] },
+  });
+  return {
+    name: 'okta-hook',
+    // the schedule never comes during the drill: only the hooks can tell idsync
+    sources: [`{ name: okta, kind: okta, url: "${okta.url}", token: "${okta.token}", schedule: "0 0 1 1 *", hook: { header: Authorization, secret: ${HOOK_SECRET} }, ${SAFETY} }`],
+    extraConfig: ['inbound:', '  listen: tcp://127.0.0.1:0', '  limits: { requestsPerSecond: 100000, burst: 100000 }'],
+    initialSync: true,
+    async prepare(people) {
+      ids = await okta.control.seed(Array.from({ length: people }, (_, i) => ({ employeeId: employeeIdOf(i), first: `Given${i}`, last: `Person${i}`, department: i % 3 ? 'Engineering' : 'Sales' })));
+    },
+    seed: async () => undefined,
+    async terminate(ctx, k) {
+      const out = new Map<string, { sentAt: number; answeredAt: number }>();
+      // the admin deactivates k people at once; Okta delivers one event each, all at the same time
+      await okta.control.deactivate(ids.slice(0, k));
+      await Promise.all(ids.slice(0, k).map(async (id, i) => {
+        const sentAt = Date.now();
+        await sendUntilAccepted(() => fetch(`${ctx.inboundUrl}/hooks/okta`, { method: 'POST', headers: { Authorization: HOOK_SECRET, 'Content-Type': 'application/json' }, body: event(id) }), `hook for ${employeeIdOf(i)}`);
+        out.set(employeeIdOf(i), { sentAt, answeredAt: Date.now() });
+      }));
+      return out;
     },
   };
 }
