@@ -44,7 +44,7 @@ export async function servePeers(): Promise<void> {
       const active = m.userNames.filter((u) => [...hook.accounts.values()].some((a) => a.userName.toLowerCase() === u.toLowerCase() && a.active));
       answer({ active });
     } else {
-      void probeView(m.url, m.account, m.subjects, m.timeoutMs).then((results) => answer({ results }));
+      void probeView(m.url, m.account, m.subjects, m.timeoutMs).then((results) => answer({ results }), (err: Error) => answer({ error: err.message }));
     }
   });
   process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret }, okta: { url: okta.url, token: okta.token } } satisfies Peers);
@@ -129,7 +129,8 @@ export interface ProbeAccount {
  * clock.
  */
 export async function probeRefusals(child: ChildProcess, url: string, account: ProbeAccount & { baseDN: string }, subjects: ProbeSubject[], timeoutMs: number): Promise<Map<string, ProbeResult>> {
-  const { results } = await ask<{ results: Record<string, ProbeResult> }>(child, { q: 'probe-binds', url, account, subjects, timeoutMs });
+  const { results, error } = await ask<{ results?: Record<string, ProbeResult>; error?: string }>(child, { q: 'probe-binds', url, account, subjects, timeoutMs });
+  if (!results) throw new Error(`the LDAP probe failed: ${error}`);
   return new Map(Object.entries(results));
 }
 

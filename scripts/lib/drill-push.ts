@@ -18,7 +18,7 @@ import type { Identity } from '../../src/domain/types';
 import { openCredentialStore } from '../../src/storage/credentials';
 import { startSlapd, type Slapd } from '../../test/helpers/slapd';
 import { setPassword } from '../../test/helpers/ldap-bind';
-import { oktaControl, probeRefusals, startPeers, webhookStillActive, type Peers } from './drill-peers';
+import { oktaControl, probeRefusals, startPeers, webhookStillActive, type Peers, type ProbeResult } from './drill-peers';
 import { printLatencies } from './drill-report';
 import { employeeIdOf, openVia, type Via, type ViaName } from './drill-via';
 
@@ -114,7 +114,12 @@ export async function runPushDrill(o: PushDrillOptions): Promise<number> {
     for (const v of victims) if (!(await bindWorks(frontend, v.username))) throw new Error(`${v.username} cannot bind before the drill`);
 
     // the probe binds from the peer process from now on; the events leave right after
-    const probe = probeRefusals(child, frontend, { ...PROBE_ACCOUNT, baseDN: BASE }, victims.map((v) => ({ id: v.id, uid: v.username, dn: dnOf(v.username), password: passwordOf(v.username) })), 120_000);
+    const probe = probeRefusals(child, frontend, { ...PROBE_ACCOUNT, baseDN: BASE }, victims.map((v) => ({ id: v.id, uid: v.username, dn: dnOf(v.username), password: passwordOf(v.username) })), 120_000)
+      // awaited only later: a failed probe must not end the process before the cleanup runs
+      .catch((err: Error) => {
+        log(`LDAP probe failed: ${err.message}`);
+        return new Map<string, ProbeResult>();
+      });
     t0 = Date.now();
     const sent = await via.terminate(ctx, victims.length);
     log(`${o.via}: ${victims.length} termination events sent and answered in ${Date.now() - t0} ms`);
