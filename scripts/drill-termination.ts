@@ -1,9 +1,13 @@
 // Termination drill: N people provisioned into a SCIM target (scimmy), an LDAP target
-// (a private slapd) and a webhook target; K terminated in HR. For each leaver, the time from the
-// moment idsync records the change to (a) the idsync LDAP frontend refusing their bind and (b) each
-// target disabling them. Prints p50/p95/max and how many still hold access afterwards (must be 0).
+// (a private slapd) and a webhook target; K terminated in HR. For each leaver, the time to (a) the
+// idsync LDAP frontend refusing their bind and (b) each target disabling them. Prints p50/p95/max
+// and how many still hold access afterwards (must be 0).
 //
-//   npm run drill:termination -- --people 1000 --terminate 50 [--concurrency 16]
+// Without --via the engine is assembled here and the clock starts at the commit that records the
+// termination. With --via the whole daemon runs and the clock starts when the vendor's event is
+// sent (scripts/lib/drill-push.ts): an Entra SCIM PATCH, an HR CSV rewritten, an Okta Event Hook.
+//
+//   npm run drill:termination -- --people 1000 --terminate 50 [--concurrency 16] [--via scim-push|csv|okta-hook]
 import { Readable, Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -30,45 +34,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlapd } from '../test/helpers/slapd';
-import { fork, type ChildProcess } from 'node:child_process';
-import { startScimServer } from '../test/fakes/scim-server';
-import { startWebhookReceiver } from '../test/fakes/webhook-receiver';
+import { servePeers, startPeers, webhookStillActive } from './lib/drill-peers';
+import { printLatencies } from './lib/drill-report';
+import { runPushDrill } from './lib/drill-push';
+import { VIA_NAMES, type ViaName } from './lib/drill-via';
 import { deletePrefix } from '../src/redis/keys';
 import { bullTransport } from '../src/queue/transport';
-
-interface Peers {
-  scim: { url: string; token: string };
-  hook: { url: string; secret: string };
-}
-
-/**
- * The SCIM service provider and the webhook receiver run in a child process, as real targets run
- * elsewhere: in-process they would share idsync's event loop and the drill would time them, not us.
- */
-async function servePeers(): Promise<void> {
-  const scim = await startScimServer({ caseInsensitiveFilter: true });
-  const hook = await startWebhookReceiver();
-  process.on('message', (m: { q: 'webhook-active'; userNames: string[] }) => {
-    const active = m.userNames.filter((u) => [...hook.accounts.values()].some((a) => a.userName.toLowerCase() === u.toLowerCase() && a.active));
-    process.send?.({ active });
-  });
-  process.send?.({ scim: { url: scim.url, token: scim.token }, hook: { url: hook.url, secret: hook.secret } } satisfies Peers);
-}
-
-function startPeers(): Promise<{ peers: Peers; child: ChildProcess }> {
-  const child = fork(__filename, ['--serve-peers'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (peers) => resolve({ peers: peers as Peers, child }));
-    child.once('exit', (code) => reject(new Error(`peer process exited with ${code}`)));
-  });
-}
-
-function webhookStillActive(child: ChildProcess, userNames: string[]): Promise<string[]> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { active: string[] }).active));
-    child.send({ q: 'webhook-active', userNames });
-  });
-}
 
 const BASE = 'dc=example,dc=com';
 
@@ -81,11 +52,6 @@ function flag(name: string, fallback: number): number {
 
 function hrRow(i: number, status: string): Record<string, string> {
   return { employeeId: `E${100000 + i}`, givenName: `Given${i}`, sn: `Person${i}`, mail: `person${i}@example.com`, department: i % 3 ? 'Engineering' : 'Sales', title: 'Staff', status };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function seedSlapd(url: string, rootDN: string, password: string): Promise<void> {
@@ -105,7 +71,7 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
   try {
-    const { peers, child } = await startPeers();
+    const { peers, child } = await startPeers(__filename);
     cleanups.push(async () => child.kill('SIGTERM'));
     const { scim, hook } = peers;
     const slapd = await startSlapd({ suffix: BASE, indexes: ['uid eq', 'cn eq', 'member eq'] });
@@ -202,12 +168,7 @@ async function main(): Promise<void> {
 
     const rows: [string, number[]][] = [['ldap-bind (idsync frontend)', victims.map((v) => (refusedAt.get(v.id) ?? NaN) - (detectedAt.get(v.id) ?? NaN))]];
     for (const t of targets) rows.push([`${t.name} disabled`, victims.map((v) => (disabledAt.get(t.name)!.get(v.id) ?? NaN) - (detectedAt.get(v.id) ?? NaN))]);
-    console.log(`termination drill: ${people} people, ${victims.length} terminated`);
-    console.log('what                          n     p50 ms   p95 ms   max ms');
-    for (const [name, values] of rows) {
-      const ok = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-      console.log(`${name.padEnd(28)} ${String(ok.length).padStart(3)} ${fmt(percentile(ok, 50))} ${fmt(percentile(ok, 95))} ${fmt(ok.at(-1) ?? NaN)}`);
-    }
+    printLatencies(`termination drill: ${people} people, ${victims.length} terminated; ms from the commit that records it`, rows);
     console.log(`still holding access afterwards: ${holding}`);
     process.exitCode = holding === 0 ? 0 : 1;
   } finally {
@@ -215,10 +176,6 @@ async function main(): Promise<void> {
     await deletePrefix(redis, prefix);
     redis.disconnect();
   }
-}
-
-function fmt(n: number): string {
-  return (Number.isFinite(n) ? n.toFixed(0) : '-').padStart(8);
 }
 
 async function bindWorks(url: string, dn: string, password: string): Promise<boolean> {
@@ -241,7 +198,22 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   }
 }
 
-(process.argv.includes('--serve-peers') ? servePeers() : main()).catch((err) => {
+function via(): ViaName | null {
+  const i = process.argv.indexOf('--via');
+  if (i < 0) return null;
+  const name = process.argv[i + 1] as ViaName;
+  if (!VIA_NAMES.includes(name)) throw new Error(`--via must be one of ${VIA_NAMES.join(', ')} (got ${String(process.argv[i + 1])})`);
+  return name;
+}
+
+async function drill(): Promise<void> {
+  const pushed = via();
+  if (!pushed) return main();
+  const people = flag('people', 1000);
+  process.exitCode = await runPushDrill({ via: pushed, people, terminate: Math.min(flag('terminate', 50), people), concurrency: flag('concurrency', 16), entry: __filename });
+}
+
+(process.argv.includes('--serve-peers') ? servePeers() : drill()).catch((err) => {
   console.error(`drill failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });

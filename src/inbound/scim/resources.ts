@@ -102,7 +102,7 @@ export async function replaceResource(kind: ResourceKind, call: ScimCall, id: st
   const current = await existing(kind, call, id, ifMatch);
   const resource = resourceBody(body, rules.schema);
   const attributes = await resolved(kind, call, rules.toAttributes(resource));
-  await assertUnique(kind, call, attributes, id);
+  await assertUnique(kind, call, attributes, id, current);
   if (!sameAttributes(current.attributes, attributes)) await call.backend.write(kind, id, attributes, call.correlationId);
   return written(kind, call, id, 200);
 }
@@ -113,7 +113,7 @@ export async function patchResource(kind: ResourceKind, call: ScimCall, id: stri
   const before = rules.toResource(current, call, { members: true });
   const after = applyPatch(before, body, { multiValued: rules.multiValued, extensions: [ENTERPRISE_USER] });
   const attributes = await resolved(kind, call, rules.toAttributes(after));
-  await assertUnique(kind, call, attributes, id);
+  await assertUnique(kind, call, attributes, id, current);
   if (!sameAttributes(current.attributes, attributes)) await call.backend.write(kind, id, attributes, call.correlationId);
   return written(kind, call, id, 200);
 }
@@ -156,10 +156,15 @@ async function resolved(kind: ResourceKind, call: ScimCall, attributes: Attribut
   return employeeId ? { ...attributes, manager: employeeId } : attributes;
 }
 
-async function assertUnique(kind: ResourceKind, call: ScimCall, attributes: Attributes, id: string): Promise<void> {
+/**
+ * A write that keeps the resource's unique value cannot make a clash, so it is not checked: the
+ * check reads every resource of the source, and a deactivation (which only sets `active`) must
+ * neither pay for that nor be refused over a clash it does not create.
+ */
+async function assertUnique(kind: ResourceKind, call: ScimCall, attributes: Attributes, id: string, current?: StoredResource): Promise<void> {
   const rules = RULES[kind];
   const value = attributes[rules.unique]?.toLowerCase();
-  if (!value) return;
+  if (!value || value === current?.attributes[rules.unique]?.toLowerCase()) return;
   const others = kind === 'User' ? await call.backend.find(kind, USER_NAME, value) : await call.backend.list(kind);
   const clash = others.find((r) => r.id !== id && r.attributes[rules.unique]?.toLowerCase() === value);
   if (clash) throw new ScimError(409, `${rules.uniqueLabel} "${attributes[rules.unique]}" is already used by ${kind} ${clash.id}`, 'uniqueness');
