@@ -5,32 +5,11 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { deletePrefix } from '../../src/redis/keys';
-import { startOktaFake, type OktaFake, type OktaStatus } from '../fakes/okta';
+import { startOktaFake, type OktaFake } from '../fakes/okta';
 import { startScimServer, type ScimServer } from '../fakes/scim-server';
 import { stopChild, until } from '../helpers/process';
+import { addOktaUser, setOktaStatus } from '../helpers/vendor-people';
 import { directorySite, ldapsearch, memberOf, scimUser, setPassword, startDaemon, whoami } from '../helpers/directory-site';
-
-/** Adds a person to the fake as Okta stores them: an immutable id, a login, a profile. */
-function addOktaUser(okta: OktaFake, first: string, last: string, employeeNumber: string, department = 'Engineering'): string {
-  const id = `00u${randomBytes(8).toString('hex')}`;
-  const stamp = new Date().toISOString();
-  const login = `${first}.${last}@example.com`.toLowerCase();
-  okta.users.set(id, {
-    id,
-    status: 'ACTIVE',
-    created: stamp,
-    lastUpdated: stamp,
-    profile: { firstName: first, lastName: last, email: login, login, employeeNumber, department, title: 'Engineer', displayName: `${first} ${last}` },
-  });
-  return id;
-}
-
-/** What an Okta admin's "Suspend" or "Deactivate" does to the user object. */
-function setOktaStatus(okta: OktaFake, id: string, status: OktaStatus): void {
-  const user = okta.users.get(id)!;
-  user.status = status;
-  user.lastUpdated = new Date().toISOString();
-}
 
 const oktaSource = (okta: OktaFake) => `name: okta, kind: okta, url: "${okta.url}", token: "${okta.token}", groups: {}`;
 

@@ -25,12 +25,19 @@ export interface DirectorySite {
   ldapUrl: string;
 }
 
+export interface SiteOptions {
+  /** the source's cron schedule; by default node-cron's seconds field, a run every 2 seconds */
+  schedule?: string;
+  /** further top-level YAML lines (an `inbound:` section) */
+  extra?: string[];
+}
+
 /**
- * `source` is the YAML flow mapping of the source without its braces; the site adds the schedule:
- * node-cron's seconds field, a run every 2 seconds, the first full and the next ones incremental.
+ * `source` is the YAML flow mapping of the source without its braces; the site adds the schedule
+ * (by default a run every 2 seconds, the first full and the next ones incremental).
  * Engineers get an account in the SCIM application "wiki".
  */
-export async function directorySite(source: string, scim: ScimServer): Promise<DirectorySite> {
+export async function directorySite(source: string, scim: ScimServer, options: SiteOptions = {}): Promise<DirectorySite> {
   const dir = mkdtempSync(join(tmpdir(), 'idsync-e2e-directory-'));
   const prefix = `idsync-test-${randomUUID()}`;
   const ldapUrl = `ldap://127.0.0.1:${await freePort()}`;
@@ -41,7 +48,7 @@ export async function directorySite(source: string, scim: ScimServer): Promise<D
       `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
       `redis: { url: redis://127.0.0.1:6379, prefix: ${prefix} }`,
       'sources:',
-      `  - { ${source}, schedule: "*/2 * * * * *" }`,
+      `  - { ${source}, schedule: "${options.schedule ?? '*/2 * * * * *'}" }`,
       'ldap:',
       `  baseDN: ${BASE}`,
       `  listen: [ "${ldapUrl}" ]`,
@@ -51,6 +58,7 @@ export async function directorySite(source: string, scim: ScimServer): Promise<D
       'roles:',
       `  - { name: engineering, when: 'department == "Engineering"', targets: { wiki: { groups: [developers] } } }`,
       `audit: { sinks: [ { kind: file, path: ${join(dir, 'audit.jsonl')} } ] }`,
+      ...(options.extra ?? []),
       '',
     ].join('\n'),
   );

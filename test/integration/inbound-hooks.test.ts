@@ -3,7 +3,7 @@
 // the person again from the vendor's fake and commit it (the leaver's bind refused), Graph's
 // subscription is created through the fake's validation handshake, and every hostile request is
 // refused with a one-line 4xx, counted, and changes nothing.
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { until } from '../helpers/process';
 import { startOktaFake, type OktaFake } from '../fakes/okta';
 import { startGraphDeltaFake, type GraphDeltaFake } from '../fakes/graph-delta';
 import { startBambooFake, type BambooFake } from '../fakes/bamboohr';
+import { bambooEmployee, bambooSignature, nowSeconds, oktaEvent } from '../helpers/vendor-people';
 
 const OKTA_SECRET = `okta-hook-${randomUUID()}`;
 const CLIENT_STATE = `state-${randomUUID()}`;
@@ -47,11 +48,6 @@ function addOktaUser(first: string, employeeNumber: string): string {
   okta.users.set(id, { id, status: 'ACTIVE', created: stamp, lastUpdated: stamp, profile: { firstName: first, lastName: 'Okta', email: login, login, employeeNumber, department: 'Engineering', title: 'Engineer', displayName: `${first} Okta` } });
   return id;
 }
-
-const bambooEmployee = (id: number, extra: Record<string, string | null> = {}) => ({
-  id: String(id), employeeNumber: `B${id}`, firstName: `Bam${id}`, lastName: 'Boo', workEmail: `bam${id}@acme.example`, jobTitle: 'Engineer',
-  department: 'Engineering', status: 'Active', employmentHistoryStatus: 'Full-Time', hireDate: '2024-01-08', terminationDate: null, ...extra,
-});
 
 beforeAll(async () => {
   okta = await startOktaFake();
@@ -116,13 +112,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: res.status, text, type: res.headers.get('content-type') ?? '' };
 }
 
-const oktaEvent = (userId: string, uuid = randomUUID(), published = new Date().toISOString()) => JSON.stringify({
-  eventType: 'com.okta.event_hook', eventTypeVersion: '1.0', cloudEventsVersion: '0.1', source: 'https://example.okta.com/api/v1/eventHooks/who1', eventId: randomUUID(),
-  data: { events: [{ uuid, published, eventType: 'user.lifecycle.deactivate', displayMessage: 'Deactivate Okta user', severity: 'INFO', actor: { id: '00uadmin', type: 'User' }, target: [{ id: userId, type: 'User', alternateId: 'x@example.com' }] }] },
-});
-
-const bambooSign = (body: string, ts: string, key = PRIVATE_KEY) => createHmac('sha256', key).update(body + ts).digest('hex');
-const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+const bambooSign = (body: string, ts: string, key = PRIVATE_KEY) => bambooSignature(key, body, ts);
 
 describe('Okta Event Hooks at /hooks/<okta source>', () => {
   it('answers the one-time verification GET without a secret', async () => {
