@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import type { Config } from '../config/schema';
 import type { SourceConfig } from '../config/sections/sources';
 import type { IdentityStore } from '../ports/identity-store';
-import type { RawRecord, SourceConnector } from '../ports/source-connector';
+import type { SourceConnector } from '../ports/source-connector';
 import type { AuditActor } from '../domain/types';
 import { systemClock, type Clock } from '../ports/clock';
 import { openSource } from '../connectors/sources';
@@ -13,15 +13,13 @@ import { runSourceLocked } from '../services/scheduling/source-runner';
 import { redisLocks } from '../redis/lock';
 import type { Logger } from '../ports/logger';
 import { accessRules, type AccessRules } from './rules';
+import { pushBatcher, type BatchRun, type PushedDelta } from './push-batcher';
 
 export type { RunReport };
 
 export type SourceRunOutcome = { source: string } & ({ ran: true; report: RunReport } | { ran: false; reason: string });
 
-export interface PushedDelta {
-  records: RawRecord[];
-  removed: string[];
-}
+export type { PushedDelta };
 
 /** The source's lock stayed with another run for longer than a pushed change may wait. */
 export class SourceBusyError extends Error {
@@ -55,8 +53,10 @@ export interface Engine {
   allowRun(runId: string, actor: string): Promise<RunReport>;
   /**
    * Commits one change a push source sent, under the same per-source lock as a polled run (waiting
-   * for it a short while); resolves once it is in the store. Throws SourceBusyError when the lock
-   * stays taken.
+   * for it a short while); resolves once it is in the store, with the run's report narrowed to this
+   * change. Changes pushed while a run of their source is under way are applied together in the
+   * next run (push-batcher.ts). Throws SourceBusyError when the lock stays taken, and
+   * PushNotCommittedError when the run failed.
    */
   applyPushed(name: string, delta: PushedDelta, opts: { actor: AuditActor; correlationId: string }): Promise<RunReport>;
   close(): Promise<void>;
@@ -91,15 +91,13 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     return { source: name, ...res };
   }
 
-  // one pushed change per source at a time in this process; the Redis lock orders instances
-  const pushQueues = new Map<string, Promise<unknown>>();
-
-  async function applyPushedLocked(name: string, delta: PushedDelta, o: { actor: AuditActor; correlationId: string }): Promise<RunReport> {
+  async function applyBatchLocked(name: string, batch: BatchRun): Promise<RunReport> {
     const entry = sources.get(name);
     if (!entry) throw new Error(`no source named "${name}" in the configuration`);
     if (!opts.redis) throw new Error('a pushed change needs Redis for its source lock');
     const locks = redisLocks(opts.redis);
-    const run = (c: SourceConnector, cfg: SourceConfig, ro: { beforeCommit?: () => Promise<void> }) => sync.applyPushed(c, cfg, delta, { ...o, beforeCommit: ro.beforeCommit });
+    const pushed = { actor: batch.actor, correlationId: batch.correlationId, correlationIdFor: batch.correlationIdFor };
+    const run = (c: SourceConnector, cfg: SourceConfig, ro: { beforeCommit?: () => Promise<void> }) => sync.applyPushed(c, cfg, batch.delta, { ...pushed, beforeCommit: ro.beforeCommit });
     let reason = '';
     for (const wait of [0, ...PUSH_LOCK_WAIT_MS]) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
@@ -110,16 +108,10 @@ export function buildEngine(ctx: EngineContext, opts: EngineOptions = {}): Engin
     throw new SourceBusyError(name, reason);
   }
 
-  function applyPushed(name: string, delta: PushedDelta, o: { actor: AuditActor; correlationId: string }): Promise<RunReport> {
-    const previous = pushQueues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => applyPushedLocked(name, delta, o));
-    const tail = next.catch(() => undefined);
-    pushQueues.set(name, tail);
-    void tail.then(() => {
-      if (pushQueues.get(name) === tail) pushQueues.delete(name);
-    });
-    return next;
-  }
+  // one run per source at a time in this process, the pushes waiting for it applied together next;
+  // the Redis lock orders instances
+  const batcher = pushBatcher(applyBatchLocked);
+  const applyPushed: Engine['applyPushed'] = (name, delta, o) => batcher.push(name, delta, o);
 
   return {
     sync,

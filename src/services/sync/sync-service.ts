@@ -117,7 +117,8 @@ export class SyncService {
   }
 
   /**
-   * Applies one change a push source sent (inbound SCIM): its records, and the ids it deleted as a
+   * Applies changes a push source sent (inbound SCIM, event hooks), each person's change under its
+   * own correlation id when `correlationIdFor` names it: their records, and the ids they deleted as a
    * complete delta, so a deletion terminates like a leaver of an export. Nothing is held for the
    * mass-change limits: a push names the few people it is about and the sender waits for the
    * commit, and a deactivation held for a person to allow would keep access it was sent to remove.
@@ -126,7 +127,7 @@ export class SyncService {
     connector: Pick<SourceConnector, 'authoritative'>,
     cfg: SourceConfig,
     delta: { records: RawRecord[]; removed: string[] },
-    opts: { actor: AuditActor; correlationId: string; beforeCommit?: () => Promise<void> },
+    opts: { actor: AuditActor; correlationId: string; correlationIdFor?: (externalId: string) => string; beforeCommit?: () => Promise<void> },
   ): Promise<RunReport> {
     if (opts.beforeCommit) {
       const guarded = new SyncService({ ...this.deps, store: guardCommits(this.deps.store, opts.beforeCommit) });
@@ -144,7 +145,7 @@ export class SyncService {
       dryRun: false,
       partial: false,
       bypassHold: true,
-      correlationIdFor: () => opts.correlationId,
+      correlationIdFor: opts.correlationIdFor ?? (() => opts.correlationId),
     });
   }
 
