@@ -1,13 +1,34 @@
 import type { Command } from 'commander';
-import type { Identity } from '../../domain/types';
+import type { Group, Identity } from '../../domain/types';
+import { GroupMembership } from '../../domain/group-membership';
 import { withContext } from '../context';
 import { printJson, type Output } from '../output';
 import { findIdentity } from './lookup';
 
 const SHOWN_ATTRIBUTES = ['givenName', 'sn', 'displayName', 'mail', 'title', 'department', 'manager', 'employeeType', 'location', 'startDate', 'endDate'];
 
+/** A source group the person is in, and whether the source lists them in it or a nested group does. */
+export interface SourceGroupView {
+  name: string;
+  origin: string;
+  direct: boolean;
+}
+
+/**
+ * The source groups a person is in, directly or through nesting: the `groups` role conditions see,
+ * so the helpdesk can tell which source put someone in the group that granted an access.
+ */
+export function sourceGroupsOf(identityId: string, groups: Group[]): SourceGroupView[] {
+  const sourceGroups = groups.filter((g) => g.origin.startsWith('source:') && !g.deletedAt);
+  const byName = new Map(sourceGroups.map((g) => [g.name, g]));
+  return new GroupMembership(sourceGroups).groupsOf(identityId).flatMap((name) => {
+    const g = byName.get(name);
+    return g ? [{ name, origin: g.origin, direct: (g.members ?? []).includes(identityId) }] : [];
+  });
+}
+
 /** The JSON contract of `idsync user show --json` (other tools parse it). */
-export function userView(i: Identity): Record<string, unknown> {
+export function userView(i: Identity, sourceGroups: SourceGroupView[] = []): Record<string, unknown> {
   const attributes: Record<string, string | null> = {};
   for (const k of SHOWN_ATTRIBUTES) attributes[k] = i.attributes[k] ?? null;
   for (const [k, v] of Object.entries(i.attributes)) if (!(k in attributes)) attributes[k] = v;
@@ -21,6 +42,7 @@ export function userView(i: Identity): Record<string, unknown> {
     attributes,
     provenance: i.provenance,
     entitlements: i.entitlements,
+    sourceGroups,
     links: i.links,
     revision: i.revision,
     createdAt: i.createdAt,
@@ -28,28 +50,30 @@ export function userView(i: Identity): Record<string, unknown> {
   };
 }
 
-function printHuman(o: Output, i: Identity): void {
+function printHuman(o: Output, i: Identity, sourceGroups: SourceGroupView[]): void {
   o.out(`${i.username}  uidNumber ${i.uidNumber}  employee ${i.employeeId ?? '-'}  ${i.state}`);
   for (const k of Object.keys(i.attributes).sort()) {
     const p = i.provenance[k];
     o.out(`  ${k.padEnd(14)} ${String(i.attributes[k] ?? '').padEnd(36)} ${p ? `from ${p.source}:${p.externalId} (${p.rule})` : ''}`);
   }
   for (const e of i.entitlements) o.out(`  ${e.kind} ${e.name}${e.values?.length ? ` [${e.values.join(', ')}]` : ''}  granted by ${e.rule}`);
+  for (const g of sourceGroups) o.out(`  source group ${g.name}  from ${g.origin}${g.direct ? '' : ' (through a nested group)'}`);
 }
 
 export function registerUserCommands(program: Command, o: Output): void {
   const user = program.command('user').description('people');
   user
     .command('show')
-    .description('show one person: attributes with provenance, state, entitlements with the rule that granted them')
+    .description('show one person: attributes with provenance, state, entitlements with the rule that granted them, source groups')
     .requiredOption('--config <file>', 'configuration file')
     .argument('<who>', 'username, employee id or email')
     .option('--json', 'print JSON')
     .action(async (who: string, opts: { config: string; json?: boolean }) =>
       withContext(opts.config, async ({ store }) => {
         const identity = await findIdentity(store, who);
-        if (opts.json) printJson(o, userView(identity));
-        else printHuman(o, identity);
+        const sourceGroups = sourceGroupsOf(identity.id, await store.listGroups());
+        if (opts.json) printJson(o, userView(identity, sourceGroups));
+        else printHuman(o, identity, sourceGroups);
       }),
     );
 }
