@@ -3,13 +3,22 @@
 // for people: an incomplete read adds members and groups but never removes either.
 import type { Group } from './types';
 
-/** One group as a source reports it (the port's RawGroup, without importing the port). */
+/**
+ * One group as a source reports it (the port's RawGroup). `externalId` is the vendor's immutable id;
+ * members name other records of the same source by their externalId. A full read gives
+ * `members`/`memberGroups` whole; a delta read of a vendor that only reports membership changes
+ * gives `memberChanges` instead.
+ */
 export interface SourceGroupInput {
   externalId: string;
+  /** display name as the vendor shows it (before any configured prefix) */
   name: string;
   description?: string;
+  /** externalIds of the people in the group (full read) */
   members?: string[];
+  /** externalIds of groups nested directly inside this one (full read) */
   memberGroups?: string[];
+  /** membership changes since the watermark (delta read) */
   memberChanges?: { added: string[]; removed: string[]; addedGroups?: string[]; removedGroups?: string[] };
   location?: string;
 }

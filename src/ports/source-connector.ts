@@ -1,4 +1,5 @@
 import type { Attributes } from '../domain/types';
+import type { SourceGroupInput } from '../domain/source-groups';
 
 /** One person as a source reports them, already mapped to canonical attribute names. */
 export interface RawRecord {
@@ -8,24 +9,8 @@ export interface RawRecord {
   location?: string;
 }
 
-/**
- * One group as a source reports it. `externalId` is the vendor's immutable id; members name other
- * records of the same source by their externalId. A full read gives `members`/`memberGroups` whole;
- * a delta read of a vendor that only reports membership changes gives `memberChanges` instead.
- */
-export interface RawGroup {
-  externalId: string;
-  /** display name as the vendor shows it (before any configured prefix) */
-  name: string;
-  description?: string;
-  /** externalIds of the people in the group (full read) */
-  members?: string[];
-  /** externalIds of groups nested directly inside this one (full read) */
-  memberGroups?: string[];
-  /** membership changes since the watermark (delta read) */
-  memberChanges?: { added: string[]; removed: string[]; addedGroups?: string[]; removedGroups?: string[] };
-  location?: string;
-}
+/** One group as a source reports it: the domain's type, which the group planning reads. */
+export type RawGroup = SourceGroupInput;
 
 export interface SourceProblem {
   location: string;

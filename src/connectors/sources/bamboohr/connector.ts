@@ -10,8 +10,7 @@ import { systemClock, type Clock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { BamboohrSourceConfig } from './config';
 import { DEFAULT_BAMBOOHR_FIELDS, LIFECYCLE_FIELDS, mapEmployee } from './employees';
-
-export interface BamboohrSourceDeps { baseDir: string; clock?: Clock; sleep?: (ms: number) => Promise<void> }
+import type { SourceDeps } from '../registry';
 
 /** Changes stamped within this long before a full read's start are read again by the next delta. */
 const WATERMARK_OVERLAP_MS = 60_000;
@@ -29,7 +28,7 @@ export class BamboohrSource implements SourceConnector {
   private readonly peer: string;
   private runs = 0;
 
-  constructor(private readonly cfg: BamboohrSourceConfig, deps: BamboohrSourceDeps) {
+  constructor(private readonly cfg: BamboohrSourceConfig, deps: SourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     this.peer = `bamboohr source "${cfg.name}"`;

@@ -11,6 +11,7 @@ import type { Attributes } from '../../../domain/types';
 import type { OktaSourceConfig } from './config';
 import { readOktaGroups, type OktaPage } from './groups';
 import { earliest, formatOktaWatermark, later, parseOktaWatermark } from './watermark';
+import type { SourceDeps } from '../registry';
 
 // Vendor status -> the canonical HR status (active | leave | terminated) the lifecycle reads:
 // "leave" makes a person suspended. A STAGED user is created but not activated: no access in Okta
@@ -25,8 +26,6 @@ export const DEFAULT_OKTA_ATTRIBUTES: Record<string, string> = {
   employeeId: 'profile.employeeNumber', department: 'profile.department', title: 'profile.title', displayName: 'profile.displayName',
 };
 
-export interface OktaSourceDeps { baseDir: string; clock?: Clock; sleep?: (ms: number) => Promise<void> }
-
 export class OktaSource implements SourceConnector {
   readonly kind = 'okta';
   readonly name: string;
@@ -37,7 +36,7 @@ export class OktaSource implements SourceConnector {
   private readonly base: string;
   private runs = 0;
 
-  constructor(private readonly cfg: OktaSourceConfig, deps: OktaSourceDeps) {
+  constructor(private readonly cfg: OktaSourceConfig, deps: SourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     const token = cfg.token!;

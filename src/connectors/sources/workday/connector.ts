@@ -5,12 +5,11 @@
 // (cut short, not JSON, no Report_Entry) makes the read incomplete, so nobody is removed.
 import { basicAuthorization } from '../../http';
 import { JsonReader, quoteJson, ReadError, readerPace } from '../../http/json-reader';
-import { systemClock, type Clock } from '../../../ports/clock';
+import { systemClock } from '../../../ports/clock';
 import type { RawRecord, SourceConnector, SourceProblem, SourceReadContext, SourceSnapshot } from '../../../ports/source-connector';
 import type { WorkdaySourceConfig } from './config';
 import { DEFAULT_WORKDAY_COLUMNS, mapEntry } from './entries';
-
-export interface WorkdaySourceDeps { baseDir: string; clock?: Clock; sleep?: (ms: number) => Promise<void> }
+import type { SourceDeps } from '../registry';
 
 interface Report { records: RawRecord[]; problems: SourceProblem[]; reason: string | null }
 
@@ -22,7 +21,7 @@ export class WorkdaySource implements SourceConnector {
   private readonly mapping: Record<string, string | null>;
   private readonly reportUrl: string;
 
-  constructor(private readonly cfg: WorkdaySourceConfig, deps: WorkdaySourceDeps) {
+  constructor(private readonly cfg: WorkdaySourceConfig, deps: SourceDeps) {
     this.name = cfg.name;
     this.authoritative = cfg.authoritative;
     this.mapping = { ...DEFAULT_WORKDAY_COLUMNS, ...cfg.columns };
