@@ -2,14 +2,12 @@
 // schedule, the LDAP view and a SCIM application, plus the operator's tools the e2e tests use on it
 // (ldapwhoami, ldapsearch, `idsync password set`).
 import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ScimServer } from '../fakes/scim-server';
 import { IDSYNC_BIN as BIN } from './process';
 import { freePort } from './slapd';
+import { testConfig } from './test-config';
 
 const run = promisify(execFile);
 export const BASE = 'dc=example,dc=com';
@@ -38,30 +36,22 @@ export interface SiteOptions {
  * Engineers get an account in the SCIM application "wiki".
  */
 export async function directorySite(source: string, scim: ScimServer, options: SiteOptions = {}): Promise<DirectorySite> {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-e2e-directory-'));
-  const prefix = `idsync-test-${randomUUID()}`;
   const ldapUrl = `ldap://127.0.0.1:${await freePort()}`;
-  const config = join(dir, 'idsync.yaml');
-  writeFileSync(
-    config,
-    [
-      `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
-      `redis: { url: redis://127.0.0.1:6379, prefix: ${prefix} }`,
-      'sources:',
-      `  - { ${source}, schedule: "${options.schedule ?? '*/2 * * * * *'}" }`,
-      'ldap:',
-      `  baseDN: ${BASE}`,
-      `  listen: [ "${ldapUrl}" ]`,
-      `  serviceAccounts: [ { name: app, password: ${APP_PW} } ]`,
-      'targets:',
-      `  - { name: wiki, kind: scim, url: "${scim.url}", token: "${scim.token}" }`,
-      'roles:',
-      `  - { name: engineering, when: 'department == "Engineering"', targets: { wiki: { groups: [developers] } } }`,
-      `audit: { sinks: [ { kind: file, path: ${join(dir, 'audit.jsonl')} } ] }`,
-      ...(options.extra ?? []),
-      '',
-    ].join('\n'),
-  );
+  const { dir, config, prefix } = testConfig('e2e-directory', (dir) => [
+    'sources:',
+    `  - { ${source}, schedule: "${options.schedule ?? '*/2 * * * * *'}" }`,
+    'ldap:',
+    `  baseDN: ${BASE}`,
+    `  listen: [ "${ldapUrl}" ]`,
+    `  serviceAccounts: [ { name: app, password: ${APP_PW} } ]`,
+    'targets:',
+    `  - { name: wiki, kind: scim, url: "${scim.url}", token: "${scim.token}" }`,
+    'roles:',
+    `  - { name: engineering, when: 'department == "Engineering"', targets: { wiki: { groups: [developers] } } }`,
+    `audit: { sinks: [ { kind: file, path: ${join(dir, 'audit.jsonl')} } ] }`,
+    ...(options.extra ?? []),
+    '',
+  ]);
   return { dir, config, prefix, ldapUrl };
 }
 

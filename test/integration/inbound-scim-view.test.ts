@@ -1,9 +1,6 @@
 // A 2xx to a pushed change means LDAP binds already see it. The daemon here runs its LDAP view with
 // a refresh delay of two seconds, far longer than a commit and the lock release take: a bind that
 // follows the 204 of a DELETE is refused only because the answer waited for the view.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'ldapts';
 import { startDaemon, type Daemon } from '../../src/main';
@@ -12,6 +9,7 @@ import { deletePrefix } from '../../src/redis/keys';
 import { openCredentialStore } from '../../src/storage/credentials';
 import type { CredentialStore } from '../../src/ports/credential-store';
 import { bindCode, setPassword } from '../helpers/ldap-bind';
+import { testConfig } from '../helpers/test-config';
 import { fill, fixture, replay, type RecordedRequest } from '../helpers/scim-fixtures';
 
 const TOKEN = `entra-${randomUUID()}`;
@@ -24,14 +22,8 @@ let base: string;
 let prefix: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-inbound-view-'));
-  prefix = `idsync-test-${randomUUID()}`;
-  const config = join(dir, 'idsync.yaml');
-  writeFileSync(
-    config,
-    [
-      `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
-      `redis: { url: redis://127.0.0.1:6379, prefix: ${prefix} }`,
+  const site = testConfig('inbound-view', () => {
+    return [
       'sources:',
       `  - { name: entra, kind: scim, token: ${TOKEN} }`,
       'ldap:',
@@ -39,8 +31,10 @@ beforeAll(async () => {
       '  listen: [ "ldap://127.0.0.1:0" ]',
       'inbound:',
       '  listen: tcp://127.0.0.1:0',
-    ].join('\n'),
-  );
+    ];
+  });
+  const { dir, config } = site;
+  prefix = site.prefix;
   daemon = await startDaemon(config, { log: silentLogger, initialSync: false, ldapViewDelayMs: VIEW_DELAY_MS });
   credentials = await openCredentialStore(daemon.loaded.config, dir);
   base = `${daemon.inbound!.address.replace(/^tcp:/, 'http:')}/scim/v2/entra`;

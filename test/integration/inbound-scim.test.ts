@@ -1,13 +1,13 @@
 // Inbound SCIM over real HTTP against the daemon started in-process (SQLite, the running Redis,
 // the LDAP frontend): requests shaped as Entra and Okta send them (test/fixtures/scim), each write
 // committed before its 2xx, and the hostile inputs the listener must refuse while it keeps serving.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startDaemon, type Daemon } from '../../src/main';
 import { silentLogger } from '../../src/ports/logger';
 import { deletePrefix } from '../../src/redis/keys';
+import { testConfig } from '../helpers/test-config';
 import { fill, fixture, replay, type RecordedRequest } from '../helpers/scim-fixtures';
 
 const ENTRA_TOKEN = `entra-${randomUUID()}`;
@@ -19,15 +19,9 @@ let base: string;
 let prefix: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-inbound-'));
-  prefix = `idsync-test-${randomUUID()}`;
-  writeFileSync(join(dir, 'okta.token'), `${OKTA_TOKEN}\n`);
-  const config = join(dir, 'idsync.yaml');
-  writeFileSync(
-    config,
-    [
-      `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
-      `redis: { url: redis://127.0.0.1:6379, prefix: ${prefix} }`,
+  const site = testConfig('inbound', (dir) => {
+    writeFileSync(join(dir, 'okta.token'), `${OKTA_TOKEN}\n`);
+    return [
       'sources:',
       `  - { name: entra, kind: scim, token: ${ENTRA_TOKEN} }`,
       `  - { name: okta, kind: scim, tokenFile: ${join(dir, 'okta.token')} }`,
@@ -40,8 +34,10 @@ beforeAll(async () => {
       'inbound:',
       '  listen: tcp://127.0.0.1:0',
       '  limits: { maxBodyBytes: 65536, requestsPerSecond: 2, burst: 60 }',
-    ].join('\n'),
-  );
+    ];
+  });
+  const { config } = site;
+  prefix = site.prefix;
   daemon = await startDaemon(config, { log: silentLogger, initialSync: false });
   base = daemon.inbound!.address.replace(/^tcp:/, 'http:');
 });

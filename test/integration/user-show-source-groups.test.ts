@@ -1,11 +1,8 @@
 // `idsync user show` lists the source groups a person is in, with the source that brought each, so
 // the helpdesk can see which group (and so which role) gave someone an access. The CLI syncs an
 // Entra source (the Graph delta fake over HTTP) into SQLite, with the running Redis for the run lock.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { idsync } from '../helpers/cli';
+import { testConfig } from '../helpers/test-config';
 import { startGraphDeltaFake, type GraphDeltaFake } from '../fakes/graph-delta';
 import { sourceGroupsOf } from '../../src/cli/commands/user';
 import type { Group } from '../../src/domain/types';
@@ -17,11 +14,7 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 function configFor(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-showgroups-'));
-  const config = join(dir, 'idsync.yaml');
-  writeFileSync(config, [
-    `store: { kind: sqlite, path: ${join(dir, 'idsync.db')} }`,
-    `redis: { url: redis://127.0.0.1:6379, prefix: idsync-test-${randomUUID()} }`,
+  return testConfig('showgroups', () => [
     'sources:',
     '  - name: entra',
     '    kind: entra',
@@ -33,8 +26,7 @@ function configFor(): string {
     '    groups: { prefix: "az-" }',
     'roles:',
     '  - { name: engineers, when: \'"az-Engineering" in groups\', groups: [wiki-editors] }',
-  ].join('\n'));
-  return config;
+  ]).config;
 }
 
 async function sync(config: string): Promise<void> {
