@@ -10,6 +10,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_authnz_ldap.so ] || need+=(apache2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/systemd-analyze ] || need+=(systemd)   # the unit file's security and verify tests
+[ -x /usr/bin/chromium ] || need+=(chromium)   # the console's browser tests (playwright-core drives it)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
