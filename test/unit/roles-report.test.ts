@@ -15,6 +15,7 @@ const roles = rolesSchema.parse([
   { name: 'engineering', when: 'department == "Engineering"', groups: ['eng'], targets: { gitea: { groups: ['developers'] } } },
   { name: 'leads', when: 'title.contains("Lead")', include: ['vpn'], groups: ['leads'] },
   { name: 'vpn', groups: ['vpn'] },
+  { name: 'contractors', when: 'employeeType == "contractor"', groups: ['vpn'] },
   { name: 'okta-admins', when: '"okta:admins" in groups', groups: ['admins'] },
   { name: 'astronauts', when: 'title == "Astronaut"', groups: ['space'] },
 ]);
@@ -95,7 +96,7 @@ describe('role report: members', () => {
   it('lists the roles that match nobody', () => {
     const b = builder();
     b.addPerson(synced({ department: 'Engineering', title: 'Engineer' }), []);
-    expect(b.report().unmatched).toEqual(['leads', 'vpn', 'okta-admins', 'astronauts']);
+    expect(b.report().unmatched).toEqual(['leads', 'vpn', 'contractors', 'okta-admins', 'astronauts']);
   });
 
   it('labels the rules that grant access without being roles, with their members', () => {
@@ -154,6 +155,20 @@ describe('role report: gained and lost in the window', () => {
     const r = b.report();
     expect(rule(r, 'engineering').gained!.count).toBe(0);
     expect(rule(r, 'engineering').lost!.count).toBe(0);
+  });
+
+  it('does not take a group passed from one granting role to another for a gain of the new one', () => {
+    const b = builder();
+    // a lead who is also a contractor holds vpn once, recorded under contractors (the first to grant it)
+    const kim = synced({ department: 'Sales', title: 'Sales Lead', employeeType: 'contractor' });
+    expect(kim.entitlements).toContainEqual({ kind: 'group', name: 'vpn', rule: 'role:contractors' });
+    const employed = moved(kim, { employeeType: 'employee' });
+    expect(employed.entitlements).toContainEqual({ kind: 'group', name: 'vpn', rule: 'role:leads<-vpn' });
+    b.addAuditRecord(changeRecord('2026-10-01T00:00:00.000Z', kim, employed));
+    const r = b.report();
+    // kim held vpn through leads all along: the record moved no access
+    expect(rule(r, 'vpn').gained!.count).toBe(0);
+    expect(rule(r, 'leads').gained!.count).toBe(0);
   });
 
   it('keeps complete counts but lists only the latest people, newest first', () => {

@@ -35,7 +35,8 @@ const minute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
 function grantsText(r: GrantRuleReport): string {
   const parts: string[] = [];
-  if (r.grants.groups.length) parts.push(`groups ${r.grants.groups.join(', ')}`);
+  if (r.kind === 'department-groups') parts.push(`one group per department${r.grants.groups.length ? ` (held now: ${r.grants.groups.join(', ')})` : ''}`);
+  else if (r.grants.groups.length) parts.push(`groups ${r.grants.groups.join(', ')}`);
   for (const [target, groups] of Object.entries(r.grants.targets)) parts.push(groups.length ? `${target} account (${groups.join(', ')})` : `${target} account`);
   return parts.join('; ') || 'nothing of its own';
 }
@@ -44,7 +45,9 @@ function printChanges(o: Output, label: string, list: ChangeList | null, days: n
   if (!list) return o.out(`  ${label}: not recorded in the audit trail (membership through nesting)`);
   const shown = list.people.length < list.count ? `, latest ${list.people.length} shown` : '';
   o.out(`  ${label}: ${list.count} in the last ${days} days${shown}`);
-  for (const c of list.people) o.out(`    ${minute(c.time)}  ${c.username ?? c.identityId}  ${c.action}  ${c.entitlements.join(', ')}`);
+  const rows = list.people.map((c) => [minute(c.time), c.username ?? c.identityId, c.action, c.entitlements.join(', ')]);
+  const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
+  for (const r of rows) o.out(`    ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')}`);
 }
 
 function printRule(o: Output, r: GrantRuleReport, days: number): void {

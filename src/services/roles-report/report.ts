@@ -3,6 +3,9 @@
 // Members are counted by evaluating each role's condition with the rules the sync runs (so a role
 // held only through an include, or whose groups another role also grants, still counts); gains and
 // losses come from the entitlements the sync recorded, each of which names the rule that granted it.
+// A person holds each group once, under the first rule that grants it, so a change that moved no
+// access (a role came or went while another role kept granting the same groups) leaves no trace to
+// list; the member count still sees it.
 import type { CompiledRole } from '../../domain/roles/compile';
 import type { GroupDeclaration } from '../../domain/roles/nesting';
 import { ALL_ACTIVE_RULE, rolesHeld, rolesOfRule } from '../../domain/roles/policy';
@@ -84,15 +87,17 @@ export class RoleReportBuilder {
     if (record.time < since || record.time > until) return;
     const moves = entitlementMoves(record);
     if (!moves) return;
+    const handedOver = handedOverGroups(moves.added, moves.removed);
+    const moved = (e: Entitlement): boolean => !(e.kind === 'group' && handedOver.has(e.name));
     const added = byGrantingRule(moves.added);
     const removed = byGrantingRule(moves.removed);
-    for (const [rule, entitlements] of added) {
+    for (const [rule, entitlements] of byGrantingRule(moves.added.filter(moved))) {
       if (!removed.has(rule)) this.tallyOf(rule)?.gained.add(changeOf(record, entitlements));
     }
-    for (const [rule, entitlements] of removed) {
+    for (const [rule, entitlements] of byGrantingRule(moves.removed.filter(moved))) {
       if (!added.has(rule)) this.tallyOf(rule)?.lost.add(changeOf(record, entitlements));
     }
-    this.departmentMoves(record, moves.added, moves.removed);
+    this.departmentMoves(record, moves.added.filter(moved), moves.removed.filter(moved));
   }
 
   report(): RoleReport {
@@ -209,6 +214,17 @@ function byGrantingRule(entitlements: Entitlement[]): Map<string, Entitlement[]>
     for (const rule of rules) out.set(rule, [...(out.get(rule) ?? []), e]);
   }
   return out;
+}
+
+/**
+ * Groups removed under one rule and added under another in the same change. A person holds each
+ * group once, recorded with the first rule that grants it, so such a group says only that the first
+ * granting rule changed: not that the person gained the new one (they may have held it all along)
+ * nor lost the old one (an earlier rule may have started to match). It is evidence for neither.
+ */
+function handedOverGroups(added: Entitlement[], removed: Entitlement[]): Set<string> {
+  const removedGroups = new Set(removed.filter((e) => e.kind === 'group').map((e) => e.name));
+  return new Set(added.filter((e) => e.kind === 'group' && removedGroups.has(e.name)).map((e) => e.name));
 }
 
 function changeOf(record: AuditRecord, entitlements: Entitlement[]): PersonChange {
