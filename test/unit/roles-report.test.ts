@@ -110,6 +110,14 @@ describe('role report: members', () => {
     expect(rule(r, 'staff')).toMatchObject({ kind: 'declared-group', members: 2, include: ['eng', 'leads'], gained: null, lost: null });
     expect(r.unmatched).not.toContain('builtin:department');
   });
+
+  it('counts in a declared group the people a role grants it to directly, besides those in its nested groups', () => {
+    const b = builder({ declaredGroups: [{ name: 'space', include: ['leads'] }] });
+    b.addPerson(synced({ department: 'Sales', title: 'Astronaut' }), []);
+    b.addPerson(synced({ department: 'Sales', title: 'Lead' }), []);
+    b.addPerson(synced({ department: 'Sales', title: 'Engineer' }), []);
+    expect(rule(b.report(), 'space')).toMatchObject({ kind: 'declared-group', members: 2 });
+  });
 });
 
 describe('role report: gained and lost in the window', () => {
