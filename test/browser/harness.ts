@@ -56,7 +56,10 @@ export interface HarnessOptions {
   targets?: string[];
   /** further top-level YAML lines (groups:, safety:, identity:, ...) */
   extra?: string[];
-  /** further keys of the hr source's flow mapping, e.g. ', maxTerminatePercent: 10' */
+  /**
+   * further keys of the hr source's flow mapping; by default `, safety: { maxRemovalPercent: 100 }`
+   * so suspending one of a few people is not held (pass your own `safety:` to test held runs)
+   */
   sourceExtra?: string;
   /** employee ids that get a TOTP secret (default E1, E2); every active person gets PASSWORD */
   totp?: string[];
@@ -114,7 +117,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const targets = [...(scim ? [`  - { name: wiki, kind: scim, url: "${scim.url}", token: "${scim.token}" }`] : []), ...(opts.targets ?? []).map(fill)];
   const site = testConfig('console', (dir) => [
     'sources:',
-    `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ''} }`,
+    `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ', safety: { maxRemovalPercent: 100 }'} }`,
     'ldap:',
     `  baseDN: ${BASE_DN}`,
     '  listen: [ "ldap://127.0.0.1:0" ]',

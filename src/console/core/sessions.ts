@@ -57,11 +57,6 @@ export class SessionStore {
     this.sessions.delete(id);
   }
 
-  /** every session of one person, e.g. when their state changes */
-  endAllOf(identityId: string): void {
-    for (const [id, s] of this.sessions) if (s.identityId === identityId) this.sessions.delete(id);
-  }
-
   get size(): number {
     return this.sessions.size;
   }
