@@ -151,7 +151,8 @@ describe('console sign-in', () => {
     for (const width of [1280, 375]) {
       const page = await h.newPage({ width, height: 800 });
       await page.goto(`${h.url}/sign-in`);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      // evaluated in the page (a string: this file is compiled without the DOM types)
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       const box = (await page.locator('#password').boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(width);
