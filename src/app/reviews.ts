@@ -1,0 +1,26 @@
+// The access-review use cases wired with the daemon's own rules: the CLI and the console both
+// build them here, so a revoke plans with the very policy and planner a sync run applies.
+import type { Config } from '../config/schema';
+import { rolesSchema } from '../config/sections/targets';
+import type { ScopeNames } from '../domain/reviews/campaign';
+import type { Clock } from '../ports/clock';
+import type { IdentityStore } from '../ports/identity-store';
+import type { CampaignDeps } from '../services/reviews/campaigns';
+import type { DecideDeps } from '../services/reviews/decide';
+import type { AccessRules } from './rules';
+
+export type ReviewDeps = CampaignDeps & DecideDeps;
+
+/** What a campaign scope may name: the configured roles and targets and the groups roles grant. */
+export function scopeNames(config: Config): ScopeNames {
+  const roles = rolesSchema.parse(config.roles);
+  return {
+    roles: roles.map((r) => r.name),
+    targets: config.targets.map((t) => t.name),
+    groups: [...new Set(roles.flatMap((r) => r.groups ?? []))],
+  };
+}
+
+export function reviewDeps(config: Config, store: IdentityStore, rules: AccessRules, clock: Clock): ReviewDeps {
+  return { store, clock, known: scopeNames(config), policy: rules.policy, planner: rules.planner };
+}
