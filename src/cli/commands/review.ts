@@ -54,7 +54,7 @@ export function registerReviewCommands(program: Command, o: Output): void {
         translated(async () => {
           const rows = await exportRows(ctx.store, opts.name);
           const header = ['person', 'entitlement', 'rule', 'reviewer', 'decision', 'comment', 'decided by', 'decided at'];
-          o.out(toCsv(header, rows.map((r) => [r.person, r.entitlement, r.rule, r.reviewer, r.decision, r.comment, r.decidedBy, r.decidedAt])).trimEnd());
+          o.out(toCsv(header, rows.map((r) => [r.person, r.entitlement, r.rule, r.reviewer, r.decision, r.comment, r.decidedBy, r.decidedAt])));
         }),
       );
     });
