@@ -5,8 +5,10 @@ import { rolesSchema } from '../config/sections/targets';
 import type { ScopeNames } from '../domain/reviews/campaign';
 import type { Clock } from '../ports/clock';
 import type { IdentityStore } from '../ports/identity-store';
-import type { CampaignDeps } from '../services/reviews/campaigns';
-import type { DecideDeps } from '../services/reviews/decide';
+import { ReviewError, type CampaignDeps } from '../services/reviews/campaigns';
+import { decideItem, type DecideDeps } from '../services/reviews/decide';
+import { OPERATORS_REVIEWER } from '../domain/reviews/types';
+import type { ReviewBackend } from '../console/reviews';
 import type { AccessRules } from './rules';
 
 export type ReviewDeps = CampaignDeps & DecideDeps;
@@ -23,4 +25,27 @@ export function scopeNames(config: Config): ScopeNames {
 
 export function reviewDeps(config: Config, store: IdentityStore, rules: AccessRules, clock: Clock): ReviewDeps {
   return { store, clock, known: scopeNames(config), policy: rules.policy, planner: rules.planner };
+}
+
+/** The review pages' backend over the daemon's store and rules. */
+export function reviewConsoleBackend(config: Config, store: IdentityStore, rules: AccessRules, clock: Clock): ReviewBackend {
+  const deps = reviewDeps(config, store, rules, clock);
+  return {
+    campaigns: () => store.listReviewCampaigns(),
+    campaign: (name) => store.getReviewCampaign(name),
+    items: (campaignId) => store.listReviewItems({ campaignId }),
+    names: async (ids) => {
+      const found = await store.getIdentities(ids.filter((id) => id !== OPERATORS_REVIEWER));
+      return new Map(found.map((i) => [i.id, i.attributes.displayName || i.username]));
+    },
+    decide: async (input) => {
+      try {
+        const res = await decideItem(deps, input);
+        return { ok: true, item: res.item, targets: [...new Set(res.intents.map((i) => i.target))] };
+      } catch (err) {
+        if (err instanceof ReviewError) return { ok: false, refusal: { status: err.status, message: err.message } };
+        throw err;
+      }
+    },
+  };
 }

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { withContext, type CliContext } from '../context';
 import { CliFailure, UsageError } from '../errors';
 import { printJson, printTable, type Output } from '../output';
-import { actorName } from '../admin';
 import { toCsv } from '../csv';
 import { accessRules } from '../../app/rules';
 import { reviewDeps } from '../../app/reviews';
@@ -20,7 +19,7 @@ export function registerReviewCommands(program: Command, o: Output): void {
     .requiredOption('--config <file>', 'configuration file')
     .requiredOption('--name <name>', 'campaign name, e.g. Q1-2027')
     .option('--scope <kind-and-name...>', 'only "role NAME", "target NAME" or "group NAME" (default: every entitlement)')
-    .option('--actor <name>', 'who opens it (recorded in the audit trail)', actorName())
+    .option('--actor <name>', 'who opens it (recorded in the audit trail)', process.env.SUDO_USER ?? process.env.USER ?? 'operator')
     .action(async (opts: { config: string; name: string; scope?: string[]; actor: string }) => {
       const [kind, name, ...rest] = opts.scope ?? [];
       if (rest.length) throw new UsageError(`--scope takes a kind and a name, e.g. --scope role engineering; got "${opts.scope!.join(' ')}"`);
