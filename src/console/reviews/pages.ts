@@ -76,6 +76,7 @@ async function campaignPage(req: FastifyRequest, kit: PageKit, backend: ReviewBa
     person: names.get(i.identityId) ?? i.username,
     reviewer: i.reviewer === OPERATORS_REVIEWER ? 'operators' : names.get(i.reviewer) ?? i.reviewer,
     decidable: campaign.status === 'open' && !i.decision && mayDecide(i, who),
+    own: i.identityId === who.identityId,
   });
   const csrf = kit.csrfField(req);
   const mine = items.filter((i) => i.reviewer === who.identityId).map(view);

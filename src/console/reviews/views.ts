@@ -34,6 +34,8 @@ export interface ItemView {
   reviewer: string;
   /** may the signed-in person decide it now */
   decidable: boolean;
+  /** the item is about the signed-in person's own access */
+  own: boolean;
 }
 
 export function itemTable(campaign: ReviewCampaign, items: ItemView[], csrf: SafeHtml, caption: string): SafeHtml {
@@ -51,12 +53,12 @@ function itemRow(campaign: ReviewCampaign, v: ItemView, csrf: SafeHtml): SafeHtm
 <td data-label="Access">${describeEntitlement(i.entitlement)}</td>
 <td data-label="Granted by"><code>${i.rule}</code></td>
 <td data-label="Reviewer">${v.reviewer}</td>
-<td data-label="Decision">${v.decidable ? decisionForm(campaign, i, csrf) : decided(i)}</td>
+<td data-label="Decision">${v.decidable ? decisionForm(campaign, i, csrf) : decided(i, v.own)}</td>
 </tr>`;
 }
 
-function decided(i: ReviewItem): SafeHtml {
-  if (!i.decision) return html`<span class="state">Pending</span>`;
+function decided(i: ReviewItem, own: boolean): SafeHtml {
+  if (!i.decision) return html`<span class="state">Pending</span>${own ? html` <span class="hint">(your own access: someone else decides it)</span>` : ''}`;
   const word = i.decision === 'keep' ? 'Kept' : 'Revoked';
   return html`<span class="state ${i.decision === 'keep' ? 'state-good' : 'state-bad'}">${word}</span>
 by ${i.decidedBy?.id ?? '?'} on ${(i.decidedAt ?? '').slice(0, 16).replace('T', ' ')}${i.comment ? html`<br><q>${i.comment}</q>` : ''}`;
