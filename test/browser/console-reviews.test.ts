@@ -97,7 +97,7 @@ describe('console: access reviews', () => {
     expect(await opsTable.locator('button[value=keep]').count()).toBeGreaterThan(0);
     // the stacked layout labels every cell and fits the width
     await expect(page.locator('td[data-label="Granted by"]').first().isVisible()).resolves.toBe(true);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(375);
     await h.screenshot(page, 'reviews-campaign-375');
     await page.goto(`${h.url}/reviews`);
