@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { idsync, workspace, type Person, type Workspace } from '../helpers/cli';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { csvCell } from '../../src/cli/csv';
+import { decideItem } from '../../src/services/reviews/decide';
 
 const ROLES = [
   'targets:',
@@ -111,6 +112,24 @@ describe('idsync review', () => {
     expect(revoked.slice(6)).toEqual(['olga', '2027-01-10T10:00:00.000Z']);
     expect(rows.filter((r) => r[4] === 'pending').map((r) => r[3]).sort()).toEqual(['mboss', 'mboss', 'mboss', 'mboss', 'operators']);
     expect(rows.some((r) => r[1] === 'account in app [developers]' && r[2] === 'role:eng')).toBe(true);
+  });
+
+  it('close ends a campaign: its pending items can no longer be decided', async () => {
+    const r = await idsync('review', 'close', '--config', ws.config, '--name', 'Q1-2027', '--actor', 'olga');
+    expect(r).toMatchObject({ code: 0, stdout: 'campaign Q1-2027 closed.\n' });
+    expect((await idsync('review', 'close', '--config', ws.config, '--name', 'Q1-2027')).stderr).toMatch(/already closed/);
+    const store = new SqliteStore(join(ws.dir, 'idsync.db'));
+    try {
+      const campaign = (await store.getReviewCampaign('Q1-2027'))!;
+      expect(campaign.status).toBe('closed');
+      const [pending] = await store.listReviewItems({ campaignId: campaign.id, pending: true });
+      const deps = { store, clock: { now: () => new Date() }, policy: { entitlements: () => [] }, planner: { intentsFor: () => [] } };
+      await expect(decideItem(deps, { campaign: 'Q1-2027', itemId: pending.id, decision: 'keep', actor: { kind: 'helpdesk', id: 'x' }, reviewer: { identityId: pending.reviewer, operator: true } }))
+        .rejects.toThrow(/campaign Q1-2027 is closed/);
+      expect((await store.readAudit(1, 1000)).filter((a) => a.action === 'review.close')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('export asks for a known campaign and format', async () => {

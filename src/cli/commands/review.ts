@@ -1,4 +1,4 @@
-// `idsync review start|status|export`: access review campaigns. Reviewers decide in the console;
+// `idsync review start|status|close|export`: access review campaigns. Reviewers decide in the console;
 // these commands open a campaign and report on it.
 import type { Command } from 'commander';
 import { withContext, type CliContext } from '../context';
@@ -8,7 +8,7 @@ import { toCsv } from '../csv';
 import { accessRules } from '../../app/rules';
 import { reviewDeps } from '../../app/reviews';
 import { describeScope, ReviewScopeError } from '../../domain/reviews/campaign';
-import { campaignStatus, exportRows, ReviewError, startCampaign, type CampaignStatus } from '../../services/reviews/campaigns';
+import { campaignStatus, closeCampaign, exportRows, ReviewError, startCampaign, type CampaignStatus } from '../../services/reviews/campaigns';
 import { systemClock } from '../../ports/clock';
 
 export function registerReviewCommands(program: Command, o: Output): void {
@@ -40,6 +40,20 @@ export function registerReviewCommands(program: Command, o: Output): void {
     .option('--json', 'print JSON')
     .action(async (opts: { config: string; name?: string; json?: boolean }) =>
       withContext(opts.config, (ctx) => translated(() => printStatus(ctx, o, opts))),
+    );
+  review
+    .command('close')
+    .description('end a campaign: pending items can no longer be decided (decisions taken stand)')
+    .requiredOption('--config <file>', 'configuration file')
+    .requiredOption('--name <name>', 'the campaign')
+    .option('--actor <name>', 'who closes it (recorded in the audit trail)', process.env.SUDO_USER ?? process.env.USER ?? 'operator')
+    .action(async (opts: { config: string; name: string; actor: string }) =>
+      withContext(opts.config, (ctx) =>
+        translated(async () => {
+          await closeCampaign({ store: ctx.store, clock: systemClock }, opts.name, { kind: 'helpdesk', id: opts.actor });
+          o.out(`campaign ${opts.name} closed.`);
+        }),
+      ),
     );
   review
     .command('export')

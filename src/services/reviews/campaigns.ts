@@ -69,6 +69,28 @@ export async function startCampaign(deps: CampaignDeps, req: StartRequest): Prom
   return { campaign, items: items.length, byReviewer };
 }
 
+/** Ends a campaign: its pending items can no longer be decided; decisions taken stand. */
+export async function closeCampaign(deps: Pick<CampaignDeps, 'store' | 'clock'>, name: string, actor: AuditActor): Promise<ReviewCampaign> {
+  const campaign = await campaignNamed(deps.store, name);
+  if (campaign.status === 'closed') throw new ReviewError(`campaign ${name} is already closed`, 409);
+  const now = deps.clock.now().toISOString();
+  const closed: ReviewCampaign = { ...campaign, status: 'closed', closedAt: now };
+  const progress = progressOf(await deps.store.listReviewItems({ campaignId: campaign.id }));
+  await deps.store.commit({
+    reviewCampaigns: [closed],
+    audit: [{
+      time: now,
+      actor,
+      action: 'review.close',
+      subject: { kind: 'review-campaign', id: campaign.id, username: null },
+      before: { status: 'open' },
+      after: { name, status: 'closed', items: progress.items, decided: progress.decided, pending: progress.items - progress.decided },
+      correlationId: `review:${campaign.id}`,
+    }],
+  });
+  return closed;
+}
+
 export async function campaignNamed(store: IdentityStore, name: string): Promise<ReviewCampaign> {
   const campaign = await store.getReviewCampaign(name);
   if (!campaign) throw new ReviewError(`no review campaign named "${name}"`, 404);
