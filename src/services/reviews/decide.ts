@@ -68,7 +68,7 @@ export async function decideItem(deps: DecideDeps, req: DecideRequest): Promise<
   };
   const exception = req.decision === 'revoke' ? exceptionOf(item, ruleFingerprint(deps.policy, item.rule), req.actor, now, randomUUID()) : null;
   try {
-    const intents = await commitDecision(deps, { decided, exception, decideAudit, correlationId, now });
+    const intents = await commitDecision(deps, { campaign: campaign.name, decided, exception, decideAudit, correlationId, now });
     return { item: decided, exception, intents };
   } catch (err) {
     if (err instanceof ReviewDecisionConflictError) throw new ReviewError('this item was decided by someone else in the meantime', 409);
@@ -77,6 +77,7 @@ export async function decideItem(deps: DecideDeps, req: DecideRequest): Promise<
 }
 
 interface Pending {
+  campaign: string;
   decided: ReviewItem;
   exception: AccessException | null;
   decideAudit: AuditDraft;
@@ -130,7 +131,7 @@ function exceptionAudit(p: Pending, before: Identity | null, after: Identity | n
       entitlement: x.entitlement,
       rule: x.rule,
       ruleFingerprint: x.ruleFingerprint,
-      campaign: p.decideAudit.after && (p.decideAudit.after as { campaign: string }).campaign,
+      campaign: p.campaign,
       entitlements: after ? after.entitlements : before?.entitlements ?? [],
       targets: intents.map((i) => i.target),
     },
