@@ -100,7 +100,7 @@ describe('idsync review', () => {
       expect.objectContaining({ name: 'Q1-2027', status: 'open', items: 6, decided: 1, kept: 0, revoked: 1, pending: 5, pendingByReviewer: { mboss: 4, operators: 1 } }),
     ]);
     const text = await idsync('review', 'status', '--config', ws.config);
-    expect(text.stdout).toMatch(/Q1-2027 \(open, scope role eng, opened .* by olga\): 6 items, 1 decided \(0 kept, 1 revoked\), 5 pending\./);
+    expect(text.stdout).toMatch(/Q1-2027 \(open, scope role eng, opened .* by olga\): 6 items, 1 decided \(0 kept, 1 revoked\), 5 pending; exceptions: 0 holding, 0 lapsed/);
 
     const exported = await idsync('review', 'export', '--config', ws.config, '--name', 'Q1-2027', '--format', 'csv');
     expect(exported).toMatchObject({ code: 0, stderr: '' });

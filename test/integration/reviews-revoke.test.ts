@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/ports/logger';
 import { bullTransport } from '../../src/queue/transport';
 import { SyncService } from '../../src/services/sync';
 import { ProvisioningService } from '../../src/services/provisioning/service';
-import { startCampaign } from '../../src/services/reviews/campaigns';
+import { campaignStatus, startCampaign } from '../../src/services/reviews/campaigns';
 import { decideItem, REVIEW_REVOKE_REASON } from '../../src/services/reviews/decide';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { startScimServer, type ScimServer } from '../fakes/scim-server';
@@ -121,6 +121,9 @@ describe('access review revoke -> SCIM target', () => {
     await syncWith(redefined).runSource(source, sourceCfg);
     expect((await person('D1')).entitlements).toContainEqual({ kind: 'account', name: 'app', values: ['ci', 'developers'], rule: 'role:eng' });
     await until('the SCIM account active again', async () => scimUser(dev.username)?.active === true);
+    const [before] = await campaignStatus(store, rulesWith(ENG).policy, 'Q1-2027');
+    const [now] = await campaignStatus(store, rulesWith(redefined).policy, 'Q1-2027');
+    expect([before.exceptions, now.exceptions]).toEqual([{ live: 1, lapsed: 0 }, { live: 0, lapsed: 1 }]);
   });
 
   it('refuses a decision by someone the item is not assigned to, and a second decision', async () => {

@@ -74,13 +74,14 @@ export function registerReviewCommands(program: Command, o: Output): void {
 }
 
 async function printStatus(ctx: CliContext, o: Output, opts: { name?: string; json?: boolean }): Promise<void> {
-  const all = await campaignStatus(ctx.store, opts.name);
+  const all = await campaignStatus(ctx.store, accessRules(ctx.loaded.config).policy, opts.name);
   if (opts.json) return printJson(o, all.map(statusJson));
   if (all.length === 0) return o.out('no review campaigns yet; open one with `idsync review start --name NAME`.');
   for (const s of all) {
     const p = s.progress;
     o.out(`${s.campaign.name} (${s.campaign.status}, scope ${describeScope(s.campaign.scope)}, opened ${s.campaign.openedAt} by ${s.campaign.openedBy.id}): ` +
-      `${p.items} items, ${p.decided} decided (${p.kept} kept, ${p.revoked} revoked), ${p.items - p.decided} pending.`);
+      `${p.items} items, ${p.decided} decided (${p.kept} kept, ${p.revoked} revoked), ${p.items - p.decided} pending; ` +
+      `exceptions: ${s.exceptions.live} holding, ${s.exceptions.lapsed} lapsed (rule changed).`);
     if (s.pending.size) printTable(o, ['  REVIEWER', 'PENDING'], [...s.pending].map(([r, n]) => [`  ${r}`, String(n)]));
   }
 }
@@ -99,6 +100,7 @@ function statusJson(s: CampaignStatus) {
     revoked: p.revoked,
     pending: p.items - p.decided,
     pendingByReviewer: Object.fromEntries(s.pending),
+    exceptions: s.exceptions,
   };
 }
 

@@ -5,6 +5,8 @@ import { countByReviewer, describeEntitlement, describeScope, openCampaign, pars
 import { OPERATORS_REVIEWER, type ReviewCampaign } from '../../domain/reviews/types';
 import type { AuditActor } from '../../domain/types';
 import type { Clock } from '../../ports/clock';
+import type { AccessPolicy } from '../../ports/access-policy';
+import { isLive } from '../../domain/reviews/exceptions';
 import { UniqueViolationError, type IdentityStore } from '../../ports/identity-store';
 
 export class ReviewError extends Error {
@@ -102,14 +104,19 @@ export interface CampaignStatus {
   progress: CampaignProgress;
   /** pending items per reviewer label */
   pending: Map<string, number>;
+  /** the campaign's revoke exceptions: still holding under `policy`, or lapsed by a changed rule */
+  exceptions: { live: number; lapsed: number };
 }
 
-export async function campaignStatus(store: IdentityStore, name?: string): Promise<CampaignStatus[]> {
+export async function campaignStatus(store: IdentityStore, policy: AccessPolicy, name?: string): Promise<CampaignStatus[]> {
   const campaigns = name ? [await campaignNamed(store, name)] : await store.listReviewCampaigns();
+  const exceptions = await store.listAccessExceptions();
   const out: CampaignStatus[] = [];
   for (const campaign of campaigns) {
     const progress = progressOf(await store.listReviewItems({ campaignId: campaign.id }));
-    out.push({ campaign, progress, pending: await labelled(store, progress.pendingByReviewer) });
+    const mine = exceptions.filter((x) => x.campaignId === campaign.id);
+    const live = mine.filter((x) => isLive(x, policy)).length;
+    out.push({ campaign, progress, pending: await labelled(store, progress.pendingByReviewer), exceptions: { live, lapsed: mine.length - live } });
   }
   return out;
 }
