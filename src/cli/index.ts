@@ -11,6 +11,7 @@ import { registerUserCommands } from './commands/user';
 import { registerDaemonCommand } from './commands/run';
 import { registerExtensionCommands } from './commands/extensions';
 import { registerRoleCommands } from './commands/roles';
+import { registerReviewCommands } from './commands/review';
 
 export function buildProgram(o: Output = stdio): Command {
   const program = new Command('idsync')
@@ -29,6 +30,7 @@ export function buildProgram(o: Output = stdio): Command {
   registerRunCommands(program, o);
   registerExtensionCommands(program, o);
   registerRoleCommands(program, o);
+  registerReviewCommands(program, o);
   return program;
 }
 

@@ -6,6 +6,12 @@ import type { Entitlement, Identity, Intent } from './types';
  */
 export interface AccessPolicy {
   entitlements(identity: Identity, context?: AccessContext): Entitlement[];
+  /**
+   * A digest of what defines `rule` now (the matching role's condition and the granting role's
+   * grants): equal digests mean the rule is defined as it was. Absent for policies whose rules
+   * are built in and never change.
+   */
+  ruleFingerprint?(rule: string): string;
 }
 
 /** What the rules see besides the identity itself. */

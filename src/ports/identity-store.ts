@@ -10,6 +10,7 @@ import type {
   SyncRun,
   TargetAccount,
 } from '../domain/types';
+import type { ReviewChanges, ReviewReader } from './reviews';
 
 /** A compare-and-swap write lost: someone else committed a newer revision first. */
 export class RevisionConflictError extends Error {
@@ -55,7 +56,7 @@ export interface IdentityWrite {
  * Everything one logical change writes. `commit` applies all of it in one transaction or none of it
  * (the outbox principle: identity + intents + audit together).
  */
-export interface ChangeSet {
+export interface ChangeSet extends ReviewChanges {
   sourceRecords?: SourceRecord[];
   identities?: IdentityWrite[];
   /** inserted when no group of that name exists; an existing group is left as it is */
@@ -165,7 +166,7 @@ export interface DirectoryReader {
   onChange(listener: (event: ChangeEvent) => void): () => void;
 }
 
-export interface IdentityStore extends DirectoryReader {
+export interface IdentityStore extends DirectoryReader, ReviewReader {
   readonly kind: string;
 
   // identities

@@ -11,6 +11,7 @@ import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
 import { recordLookupCases } from './cases/record-lookup';
 import { recordQueryCases } from './cases/record-queries';
+import { reviewCases } from './cases/reviews';
 import { sequenceCases } from './cases/sequences';
 import { sourceGroupCases } from './cases/source-groups';
 import { uniquenessCases } from './cases/uniqueness';
@@ -72,6 +73,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     changeFeedCases(ctx);
     sourceGroupCases(ctx);
     auditCases(ctx);
+    reviewCases(ctx);
     concurrencyCases(ctx);
   });
 }

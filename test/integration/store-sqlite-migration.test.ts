@@ -45,11 +45,15 @@ describe('SQLite schema 1 -> current migration', () => {
       // filled with JavaScript's lower-casing, as the writers do: SQLite's lower() would leave É
       expect(await store.findSourceRecords('hr', 'login', 'émile@example.com')).toEqual([record]);
       expect(await store.findSourceRecords('hr', 'scimExternalId', 'EXT-1')).toEqual([record]);
+      // schema 4: the access-review tables exist on an upgraded file
+      const campaign = { id: 'c1', name: 'Q1', scope: { kind: 'all' as const }, openedAt: '2026-01-01T00:00:00Z', openedBy: { kind: 'system' as const, id: 't' }, status: 'open' as const, closedAt: null };
+      await store.commit({ reviewCampaigns: [campaign] });
+      expect(await store.getReviewCampaign('Q1')).toEqual(campaign);
     } finally {
       await store.close();
     }
     const reopened = new Database(path, { readonly: true });
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     reopened.close();
   });
 });

@@ -9,6 +9,8 @@ export interface ConfigProblem {
 
 export interface CompiledRole {
   name: string;
+  /** the CEL text of the condition, as configured */
+  when?: string;
   condition: Condition | null;
   include: string[];
   groups: string[];
@@ -47,6 +49,7 @@ function compileRolesCollecting(
     }
     compiled.set(role.name, {
       name: role.name,
+      when: role.when,
       condition: compileWhen(role, i, problems),
       include: role.include ?? [],
       groups: role.groups ?? [],

@@ -4,6 +4,7 @@ import type { RoleConfig } from './types';
 import type { Entitlement, Identity } from '../types';
 import type { AccessContext, AccessPolicy } from '../access';
 import { compileRoles, type CompiledRole } from './compile';
+import { contentHash } from '../canonical';
 
 /** Provenance of the built-in grant for targets no role names. */
 export const ALL_ACTIVE_RULE = 'builtin:all-active';
@@ -27,6 +28,7 @@ export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[
       const extra = (base?.entitlements(identity, context) ?? []).filter((e) => !(e.kind === 'group' && groups.some((g) => g.name === e.name)));
       return [...extra, ...groups, ...accountEntitlements(grants), ...openTargets.map(openAccount)];
     },
+    ruleFingerprint: (rule) => roleRuleFingerprint(rule, compiled) ?? base?.ruleFingerprint?.(rule) ?? contentHash({ rule }),
   };
 }
 
@@ -34,6 +36,20 @@ export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[
 export function openTargetsOf(compiled: Map<string, CompiledRole>, targets: { name: string }[]): string[] {
   const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
   return targets.map((t) => t.name).filter((t) => !assigned.has(t));
+}
+
+/**
+ * `role:a<-b<-c` is defined by a's condition, the include chain itself and c's grants; a change
+ * to any of them changes the digest. A rule naming a role that no longer exists digests as gone.
+ */
+function roleRuleFingerprint(rule: string, compiled: Map<string, CompiledRole>): string | null {
+  if (!rule.startsWith('role:')) return null;
+  const path = rule.slice('role:'.length).split('<-');
+  const first = compiled.get(path[0]!);
+  const last = compiled.get(path[path.length - 1]!);
+  const linked = path.every((name, i) => i === 0 || compiled.get(path[i - 1]!)?.include.includes(name));
+  if (!first || !last || !linked) return contentHash({ rule, gone: true });
+  return contentHash({ path, when: first.when ?? null, groups: last.groups, targets: last.targets });
 }
 
 function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>, context?: AccessContext): Grant[] {

@@ -14,6 +14,7 @@ import type { SourceRanking } from './person';
 import { countChanges, emptyCounts, planRun, reportable, type RunPlan } from './plan-run';
 import { planLines } from './plan-text';
 import { latestDayAnywhere } from '../../domain/zoned-day';
+import { withExceptions } from '../../domain/reviews/exceptions';
 import { groupCounts } from './group-changes';
 import { planRunGroups } from './source-groups';
 import { settingsOf, type PersonChange, type RunReport, type RunSourceSettings, type StagedRun } from './types';
@@ -204,6 +205,8 @@ export class SyncService {
       join: resolveJoinRules(x.settings.join),
       calendarSweep: x.snapshot.mode === 'delta' && !x.partial,
     });
+    // a revoke decision of an access review keeps its entitlement away while its rule stands
+    const policy = withExceptions(this.deps.policy, await this.deps.store.listAccessExceptions());
     const plan = planRun({
       runId: x.runId,
       now,
@@ -211,14 +214,14 @@ export class SyncService {
       snapshot: x.snapshot,
       prepared,
       state,
-      policy: this.deps.policy,
+      policy,
       usernameMaxLength: this.deps.identity.usernameMaxLength,
       partial: x.partial,
       bypassHold: x.bypassHold,
       correlationIdFor: x.correlationIdFor,
       rankings: this.rankings(),
     });
-    await planRunGroups(plan, { store: this.deps.store, policy: this.deps.policy, runId: x.runId, now, settings: x.settings, snapshot: x.snapshot, state, partial: x.partial, bypassHold: x.bypassHold });
+    await planRunGroups(plan, { store: this.deps.store, policy, runId: x.runId, now, settings: x.settings, snapshot: x.snapshot, state, partial: x.partial, bypassHold: x.bypassHold });
     return { plan, knownGroups: state.groups };
   }
 

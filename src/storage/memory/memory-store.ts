@@ -34,6 +34,9 @@ import { dateTransitionDue } from '../../domain/lifecycle';
 import { normalizeAuditDraft } from '../audit-draft';
 import { ChangeNotifier } from '../change-notifier';
 import { updateWithRetry } from '../cas';
+import type { AccessException, ReviewCampaign, ReviewItem } from '../../domain/reviews/types';
+import type { ReviewItemQuery } from '../../ports/reviews';
+import { allCampaigns, applyReviewChanges, campaignNamed, copyReviewTables, emptyReviewTables, exceptionsOf, itemsMatching, type ReviewTables } from './review-tables';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
@@ -53,6 +56,7 @@ interface Tables {
   changes: ChangeEvent[];
   sequences: Map<SequenceName, number>;
   head: { seq: number; hash: string };
+  reviews: ReviewTables;
 }
 
 export class MemoryStore implements IdentityStore {
@@ -69,6 +73,7 @@ export class MemoryStore implements IdentityStore {
     changes: [],
     sequences: new Map(),
     head: { seq: 0, hash: GENESIS_HASH },
+    reviews: emptyReviewTables(),
   };
   private notifier = new ChangeNotifier();
   private cursors = new Map<string, number>();
@@ -122,6 +127,7 @@ export class MemoryStore implements IdentityStore {
     for (const d of changes.disputes ?? []) draft.disputes.set(d.id, clone(d));
     for (const r of changes.runs ?? []) draft.runs.set(r.id, clone(r));
     for (const a of changes.targetAccounts ?? []) draft.targetAccounts.set(`${a.target}\u0000${a.identityId}`, clone(a));
+    applyReviewChanges(draft.reviews, changes);
     const lastSeq = draft.audit.at(-1)?.seq ?? 0;
     if (changes.audit?.length && draft.head.seq !== lastSeq) throw new AuditHeadError(draft.head.seq, lastSeq);
     const audit = (changes.audit ?? []).map((d) => {
@@ -236,6 +242,27 @@ export class MemoryStore implements IdentityStore {
     return [...this.t.disputes.values()].filter((d) => !openOnly || !d.resolvedAt).map(clone);
   }
 
+  async getReviewCampaign(name: string): Promise<ReviewCampaign | null> {
+    return campaignNamed(this.t.reviews, name);
+  }
+
+  async listReviewCampaigns(): Promise<ReviewCampaign[]> {
+    return allCampaigns(this.t.reviews);
+  }
+
+  async getReviewItem(id: string): Promise<ReviewItem | null> {
+    const i = this.t.reviews.items.get(id);
+    return i ? clone(i) : null;
+  }
+
+  async listReviewItems(query: ReviewItemQuery): Promise<ReviewItem[]> {
+    return itemsMatching(this.t.reviews, query);
+  }
+
+  async listAccessExceptions(identityIds?: string[]): Promise<AccessException[]> {
+    return exceptionsOf(this.t.reviews, identityIds);
+  }
+
   async readAudit(fromSeq: number, limit: number): Promise<AuditRecord[]> {
     return this.t.audit.filter((r) => r.seq >= fromSeq).slice(0, limit).map(clone);
   }
@@ -319,6 +346,7 @@ function cloneTables(t: Tables): Tables {
     changes: [...t.changes],
     sequences: new Map(t.sequences),
     head: { ...t.head },
+    reviews: copyReviewTables(t.reviews),
   };
 }
 

@@ -19,6 +19,9 @@
  *                  and one of them is retried: the audit chain and the change feed stay linear.
  *                  _id 'exportCursor:<sink>' {seq}: the last seq a syslog sink was sent.
  *   counters       _id = sequence name, {next}
+ *   reviewCampaigns _id = id; name (unique)
+ *   reviewItems    _id = id; {campaignId, reviewer, decision}, {campaignId, identityId}
+ *   accessExceptions _id = id; {identityId}
  */
 import type mongoose from 'mongoose';
 import { sourceRecordLookup } from '../../ports/identity-store';
@@ -38,6 +41,9 @@ export const COLLECTIONS = [
   'changes',
   'meta',
   'counters',
+  'reviewCampaigns',
+  'reviewItems',
+  'accessExceptions',
 ] as const;
 
 export type CollectionName = (typeof COLLECTIONS)[number];
@@ -76,6 +82,12 @@ const INDEXES: Partial<Record<CollectionName, IndexSpec[]>> = {
   ],
   disputes: [{ key: { resolvedAt: 1 }, name: 'disputes_resolvedAt' }],
   audit: [{ key: { 'subject.id': 1, _id: 1 }, name: 'audit_subjectId' }],
+  reviewCampaigns: [{ key: { name: 1 }, name: 'reviewCampaigns_name', unique: true }],
+  reviewItems: [
+    { key: { campaignId: 1, reviewer: 1, decision: 1 }, name: 'reviewItems_reviewer' },
+    { key: { campaignId: 1, identityId: 1 }, name: 'reviewItems_identity' },
+  ],
+  accessExceptions: [{ key: { identityId: 1 }, name: 'accessExceptions_identityId' }],
 };
 
 /** Which identity field a unique index guards, for UniqueViolationError. */

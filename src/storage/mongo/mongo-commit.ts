@@ -15,6 +15,7 @@ import {
 } from '../../ports/identity-store';
 import { normalizeAuditDraft } from '../audit-draft';
 import { pairId, UNIQUE_IDENTITY_INDEXES } from './collections';
+import { applyReviewChanges } from './reviews';
 
 type Db = mongoose.mongo.Db;
 type Session = mongoose.mongo.ClientSession;
@@ -43,6 +44,7 @@ export async function applyChangeSet(db: Db, session: Session, changes: ChangeSe
     session,
     (changes.targetAccounts ?? []).map((a) => ({ _id: pairId(a.target, a.identityId), ...a })),
   );
+  await applyReviewChanges(db, session, changes);
   const audit = await appendAudit(db, session, changes);
   const event = await recordChange(db, session, Object.keys(revisions), newGroups);
   return { revisions, event, audit };

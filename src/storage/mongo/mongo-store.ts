@@ -24,6 +24,9 @@ import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
 import { ensureSchema, ignoreDuplicate, pairId } from './collections';
 import { applyChangeSet, type AppliedChanges } from './mongo-commit';
+import { MongoReviewReader } from './reviews';
+import type { AccessException, ReviewCampaign, ReviewItem } from '../../domain/reviews/types';
+import type { ReviewItemQuery } from '../../ports/reviews';
 
 type Db = mongoose.mongo.Db;
 type Doc = { _id: string | number; [key: string]: unknown };
@@ -54,7 +57,11 @@ export class MongoStore implements IdentityStore {
   private readonly notifier = new ChangeNotifier();
   private closed = false;
 
-  private constructor(private readonly conn: mongoose.Connection, private readonly db: Db) {}
+  private readonly reviews: MongoReviewReader;
+
+  private constructor(private readonly conn: mongoose.Connection, private readonly db: Db) {
+    this.reviews = new MongoReviewReader(db);
+  }
 
   static async connect(opts: MongoStoreOptions): Promise<MongoStore> {
     const conn = mongoose.createConnection(opts.uri, {
@@ -240,6 +247,26 @@ export class MongoStore implements IdentityStore {
 
   async listDisputes(openOnly: boolean): Promise<Dispute[]> {
     return this.many<Dispute>('disputes', openOnly ? { resolvedAt: null } : {});
+  }
+
+  getReviewCampaign(name: string): Promise<ReviewCampaign | null> {
+    return this.reviews.getReviewCampaign(name);
+  }
+
+  listReviewCampaigns(): Promise<ReviewCampaign[]> {
+    return this.reviews.listReviewCampaigns();
+  }
+
+  getReviewItem(id: string): Promise<ReviewItem | null> {
+    return this.reviews.getReviewItem(id);
+  }
+
+  listReviewItems(query: ReviewItemQuery): Promise<ReviewItem[]> {
+    return this.reviews.listReviewItems(query);
+  }
+
+  listAccessExceptions(identityIds?: string[]): Promise<AccessException[]> {
+    return this.reviews.listAccessExceptions(identityIds);
   }
 
   async readAudit(fromSeq: number, limit: number): Promise<AuditRecord[]> {

@@ -23,10 +23,12 @@
  *                  written in the same transaction as the records so a cut tail shows as a mismatch;
  *                  'exportCursor:<sink>' holds the last seq a syslog sink was sent
  *   sequences      name PK, next (the next value reserveSequence hands out)
+ *   reviewCampaigns, reviewItems, accessExceptions: access reviews (see reviews.ts)
  *
  * Nested data lives in JSON text columns; only what a query filters or sorts on is a real column.
  */
-export const SCHEMA_VERSION = 3;
+// 4: the access-review tables (reviews.ts), created on open like every table
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS identities (

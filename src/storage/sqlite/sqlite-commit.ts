@@ -15,6 +15,7 @@ import {
 } from '../../ports/identity-store';
 import { normalizeAuditDraft } from '../audit-draft';
 import { auditRowWithJson, identityToJson, mailKey } from './rows';
+import { applyReviewChanges, prepareReviewStatements, type ReviewStatements } from './reviews';
 
 type Stmt = Database.Statement;
 
@@ -35,6 +36,7 @@ export interface CommitStatements {
   writeHead: Stmt;
   lastChangeSeq: Stmt;
   insertChange: Stmt;
+  reviews: ReviewStatements;
 }
 
 export function prepareCommitStatements(db: Database.Database): CommitStatements {
@@ -92,6 +94,7 @@ export function prepareCommitStatements(db: Database.Database): CommitStatements
     ),
     lastChangeSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck(),
     insertChange: db.prepare('INSERT INTO changes (seq, identityIds, groupNames, at) VALUES (?, ?, ?, ?)'),
+    reviews: prepareReviewStatements(db),
   };
 }
 
@@ -115,6 +118,7 @@ export function applyChangeSet(st: CommitStatements, changes: ChangeSet): Applie
   for (const d of changes.disputes ?? []) st.upsertDispute.run(d.id, d.resolvedAt, JSON.stringify(d));
   for (const r of changes.runs ?? []) st.upsertRun.run(r.id, r.source, r.status, r.startedAt, JSON.stringify(r));
   for (const a of changes.targetAccounts ?? []) st.upsertTargetAccount.run(a.target, a.identityId, JSON.stringify(a));
+  applyReviewChanges(st.reviews, changes);
   const audit = appendAudit(st, changes);
   const event = recordChange(st, Object.keys(revisions), newGroups);
   return { revisions, event, audit };

@@ -22,6 +22,9 @@ import { updateWithRetry } from '../cas';
 import { ChangeNotifier } from '../change-notifier';
 import { idsyncLower, LATE_INDEXES_SQL, migrationSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { applyChangeSet, prepareCommitStatements, type CommitStatements } from './sqlite-commit';
+import { REVIEW_SCHEMA_SQL, SqliteReviewReader } from './reviews';
+import type { AccessException, ReviewCampaign, ReviewItem } from '../../domain/reviews/types';
+import type { ReviewItemQuery } from '../../ports/reviews';
 import { auditFromRow, changeFromRow, identitiesFromJson, identityFromJson, mailKey, parseAll, type AuditRow, type ChangeRow } from './rows';
 
 export interface SqliteStoreOptions {
@@ -38,12 +41,14 @@ export class SqliteStore implements IdentityStore {
   private readonly dynamic = new Map<string, Database.Statement>();
   private readonly commitTx: (changes: ChangeSet) => ReturnType<typeof applyChangeSet>;
   private readonly reserveTx: (name: SequenceName, count: number, floor: number) => number;
+  private readonly reviews: SqliteReviewReader;
 
   constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     configure(this.db, opts.busyTimeoutMs ?? 5000);
     this.commitStatements = prepareCommitStatements(this.db);
     this.q = prepareQueries(this.db);
+    this.reviews = new SqliteReviewReader(this.db);
     const commit = this.db.transaction((changes: ChangeSet) => applyChangeSet(this.commitStatements, changes));
     this.commitTx = (changes) => commit.immediate(changes);
     const reserve = this.db.transaction((name: SequenceName, count: number, floor: number) => {
@@ -204,6 +209,26 @@ export class SqliteStore implements IdentityStore {
     return parseAll<Dispute>((openOnly ? this.q.openDisputes : this.q.allDisputes).all());
   }
 
+  getReviewCampaign(name: string): Promise<ReviewCampaign | null> {
+    return this.reviews.getReviewCampaign(name);
+  }
+
+  listReviewCampaigns(): Promise<ReviewCampaign[]> {
+    return this.reviews.listReviewCampaigns();
+  }
+
+  getReviewItem(id: string): Promise<ReviewItem | null> {
+    return this.reviews.getReviewItem(id);
+  }
+
+  listReviewItems(query: ReviewItemQuery): Promise<ReviewItem[]> {
+    return this.reviews.listReviewItems(query);
+  }
+
+  listAccessExceptions(identityIds?: string[]): Promise<AccessException[]> {
+    return this.reviews.listAccessExceptions(identityIds);
+  }
+
   async readAudit(fromSeq: number, limit: number): Promise<AuditRecord[]> {
     return (this.q.auditFrom.all(fromSeq, limit) as AuditRow[]).map(auditFromRow);
   }
@@ -285,6 +310,7 @@ function configure(db: Database.Database, busyTimeoutMs: number): void {
   }
   db.function('idsync_lower', { deterministic: true }, idsyncLower);
   db.exec(SCHEMA_SQL);
+  db.exec(REVIEW_SCHEMA_SQL);
   if (version < SCHEMA_VERSION) {
     // BEGIN IMMEDIATE: two processes opening an old file at once migrate it once, one after the other
     const columns = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);

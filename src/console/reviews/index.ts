@@ -1,0 +1,2 @@
+export { reviewPages } from './pages';
+export type { ReviewBackend, DecisionInput, Refusal } from './backend';

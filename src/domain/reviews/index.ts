@@ -1,0 +1,4 @@
+export * from './types';
+export * from './campaign';
+export * from './exceptions';
+export * from './access';
