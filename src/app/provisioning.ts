@@ -14,6 +14,7 @@ import { nodeCron } from '../cron/node-cron';
 import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
 import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
+import { resolveDispute } from '../services/sync/dispute-resolution';
 import { startAdminServer, type AdminServer } from '../admin/server';
 import { adminSchema, parseListen } from '../admin/config';
 import type { Readiness } from '../observability/readiness';
@@ -73,6 +74,8 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
         if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
         return d.allowSourceRun(runId, actor);
       },
+      resolveDispute: (disputeId, join) =>
+        resolveDispute({ store: d.store, sync: d.sync, sources: d.sources, clock }, { disputeId, join, actor: { kind: 'helpdesk', id: 'token' } }),
       health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
       ready: d.health ? () => d.health!.report() : undefined,
       metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),

@@ -6,6 +6,7 @@ import { auditCases } from './cases/audit';
 import { casCases } from './cases/cas';
 import { changeFeedCases } from './cases/change-feed';
 import { concurrencyCases } from './cases/concurrency';
+import { disputeCases } from './cases/disputes';
 import { lightQueryCases } from './cases/light-queries';
 import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
@@ -72,6 +73,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     changeFeedCases(ctx);
     sourceGroupCases(ctx);
     auditCases(ctx);
+    disputeCases(ctx);
     concurrencyCases(ctx);
   });
 }
