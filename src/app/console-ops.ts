@@ -81,7 +81,7 @@ export function opsBackend(d: OpsBackendDeps): OpsBackend {
         candidates: dispute.candidates.flatMap((id) => {
           const i = identities.get(id);
           return i ? [{ identityId: i.id, username: i.username, state: i.state, attributes: i.attributes }] : [];
-        }),
+        }).sort((a, b) => a.username.localeCompare(b.username)),
       }));
       return {
         open: views.filter((v) => !v.dispute.resolvedAt),

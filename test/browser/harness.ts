@@ -58,6 +58,8 @@ export interface HarnessOptions {
   extra?: string[];
   /** further keys of the hr source's flow mapping, e.g. ', maxTerminatePercent: 10' */
   sourceExtra?: string;
+  /** further `sources:` entries (YAML lines starting with "  - "); `{dir}` is replaced by the site's folder */
+  sources?: string[];
   /** employee ids that get a TOTP secret (default E1, E2); every active person gets PASSWORD */
   totp?: string[];
 }
@@ -115,6 +117,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const site = testConfig('console', (dir) => [
     'sources:',
     `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ''} }`,
+    ...(opts.sources ?? []).map((line) => line.replaceAll('{dir}', dir)),
     'ldap:',
     `  baseDN: ${BASE_DN}`,
     '  listen: [ "ldap://127.0.0.1:0" ]',

@@ -1,12 +1,11 @@
 // /ops/dead-letters: provisioning jobs a target refused for good, with Retry per person and per target.
 import { html, type SafeHtml } from '../html';
 import type { DeadLetter } from './backend';
-import { noticeBlock, OPS_STYLE, opsTabs, plural, when, type Notice } from './common';
+import { noticeBlock, OPS_STYLE, plural, when, type Notice } from './common';
 
 export function deadLettersBody(letters: DeadLetter[], csrf: SafeHtml, notice: Notice | null): SafeHtml {
   const targets = [...new Set(letters.map((l) => l.target))].sort();
-  return html`${OPS_STYLE}${opsTabs('/ops/dead-letters')}
-<h1>Dead letters</h1>
+  return html`${OPS_STYLE}
 ${noticeBlock(notice)}
 <p>${letters.length ? `${plural(letters.length, 'job')} failed for good. Retry sends a job again at once; fix the cause first.` : 'No dead letters: every provisioning job went through or is still being tried.'}</p>
 ${targets.length ? html`<div class="ops-actions">${targets.map((t) => {
@@ -17,7 +16,7 @@ ${letters.length ? table(letters, csrf) : ''}`;
 }
 
 function table(letters: DeadLetter[], csrf: SafeHtml): SafeHtml {
-  return html`<table class="ops-table ops-stack dead-letters">
+  return html`<table class="stack dead-letters">
 <thead><tr><th scope="col">Target</th><th scope="col">Person</th><th scope="col">Error</th><th scope="col">Attempts</th><th scope="col">Failed at</th><th scope="col">Action</th></tr></thead>
 <tbody>${letters.map((l) => {
     const who = l.username ?? l.identityId;

@@ -3,11 +3,10 @@
 import { CANONICAL_ATTRIBUTES, type Attributes } from '../../domain/types';
 import { html, type SafeHtml } from '../html';
 import type { CandidateView, DisputeView } from './backend';
-import { noticeBlock, OPS_STYLE, opsTabs, plural, when, type Notice } from './common';
+import { noticeBlock, OPS_STYLE, plural, when, type Notice } from './common';
 
 export function disputesBody(views: { open: DisputeView[]; resolved: DisputeView[] }, csrf: SafeHtml, notice: Notice | null): SafeHtml {
-  return html`${OPS_STYLE}${opsTabs('/ops/disputes')}
-<h1>Disputes</h1>
+  return html`${OPS_STYLE}
 ${noticeBlock(notice)}
 <p>${views.open.length
     ? `${plural(views.open.length, 'record')} matched more than one person and changed nothing. Choose who each one is: the record is linked to that person and applied at once.`
@@ -30,10 +29,10 @@ function openCard(view: DisputeView, csrf: SafeHtml): SafeHtml {
 <dt>Dispute id</dt><dd>${d.id}</dd>
 </dl>
 ${record ? '' : html`<p>The record's attributes were not kept when this dispute opened; the candidates are shown alone.</p>`}
-<div class="ops-scroll"><table class="ops-table compare">
+<div class="table-wrap"><table class="compare">
 <caption>The record (as read when the dispute opened) beside each candidate; "same" marks a value equal to the record's</caption>
 <thead><tr><th scope="col">Attribute</th>${record ? html`<th scope="col">Record ${d.externalId}</th>` : ''}${view.candidates.map((c) => html`<th scope="col">${c.username} (${c.state})</th>`)}</tr></thead>
-<tbody>${rows.map((name) => html`<tr><th scope="row">${name}</th>${record ? html`<td>${show(record[name])}</td>` : ''}${view.candidates.map((c) => cell(c, name, record))}</tr>`)}</tbody>
+<tbody>${rows.map((name) => html`<tr><th scope="row">${name}</th>${record ? html`<td data-label="Record ${d.externalId}">${show(record[name])}</td>` : ''}${view.candidates.map((c) => cell(c, name, record))}</tr>`)}</tbody>
 </table></div>
 <div class="ops-actions">${view.candidates.map((c) => joinForm(d.id, c, csrf))}</div>
 </section>`;
@@ -42,7 +41,7 @@ ${record ? '' : html`<p>The record's attributes were not kept when this dispute 
 function cell(c: CandidateView, name: string, record: Attributes | null): SafeHtml {
   const value = c.attributes[name] ?? null;
   const same = record !== null && value !== null && sameValue(value, record[name] ?? null);
-  return html`<td>${show(value)}${same ? html` <span class="same">(same)</span>` : ''}</td>`;
+  return html`<td data-label="${c.username} (${c.state})">${show(value)}${same ? html` <span class="same">(same)</span>` : ''}</td>`;
 }
 
 function joinForm(disputeId: string, c: CandidateView, csrf: SafeHtml): SafeHtml {
@@ -50,7 +49,7 @@ function joinForm(disputeId: string, c: CandidateView, csrf: SafeHtml): SafeHtml
 }
 
 function resolvedTable(views: DisputeView[]): SafeHtml {
-  return html`<table class="ops-table ops-stack resolved">
+  return html`<table class="stack resolved">
 <thead><tr><th scope="col">Record</th><th scope="col">Joined to</th><th scope="col">Decided by</th><th scope="col">When</th></tr></thead>
 <tbody>${views.map(({ dispute: d }) => html`<tr data-dispute="${d.id}">
 <td data-label="Record">${d.source} record ${d.externalId}</td>

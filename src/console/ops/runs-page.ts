@@ -1,11 +1,10 @@
 // /ops/runs: every held run, what allowing it would do now, and its Allow button.
 import { html, type SafeHtml } from '../html';
 import type { HeldRunSummary, HeldRunView } from './backend';
-import { noticeBlock, OPS_STYLE, opsTabs, plural, when, type Notice } from './common';
+import { noticeBlock, OPS_STYLE, plural, when, type Notice } from './common';
 
 export function runsBody(runs: HeldRunView[], csrf: SafeHtml, notice: Notice | null): SafeHtml {
-  return html`${OPS_STYLE}${opsTabs('/ops/runs')}
-<h1>Held runs</h1>
+  return html`${OPS_STYLE}
 ${noticeBlock(notice)}
 <p>${runs.length ? `${plural(runs.length, 'run')} held: each waits until an operator allows it. The counts are what allowing it would do now.` : 'No held runs: nothing waits for an operator.'}</p>
 ${runs.map((r) => runCard(r, csrf))}`;
@@ -36,9 +35,8 @@ function summaryBlock(s: HeldRunSummary): SafeHtml {
     ['Suspensions', s.suspensions],
     ['Access removals', s.accessRemovals],
   ];
-  return html`<table class="ops-table ops-counts"><caption>If allowed now</caption>
-<tr>${counts.map(([label]) => html`<th scope="col">${label}</th>`)}</tr>
-<tr>${counts.map(([label, n]) => html`<td data-count="${label.toLowerCase()}">${n}</td>`)}</tr>
+  return html`<table class="ops-counts"><caption>If allowed now</caption>
+<tbody>${counts.map(([label, n]) => html`<tr><th scope="row">${label}</th><td data-count="${label.toLowerCase()}">${n}</td></tr>`)}</tbody>
 </table>
 <h3>${s.people === 0 ? 'Nobody is affected' : `First people affected (${Math.min(s.first.length, s.people)} of ${s.people})`}</h3>
 ${s.first.length ? html`<ul class="ops-people">${s.first.map((p) => html`<li><strong>${p.username}</strong>${p.removesAccess ? ' (loses access)' : ''}: ${p.lines.map((l, i) => html`${i ? '; ' : ''}<code>${l}</code>`)}</li>`)}</ul>` : ''}`;
