@@ -158,11 +158,14 @@ describe('operator pages: held runs and disputes', () => {
   });
 });
 
-describe('operator pages: dead letters', () => {
+describe('operator pages: dead letters and held removals at a target', () => {
   let h: Harness;
+  // ten accounts or more: a target that small is judged by its removal percentage too
+  const crowd: Person[] = Array.from({ length: 10 }, (_, i) => ({ id: `E${20 + i}`, first: `Pat${i}`, last: 'Crowd', department: 'Sales', title: 'Rep' }));
+  const people = [...DEFAULT_PEOPLE, ...crowd];
 
   beforeAll(async () => {
-    h = await startHarness({ scim: true });
+    h = await startHarness({ scim: true, people });
   });
   afterAll(() => h?.close());
 
@@ -170,7 +173,7 @@ describe('operator pages: dead letters', () => {
     const operator = await h.username('E2');
     // the application rejects every new account until someone fixes it
     h.scim!.inject({ status: 400, method: 'POST', path: /Users/, times: Infinity });
-    await h.sync([...DEFAULT_PEOPLE, { id: 'E11', first: 'Nia', last: 'New', department: 'Sales', title: 'Rep' }]);
+    await h.sync([...people, { id: 'E11', first: 'Nia', last: 'New', department: 'Sales', title: 'Rep' }]);
     const nia = await h.username('E11');
     await until('the dead letter', async () => (await listDeadLetters(h.daemon.store)).some((l) => l.username === nia));
     h.scim!.clearFaults();
@@ -192,5 +195,30 @@ describe('operator pages: dead letters', () => {
     const identity = await h.daemon.store.getIdentity({ by: 'username', value: nia });
     const retried = (await h.daemon.store.auditOfSubject(identity!.id)).find((a) => a.action === 'provisioning.retry');
     expect(retried).toMatchObject({ actor: { kind: 'helpdesk', id: operator }, after: { target: 'wiki', status: 'pending' } });
+  });
+
+  it('shows held removals of a target with the people they concern, and Allow releases them to the target', async () => {
+    const operator = await h.username('E2');
+    const leavers = [await h.username('E20'), await h.username('E21')];
+    // two leavers are 2 of 12 accounts in wiki, over its 10 % limit: the removals wait for a person
+    await h.sync([...people.filter((p) => p.id !== 'E20' && p.id !== 'E21'), { id: 'E11', first: 'Nia', last: 'New', department: 'Sales', title: 'Rep' }]);
+    await until('the held target run', async () => (await h.daemon.store.listRuns({ source: 'target:wiki', status: ['held'] })).length === 1);
+    const [held] = await h.daemon.store.listRuns({ source: 'target:wiki', status: ['held'] });
+    await until('both removals held', async () => ((await h.daemon.store.getRun(held!.id))?.counts.seen ?? 0) === 2);
+
+    const page = await signedIn(h, 'E2');
+    await page.goto(`${h.url}/ops/runs`);
+    const card = page.locator(`section.held-run[data-run="${held!.id}"]`);
+    expect(await card.textContent()).toContain('held removals of a target (released to its queue)');
+    const count = (name: string) => card.locator(`td[data-count="${name}"]`).textContent();
+    expect([await count('terminations'), await count('access removals')]).toEqual(['2', '2']);
+    expect((await card.locator('.ops-people li').allTextContents()).sort()).toEqual(leavers.map((u) => `${u} (loses access): - remove access in wiki for ${u} (now terminated)`).sort());
+    const accounts = async () => Promise.all(leavers.map(async (u) => (await h.daemon.store.getTargetAccount('wiki', (await h.daemon.store.getIdentity({ by: 'username', value: u }))!.id))?.status));
+    expect(await accounts()).toEqual(['provisioned', 'provisioned']);
+
+    expect(await submit(page, card.getByRole('button', { name: `Allow run ${held!.id}` }))).toBe(200);
+    expect(await page.locator('.notice.done').textContent()).toContain(`run ${held!.id} allowed by ${operator}: 2 job(s) released and sent`);
+    await until('the removals applied in wiki', async () => (await accounts()).every((s) => s === 'disabled' || s === 'deleted'));
+    expect((await h.daemon.store.auditOfSubject(held!.id)).find((a) => a.action === 'run.allowed')?.actor).toEqual({ kind: 'helpdesk', id: operator });
   });
 });
