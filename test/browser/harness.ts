@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startDaemon, type Daemon } from '../../src/main';
 import { silentLogger } from '../../src/ports/logger';
 import type { Clock } from '../../src/ports/clock';
+import type { AuditRecord } from '../../src/domain/types';
 import { deletePrefix } from '../../src/redis/keys';
 import { openCredentialStore } from '../../src/storage/credentials';
 import type { CredentialStore } from '../../src/ports/credential-store';
@@ -56,7 +57,10 @@ export interface HarnessOptions {
   targets?: string[];
   /** further top-level YAML lines (groups:, safety:, identity:, ...) */
   extra?: string[];
-  /** further keys of the hr source's flow mapping, e.g. ', maxTerminatePercent: 10' */
+  /**
+   * further keys of the hr source's flow mapping; by default `, safety: { maxRemovalPercent: 100 }`
+   * so suspending one of a few people is not held (pass your own `safety:` to test held runs)
+   */
   sourceExtra?: string;
   /** further `sources:` entries (YAML lines starting with "  - "); `{dir}` is replaced by the site's folder */
   sources?: string[];
@@ -99,6 +103,10 @@ export interface Harness {
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
   /** fills and submits the sign-in form; resolves after the answer page loaded */
   signIn(page: Page, username: string, password?: string, totpSecret?: string): Promise<void>;
+  /** the CSRF token of the page loaded in `page` (its <meta name="csrf-token">) */
+  csrfToken(page: Page): Promise<string>;
+  /** audit records about the person with this employee id, optionally of one action, oldest first */
+  audit(employeeId: string, action?: string): Promise<AuditRecord[]>;
   /** writes test-output/screenshots/<name>.png (full page) and returns the path */
   screenshot(page: Page, name: string): Promise<string>;
   /** rewrites the HR file and runs the source once; resolves when the LDAP view (and so the console) sees it */
@@ -116,7 +124,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const targets = [...(scim ? [`  - { name: wiki, kind: scim, url: "${scim.url}", token: "${scim.token}" }`] : []), ...(opts.targets ?? []).map(fill)];
   const site = testConfig('console', (dir) => [
     'sources:',
-    `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ''} }`,
+    `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ', safety: { maxRemovalPercent: 100 }'} }`,
     ...(opts.sources ?? []).map((line) => line.replaceAll('{dir}', dir)),
     'ldap:',
     `  baseDN: ${BASE_DN}`,
@@ -201,6 +209,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         await page.click('form.sign-in button[type=submit]');
         await posted;
         await page.waitForLoadState('load');
+      },
+      csrfToken: async (page) => (await page.getAttribute('meta[name=csrf-token]', 'content')) ?? '',
+      audit: async (employeeId, action) => {
+        const identity = await daemon.store.getIdentity({ by: 'employeeId', value: employeeId });
+        if (!identity) throw new Error(`no identity with employee id ${employeeId}`);
+        return (await daemon.store.auditOfSubject(identity.id)).filter((a) => !action || a.action === action);
       },
       screenshot: async (page, name) => {
         mkdirSync(SCREENSHOTS, { recursive: true });

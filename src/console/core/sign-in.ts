@@ -45,11 +45,11 @@ export function signInPages(app: FastifyInstance, core: ConsoleCore): void {
     const address = addressOf(req);
     const again = (status: number, error: string) => form(core, req, reply, status, { next, error, username });
     const { throttle, deps } = core;
+    const person = username ? deps.directory.person(username) : undefined;
     if (await throttle.throttled(address, username)) {
-      await failure(core, username, null, address, 'throttled');
+      await failure(core, username, person, address, 'throttled');
       return again(429, `Too many failed sign-ins from this address or for this person. Wait ${throttle.minutes} minutes and try again.`);
     }
-    const person = username ? deps.directory.person(username) : undefined;
     const enrolled = person ? await deps.passwords.totpEnrolled(person.username) : false;
     const mustEnrol = deps.config.requireMfa && !enrolled;
     const check = await deps.passwords.verify({ username, password, code: enrolled ? code : null, address });
