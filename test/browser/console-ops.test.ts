@@ -78,7 +78,7 @@ describe('operator pages: held runs and disputes', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allTextContents()).not.toEqual(expect.arrayContaining(['Runs']));
     expect(await nav.getByRole('link', { name: /Runs|Dead letters|Disputes/ }).count()).toBe(0);
-    const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+    const csrf = await h.csrfToken(page);
     expect(csrf).toBeTruthy();
 
     for (const path of ['/ops/runs', '/ops/dead-letters', '/ops/disputes']) {
@@ -92,7 +92,7 @@ describe('operator pages: held runs and disputes', () => {
       ['/ops/dead-letters/retry', { target: 'wiki' }],
     ];
     for (const [path, form] of posts) {
-      const refused = await page.request.post(`${h.url}${path}`, { form: { ...form, _csrf: csrf! }, maxRedirects: 0 });
+      const refused = await page.request.post(`${h.url}${path}`, { form: { ...form, _csrf: csrf }, maxRedirects: 0 });
       expect([path, refused.status(), (await refused.json()).error]).toEqual([path, 403, expect.stringMatching(/needs the operator role/)]);
     }
     // the same request without the token is refused for the token: the one above got past CSRF
@@ -151,7 +151,7 @@ describe('operator pages: held runs and disputes', () => {
 
     // a second decision on the same dispute is refused with the reason
     const again = await page.request.post(`${h.url}/ops/disputes/${encodeURIComponent(disputeId)}/resolve`, {
-      form: { identityId: benNow!.id, _csrf: (await page.locator('meta[name="csrf-token"]').getAttribute('content'))! },
+      form: { identityId: benNow!.id, _csrf: await h.csrfToken(page) },
     });
     expect(again.status()).toBe(409);
     expect(await again.text()).toMatch(/already resolved/);
