@@ -57,6 +57,8 @@ describe('idsync disputes resolve', () => {
     expect(again.stderr).toMatch(/was already resolved at .* by olga \(joined to btwo\); nothing was changed\./);
     const list = await idsync('disputes', 'list', '--config', ws.config);
     expect(list.stdout).toContain('no open disputes.');
+    const all = await idsync('disputes', 'list', '--config', ws.config, '--all');
+    expect(all.stdout).toMatch(new RegExp(`${id} .* joined to btwo by olga`));
   });
 
   it('names the candidates when the choice is not one of them, and wants --join', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildEngine } from '../../app/engine';
+import type { Dispute } from '../../domain/types';
 import { systemClock } from '../../ports/clock';
 import { DisputeResolutionError, resolveDispute } from '../../services/sync/dispute-resolution';
 import { withContext } from '../context';
@@ -20,10 +21,11 @@ export function registerDisputeCommands(program: Command, o: Output): void {
         if (opts.json) return printJson(o, rows);
         if (rows.length === 0) return o.out('no open disputes.');
         const usernames = new Map((await store.getIdentities(rows.flatMap((d) => d.candidates))).map((i) => [i.id, i.username]));
+        const decision = (d: Dispute) => (d.resolution ? `joined to ${d.resolution.username} by ${d.resolution.decidedBy.id}` : d.resolvedAt ? 'resolved' : 'open');
         printTable(
           o,
-          ['ID', 'SOURCE', 'RECORD', 'RULE', 'CANDIDATES', 'OPENED'],
-          rows.map((d) => [d.id, d.source, d.externalId, d.rule, d.candidates.map((c) => usernames.get(c) ?? c).join(','), d.openedAt]),
+          ['ID', 'SOURCE', 'RECORD', 'RULE', 'CANDIDATES', 'OPENED', ...(opts.all ? ['DECISION'] : [])],
+          rows.map((d) => [d.id, d.source, d.externalId, d.rule, d.candidates.map((c) => usernames.get(c) ?? c).join(','), d.openedAt, ...(opts.all ? [decision(d)] : [])]),
         );
       }),
     );
