@@ -111,6 +111,14 @@ describe('resolving a dispute in a SQLite store', () => {
     expect((await store.getSourceRecord('hr', 'E7'))?.identityId).toBe(samuel.id);
   });
 
+  it('falls back to the kept attributes when reading the record again fails', async () => {
+    const dispute = await openDispute();
+    const failing = { name: 'hr', kind: 'fake', authoritative: true, read: () => hr.read(), readOne: () => Promise.reject(new Error('HR API unreachable')) };
+    const result = await resolveDispute({ ...deps, sources: [{ cfg: hrCfg, connector: failing }] }, { disputeId: dispute.id, join: samuel.username, actor: operator });
+    expect(result).toMatchObject({ applied: 'stored attributes', outcome: expect.stringMatching(/^reading E7 again failed \(HR API unreachable\); applied the attributes kept/) });
+    expect((await store.getSourceRecord('hr', 'E7'))?.identityId).toBe(samuel.id);
+  });
+
   it('refuses a choice that is not a candidate, an unknown dispute and an already resolved one', async () => {
     const dispute = await openDispute();
     await expect(resolveDispute(deps, { disputeId: dispute.id, join: 'nobody', actor: operator })).rejects.toMatchObject({

@@ -91,32 +91,35 @@ async function applyNow(
 ): Promise<Pick<DisputeResolutionResult, 'applied' | 'outcome'>> {
   const src = [...deps.sources].find((s) => s.cfg.name === dispute.source);
   if (!src) return { applied: 'not applied', outcome: `source ${dispute.source} is not configured; the decision applies when it runs again` };
-  const read = await readAgain(src.connector, dispute);
-  if (read.record === null && read.why) return { applied: 'not applied', outcome: read.why };
-  const record = read.record ?? storedRecord(dispute);
-  if (!record) return { applied: 'not applied', outcome: `${read.why ?? ''}no attributes were kept with the dispute; the next run of ${dispute.source} links the record`.trimStart() };
-  const report = await deps.sync.applyRecords(src.connector, src.cfg, [record], { actor, correlationId });
+  const found = await recordToApply(src.connector, dispute);
+  if (found.kind === 'none') return { applied: 'not applied', outcome: found.why };
+  const report = await deps.sync.applyRecords(src.connector, src.cfg, [found.record], { actor, correlationId });
   const linked = (await deps.store.getSourceRecord(dispute.source, dispute.externalId))?.identityId === chosen.id;
-  const how = read.record ? 'read again' : 'stored attributes';
-  const note = read.record ? '' : `${read.why ?? ''}applied the attributes kept with the dispute (as read at ${dispute.openedAt}); `;
-  return { applied: how, outcome: `${note}${reportOutcome(report, chosen, linked)}` };
+  const note = found.kind === 'stored' ? `${found.why}; applied the attributes kept with the dispute (as read at ${dispute.openedAt}); ` : '';
+  return { applied: found.kind === 'read' ? 'read again' : 'stored attributes', outcome: `${note}${reportOutcome(report, chosen, linked)}` };
 }
 
-/** The record as the source has it now; `why` says when it could not be read again and the stored attributes stand in. */
-async function readAgain(connector: SourceConnector, dispute: Dispute): Promise<{ record: RawRecord | null | undefined; why?: string }> {
-  if (!connector.readOne) return { record: undefined, why: `source ${dispute.source} cannot read one record; ` };
-  try {
-    const record = await connector.readOne(dispute.externalId);
-    // never delete on doubt: a record missing from one read is left to the next complete run
-    if (!record) return { record: null, why: `source ${dispute.source} no longer lists ${dispute.externalId}; the decision applies if it lists it again` };
-    return { record };
-  } catch (err) {
-    return { record: undefined, why: `reading ${dispute.externalId} again failed (${(err as Error).message}); ` };
+type RecordToApply =
+  | { kind: 'read'; record: RawRecord }
+  | { kind: 'stored'; record: RawRecord; why: string }
+  | { kind: 'none'; why: string };
+
+/** The record as the source has it now; the attributes kept with the dispute when the source cannot read it again. */
+async function recordToApply(connector: SourceConnector, dispute: Dispute): Promise<RecordToApply> {
+  let why: string;
+  if (!connector.readOne) why = `source ${dispute.source} cannot read one record`;
+  else {
+    try {
+      const record = await connector.readOne(dispute.externalId);
+      // never delete on doubt: a record missing from one read is left to the next complete run
+      if (!record) return { kind: 'none', why: `source ${dispute.source} no longer lists ${dispute.externalId}; the decision applies if it lists it again` };
+      return { kind: 'read', record };
+    } catch (err) {
+      why = `reading ${dispute.externalId} again failed (${(err as Error).message})`;
+    }
   }
-}
-
-function storedRecord(dispute: Dispute): RawRecord | null {
-  return dispute.attributes ? { externalId: dispute.externalId, attributes: dispute.attributes, location: `dispute ${dispute.id}` } : null;
+  if (!dispute.attributes) return { kind: 'none', why: `${why} and no attributes were kept with the dispute; the next run of ${dispute.source} links the record` };
+  return { kind: 'stored', record: { externalId: dispute.externalId, attributes: dispute.attributes, location: `dispute ${dispute.id}` }, why };
 }
 
 function reportOutcome(report: RunReport, chosen: Identity, linked: boolean): string {
