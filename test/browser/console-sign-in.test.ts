@@ -167,12 +167,21 @@ describe('console sign-in', () => {
   });
 });
 
-describe('console sign-in throttling', () => {
+describe('console sign-in with requireMfa and three attempts', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ console: [...DEFAULT_CONSOLE, '    signInAttempts: 3'] });
+    h = await startHarness({ console: [...DEFAULT_CONSOLE, '    requireMfa: true', '    signInAttempts: 3'] });
   }, 120_000);
   afterAll(async () => h?.close());
+
+  it('refuses a person without a TOTP secret when the console requires one, and lets an enrolled one in', async () => {
+    const page = await h.newPage();
+    await h.signIn(page, await h.username('E3'));
+    expect(await alert(page)).toContain('enrol a TOTP code first');
+    expect((await auditOf(h, 'E3', 'console.sign-in.failed')).at(-1)).toMatchObject({ after: { reason: 'no TOTP enrolment, and the console requires one' } });
+    await h.signIn(page, await h.username('E2'));
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
 
   it('refuses even the right password and code after too many failures for one person or from one address', async () => {
     const hana = await h.username('E1');
