@@ -9,6 +9,7 @@ import type { ListenAddress } from './config';
 import type { DeadLetter } from '../services/provisioning/dead-letters';
 import { ResyncError, type ResyncRequest, type ResyncResult } from '../services/provisioning/resync';
 import type { ReadinessReport } from '../observability/readiness';
+import { DisputeResolutionError, type DisputeFailure, type DisputeResolutionResult } from '../services/sync/dispute-resolution';
 import { healthRoutes } from './health';
 
 export interface AdminHandlers {
@@ -16,6 +17,8 @@ export interface AdminHandlers {
   failed(target?: string): Promise<DeadLetter[]>;
   retry(only: { target?: string; user?: string }): Promise<DeadLetter[]>;
   allowRun?(runId: string, actor: string): Promise<unknown>;
+  /** joins a disputed record to the candidate `join` names, audited under the bearer token */
+  resolveDispute?(disputeId: string, join: string): Promise<DisputeResolutionResult>;
   health(): Promise<{ ok: boolean; [k: string]: unknown }>;
   /** /v1/health/ready: store, Redis, listeners, sources, targets */
   ready?(): Promise<ReadinessReport>;
@@ -54,7 +57,7 @@ export async function startAdminServer(listen: ListenAddress, token: string, h: 
     }
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    const status = err instanceof ResyncError ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    const status = err instanceof ResyncError ? err.status : err instanceof DisputeResolutionError ? DISPUTE_STATUS[err.failure] : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     void reply.code(status).send({ error: err.message });
   });
   app.register(async (api) => routes(api, h));
@@ -95,7 +98,15 @@ function routes(app: FastifyInstance, h: AdminHandlers): void {
     if (!h.allowRun) throw new ResyncError('allowing runs is not available in this daemon', 400);
     return { allowed: await h.allowRun(req.params.id, TOKEN_ACTOR) };
   });
+  app.post('/v1/disputes/:id/resolve', async (req: FastifyRequest<{ Params: { id: string }; Body: { join?: unknown } | undefined }>) => {
+    if (!h.resolveDispute) throw new ResyncError('resolving disputes is not available in this daemon', 400);
+    const join = stringOrUndefined(req.body?.join, 'join');
+    if (!join) throw new ResyncError('body.join: the username of the candidate the record belongs to is required');
+    return { resolved: await h.resolveDispute(req.params.id, join) };
+  });
 }
+
+const DISPUTE_STATUS: Record<DisputeFailure, number> = { 'not-found': 404, 'not-a-candidate': 400, 'already-resolved': 409, 'linked-elsewhere': 409 };
 
 function stringOrUndefined(v: unknown, name: string): string | undefined {
   if (v === undefined || v === null) return undefined;

@@ -6,6 +6,8 @@ import type { Clock } from '../ports/clock';
 import { registerConsole, type ConsoleDeps, type ConsolePerson, type PageModule } from '../console';
 import { LDAP_UNAVAILABLE } from '../ldap/auth/authenticator';
 import { RedisFailureCounter } from '../redis/failure-counter';
+import { opsPages } from '../console/ops';
+import { opsBackend } from './console-ops';
 import type { Engine } from './engine';
 import type { LdapFrontend } from './ldap-frontend';
 import type { DaemonParts } from './parts';
@@ -26,6 +28,7 @@ export interface ConsoleDaemon {
 export function consoleModules(d: ConsoleDaemon): PageModule[] {
   return [
     reviewPages(reviewConsoleBackend(d.parts.loaded.config, d.parts.store, d.engine.rules, d.clock)),
+    opsPages(opsBackend({ store: d.parts.store, engine: d.engine, provisioning: d.provisioning.service, clock: d.clock, log: d.parts.log.child({ component: 'console-ops' }) })),
   ];
 }
 

@@ -15,7 +15,8 @@ import { nodeCron } from '../cron/node-cron';
 import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
 import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
-import type { AdminHandlers } from '../admin/server';
+import { resolveDispute } from '../services/sync/dispute-resolution';
+import { TOKEN_ACTOR, type AdminHandlers } from '../admin/server';
 import type { Readiness } from '../observability/readiness';
 import { targetQueueCheck } from '../observability/target-checks';
 import type { Engine } from './engine';
@@ -71,6 +72,8 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
       if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
       return d.allowSourceRun(runId, actor);
     },
+    resolveDispute: (disputeId, join) =>
+      resolveDispute({ store: d.store, sync: d.sync, sources: d.sources, clock }, { disputeId, join, actor: { kind: 'helpdesk', id: TOKEN_ACTOR } }),
     health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
     ready: d.health ? () => d.health!.report() : undefined,
     metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),

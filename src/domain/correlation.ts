@@ -1,3 +1,4 @@
+import type { DecidedJoin } from './disputes';
 import { joinKey, type JoinRule } from './join-rules';
 import type { Attributes } from './types';
 
@@ -48,17 +49,21 @@ export class CorrelationIndex {
 }
 
 /**
- * Ordered join rules: the first rule with exactly one eligible candidate joins; a rule with more
- * than one is a dispute (a person must decide); no candidate under any rule means a new identity.
- * `eligible` drops candidates that cannot be this person (e.g. already linked to another record of
- * the same source: one source never describes one person twice).
+ * A person's decision on a dispute of this record comes first: it joins the identity they chose
+ * while that identity is eligible. Then the ordered join rules: the first rule with exactly one
+ * eligible candidate joins; a rule with more than one is a dispute (a person must decide); no
+ * candidate under any rule means a new identity. `eligible` drops candidates that cannot be this
+ * person (e.g. already linked to another record of the same source: one source never describes
+ * one person twice).
  */
 export function correlate(
   attributes: Attributes,
   rules: readonly JoinRule[],
   index: CorrelationIndex,
   eligible: (identityId: string) => boolean,
+  decided?: DecidedJoin | null,
 ): Correlation {
+  if (decided && eligible(decided.identityId)) return { kind: 'join', identityId: decided.identityId, rule: `dispute:${decided.disputeId}` };
   for (const rule of rules) {
     const candidates = index.candidates(rule, attributes).filter(eligible);
     if (candidates.length === 1) return { kind: 'join', identityId: candidates[0], rule: rule.name };

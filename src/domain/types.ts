@@ -184,6 +184,19 @@ export interface Dispute {
   rule: string;
   openedAt: string;
   resolvedAt: string | null;
+  /** the source record's attributes as read when the dispute opened (the record itself is not stored until it is linked) */
+  attributes?: Attributes;
+  /** a person's decision, once resolved (absent or null while open) */
+  resolution?: DisputeResolution | null;
+}
+
+/** Which candidate a disputed record belongs to, who decided it and when. */
+export interface DisputeResolution {
+  identityId: string;
+  /** the chosen identity's username (usernames never change) */
+  username: string;
+  decidedBy: AuditActor;
+  decidedAt: string;
 }
 
 export type AuditActor =

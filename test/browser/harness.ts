@@ -66,6 +66,8 @@ export interface HarnessOptions {
    * so suspending one of a few people is not held (pass your own `safety:` to test held runs)
    */
   sourceExtra?: string;
+  /** further `sources:` entries (YAML lines starting with "  - "); `{dir}` is replaced by the site's folder */
+  sources?: string[];
   /** employee ids that get a TOTP secret (default E1, E2); every active person gets PASSWORD */
   totp?: string[];
 }
@@ -131,6 +133,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const site = testConfig('console', (dir) => [
     'sources:',
     `  - { name: hr, kind: csv, path: ${join(dir, 'hr.csv')}, schedule: "0 0 1 1 *", settleSeconds: 0${opts.sourceExtra ?? ', safety: { maxRemovalPercent: 100 }'} }`,
+    ...(opts.sources ?? []).map((line) => line.replaceAll('{dir}', dir)),
     'ldap:',
     `  baseDN: ${BASE_DN}`,
     '  listen: [ "ldap://127.0.0.1:0" ]',

@@ -6,6 +6,7 @@ import { auditCases } from './cases/audit';
 import { casCases } from './cases/cas';
 import { changeFeedCases } from './cases/change-feed';
 import { concurrencyCases } from './cases/concurrency';
+import { disputeCases } from './cases/disputes';
 import { lightQueryCases } from './cases/light-queries';
 import { outboxCases } from './cases/outbox';
 import { queryCases } from './cases/queries';
@@ -74,6 +75,7 @@ export function runIdentityStoreConformance(name: string, makeStore: () => Promi
     sourceGroupCases(ctx);
     auditCases(ctx);
     reviewCases(ctx);
+    disputeCases(ctx);
     concurrencyCases(ctx);
   });
 }

@@ -1,7 +1,8 @@
 // Held target batches: intents that would disable or delete more than a target allows wait, as a
 // run with source `target:<name>` (listed by `idsync runs list`), until a person allows it.
-import type { AuditActor, Intent, SyncRun, SyncRunCounts } from '../../domain/types';
+import type { AuditActor, Identity, Intent, SyncRun, SyncRunCounts } from '../../domain/types';
 import type { IdentityStore } from '../../ports/identity-store';
+import { FIRST_PEOPLE, type HeldRunSummary } from '../sync/run-summary';
 
 export const TARGET_RUN_PREFIX = 'target:';
 /** marks an intent a person allowed past the threshold; the dispatcher lets it through */
@@ -93,4 +94,34 @@ export async function allowTargetRun(store: IdentityStore, runId: string, actor:
     }],
   });
   return { released: intents.length };
+}
+
+/**
+ * What allowing a held target batch would do: every held intent is a removal (a termination or
+ * suspension reaching the target), one per person. Pure over the intents and their identities.
+ */
+export function summariseTargetHold(target: string, intents: readonly Intent[], identities: ReadonlyMap<string, Identity>, limit = FIRST_PEOPLE): HeldRunSummary {
+  const people = [...new Set(intents.filter((i) => i.status === 'held').map((i) => i.identityId))];
+  const summary: HeldRunSummary = { creates: 0, updates: 0, terminations: 0, suspensions: 0, accessRemovals: people.length, people: people.length, first: [] };
+  for (const id of people) {
+    const state = identities.get(id)?.state;
+    if (state === 'terminated') summary.terminations++;
+    else if (state === 'suspended') summary.suspensions++;
+    else summary.updates++;
+  }
+  summary.first = people.slice(0, limit).map((id) => {
+    const who = identities.get(id);
+    const username = who?.username ?? id;
+    return { username, lines: [`- remove access in ${target} for ${username} (${who ? `now ${who.state}` : 'no longer in the store'})`], removesAccess: true };
+  });
+  return summary;
+}
+
+/** The summary of a held target run, read from the store. */
+export async function targetHoldSummary(store: IdentityStore, run: SyncRun): Promise<HeldRunSummary> {
+  const hold = run.staged as TargetHold | null;
+  if (!hold || hold.kind !== 'target-hold') throw new Error(`run ${run.id} is not a held target run`);
+  const intents = (await Promise.all(hold.intentIds.map((id) => store.getIntent(id)))).filter((i): i is Intent => !!i);
+  const identities = await store.getIdentities([...new Set(intents.map((i) => i.identityId))]);
+  return summariseTargetHold(hold.target, intents, new Map(identities.map((i) => [i.id, i])));
 }

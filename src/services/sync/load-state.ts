@@ -1,4 +1,5 @@
 import { CorrelationIndex } from '../../domain/correlation';
+import { decidedJoins, type DecidedJoin } from '../../domain/disputes';
 import { joinKey, type JoinRule } from '../../domain/join-rules';
 import { GroupMembership } from '../../domain/group-membership';
 import type { Dispute, Group, Identity, SourceRecord } from '../../domain/types';
@@ -28,6 +29,8 @@ export interface RunState {
   membership: GroupMembership;
   /** open disputes of this source by external id */
   openDisputes: Map<string, Dispute>;
+  /** records of this source a person decided a dispute of, by external id: the identity they chose */
+  decided: Map<string, DecidedJoin>;
   /** over the loaded identities, which include every possible candidate of every record to correlate */
   index: LazyIndex;
   /** every username ever assigned, lower-cased: never handed out again (loaded when someone is new) */
@@ -117,7 +120,9 @@ export async function loadRunState(
   for (const identity of await fetchIdentities(store, [...identityIds])) identities.set(identity.id, identity);
   for (const identity of identities.values()) shareProvenance(identity);
   const taken = await loadCorrelationCandidates(store, prepared, { digests, records, identities, rules: opts.join });
-  const [groups, disputes] = await Promise.all([store.listGroups(), store.listDisputes(true)]);
+  const [groups, disputes] = await Promise.all([store.listGroups(), store.listDisputes(false)]);
+  const decided = decidedJoins(disputes, source);
+  await loadDecidedIdentities(store, prepared, decided, identities);
   const byId = identities;
   const state: RunState = {
     digests,
@@ -127,7 +132,8 @@ export async function loadRunState(
     groups: new Set(groups.map((g) => g.name)),
     groupRows: groups,
     membership: new GroupMembership(groups),
-    openDisputes: new Map(disputes.filter((d) => d.source === source).map((d) => [d.externalId, d])),
+    openDisputes: new Map(disputes.filter((d) => d.source === source && !d.resolvedAt).map((d) => [d.externalId, d])),
+    decided,
     index: new LazyIndex(byId, opts.join),
     takenUsernames: () => {
       // loaded whenever a record needs correlating, the only way to a new identity
@@ -148,6 +154,20 @@ function sweepCalendar(prepared: PreparedSnapshot, digests: Map<string, SourceRe
     identities.set(identity.id, identity);
     prepared.records.push({ externalId: d.externalId, attributes: null, hash: d.hash });
   }
+}
+
+/**
+ * The identity a decision chose may no longer match the record under any join rule (its mail
+ * changed since): it is loaded anyway, so correlation can honour the decision.
+ */
+async function loadDecidedIdentities(store: IdentityStore, prepared: PreparedSnapshot, decided: Map<string, DecidedJoin>, identities: Map<string, Identity>): Promise<void> {
+  if (decided.size === 0) return;
+  const wanted = new Set<string>();
+  for (const r of prepared.records) {
+    const id = r.attributes ? decided.get(r.externalId)?.identityId : undefined;
+    if (id && !identities.has(id)) wanted.add(id);
+  }
+  for (const identity of await fetchIdentities(store, [...wanted])) identities.set(identity.id, identity);
 }
 
 async function loadRecords(store: IdentityStore, source: string, wanted: Set<string>, stored: number): Promise<Map<string, SourceRecord>> {

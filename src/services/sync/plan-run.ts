@@ -132,8 +132,9 @@ class Planner {
     const linked = prev?.identityId ? state.identities.get(prev.identityId) : undefined;
     let before: Identity | null = linked ?? null;
     if (!before) {
-      const correlation = correlate(attributes, this.joinRules, state.index.get(), (id) => this.eligible(id, externalId));
-      if (correlation.kind === 'dispute') return this.planDispute(externalId, correlation.candidates, correlation.rule);
+      const decided = state.decided.get(externalId);
+      const correlation = correlate(attributes, this.joinRules, state.index.get(), (id) => this.eligible(id, externalId), decided);
+      if (correlation.kind === 'dispute') return this.planDispute(externalId, attributes, correlation.candidates, correlation.rule);
       if (correlation.kind === 'join') before = state.identities.get(correlation.identityId) ?? null;
     }
     const record: SourceRecord = {
@@ -227,7 +228,7 @@ class Planner {
     return identity ? this.input.state.membership.groupsOf(identity.id) : NO_GROUPS;
   }
 
-  private planDispute(externalId: string, candidates: string[], rule: string): void {
+  private planDispute(externalId: string, attributes: Attributes, candidates: string[], rule: string): void {
     this.result.counts.disputed++;
     const open = this.input.state.openDisputes.get(externalId);
     if (open && open.candidates.join() === candidates.join() && open.rule === rule) return;
@@ -239,6 +240,7 @@ class Planner {
       rule,
       openedAt: this.nowIso,
       resolvedAt: null,
+      attributes,
     };
     this.result.disputes.push({ dispute, correlationId: `${this.input.runId}:${externalId}` });
   }

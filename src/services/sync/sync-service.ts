@@ -61,6 +61,8 @@ interface Execution {
   /** run-level audit (run.allowed) and the status an applied run ends in */
   closingAudit?: AuditDraft[];
   appliedStatus?: SyncRunStatus;
+  /** report every change, however many (a held run's preview counts them all) */
+  reportAll?: boolean;
 }
 
 /** The sync use case: source snapshot -> correlate, merge, lifecycle -> one audited store commit per batch. */
@@ -152,15 +154,7 @@ export class SyncService {
 
   /** Applies exactly what a held run staged, if nothing newer of that source was applied since. */
   async allowRun(runId: string, actor: AuditActor): Promise<RunReport> {
-    const held = await this.deps.store.getRun(runId);
-    if (!held) throw new RunNotAllowableError(`run ${runId} does not exist`);
-    if (held.status !== 'held') throw new RunNotAllowableError(`run ${runId} is not held (its status is ${held.status})`);
-    const staged = held.staged as StagedRun | null;
-    if (!staged || staged.version !== 1) throw new RunNotAllowableError(`run ${runId} has no staged data to apply`);
-    const newer = await this.newerAppliedRun(held);
-    if (newer) {
-      throw new RunNotAllowableError(`run ${runId} cannot be allowed: run ${newer.id} of source "${held.source}" was applied after it; its data is out of date`);
-    }
+    const { held, staged } = await this.allowable(runId);
     const audit: AuditDraft = {
       time: this.nowIso(),
       actor,
@@ -183,6 +177,39 @@ export class SyncService {
       closingAudit: [audit],
       appliedStatus: 'allowed',
     });
+  }
+
+  /**
+   * What allowing a held run would do now: its staged records planned against the store as it is,
+   * written nowhere. Every change is reported (not only the first 10,000), so a summary counts all.
+   */
+  async previewHeldRun(runId: string): Promise<RunReport> {
+    const { held, staged } = await this.allowable(runId);
+    return this.execute({
+      runId,
+      startedAt: held.startedAt,
+      settings: staged.settings,
+      snapshot: staged.snapshot,
+      actor: { kind: 'source-run', id: runId, source: held.source },
+      dryRun: true,
+      partial: false,
+      bypassHold: true,
+      reportAll: true,
+    });
+  }
+
+  /** The held run and what it staged, or why it cannot be allowed. */
+  private async allowable(runId: string): Promise<{ held: SyncRun; staged: StagedRun }> {
+    const held = await this.deps.store.getRun(runId);
+    if (!held) throw new RunNotAllowableError(`run ${runId} does not exist`);
+    if (held.status !== 'held') throw new RunNotAllowableError(`run ${runId} is not held (its status is ${held.status})`);
+    const staged = held.staged as StagedRun | null;
+    if (!staged || staged.version !== 1) throw new RunNotAllowableError(`run ${runId} has no staged data to apply`);
+    const newer = await this.newerAppliedRun(held);
+    if (newer) {
+      throw new RunNotAllowableError(`run ${runId} cannot be allowed: run ${newer.id} of source "${held.source}" was applied after it; its data is out of date`);
+    }
+    return { held, staged };
   }
 
   private async execute(x: Execution): Promise<RunReport> {
@@ -226,7 +253,7 @@ export class SyncService {
   }
 
   private async finish(x: Execution, run: SyncRun, plan: RunPlan, knownGroups: Set<string>): Promise<RunReport> {
-    const changes = reportedChanges(plan, x.partial ? Infinity : MAX_REPORTED_CHANGES);
+    const changes = reportedChanges(plan, x.partial || x.reportAll ? Infinity : MAX_REPORTED_CHANGES);
     if (x.dryRun) return this.report(run, plan, changes, true);
     if (plan.holdReason) return this.hold(run, plan, changes, x);
     // what was read is kept only to stage a held run; an applied run lets it go
