@@ -53,7 +53,10 @@ export interface ResyncDeps {
   waitTimeoutMs?: number;
 }
 
-export async function resyncUser(deps: ResyncDeps, req: ResyncRequest): Promise<ResyncResult> {
+/** Called with the result as it stands: once the plans are known, then after each target's outcome. */
+export type ResyncProgress = (result: ResyncResult) => void;
+
+export async function resyncUser(deps: ResyncDeps, req: ResyncRequest, progress?: ResyncProgress): Promise<ResyncResult> {
   const before = await findPerson(deps.store, req.user);
   const targets = req.target ? [deps.provisioning.targetOf(req.target).name] : deps.provisioning.targetNames();
   const correlationId = `resync:${randomUUID()}`;
@@ -71,8 +74,9 @@ export async function resyncUser(deps: ResyncDeps, req: ResyncRequest): Promise<
     }
   }
   if (req.dryRun) return result;
+  progress?.(result);
   const intents = await pushNow(deps, before, result.targets.map((r) => r.target), correlationId);
-  await waitFor(deps, intents, result, deps.waitTimeoutMs ?? 30000);
+  await waitFor(deps, intents, result, deps.waitTimeoutMs ?? 30000, progress);
   return result;
 }
 
@@ -132,7 +136,7 @@ async function pushNow(deps: ResyncDeps, person: Identity, targets: string[], co
   return intents;
 }
 
-async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult, timeoutMs: number): Promise<void> {
+async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult, timeoutMs: number, progress?: ResyncProgress): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let open = [...intents];
   while (open.length && Date.now() < deadline) {
@@ -144,6 +148,7 @@ async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult
       else if (now?.status === 'failed') Object.assign(row, { outcome: 'failed', error: now.lastError ?? undefined });
       else next.push(i);
     }
+    if (next.length < open.length) progress?.(result);
     open = next;
     if (open.length) await new Promise((r) => setTimeout(r, 25));
   }
