@@ -28,6 +28,11 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The console's browser scripts: plain ES5-style files the admin server sends as they are.
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly', Event: 'readonly', HTMLElement: 'readonly' } },
+  },
+  {
     // Plain-JS helpers (bin, jest reporters, this file) are CommonJS by nature.
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -13,6 +13,8 @@ import { Closer } from './app/closer';
 import type { IdentityStore } from './ports/identity-store';
 import { startOptionalServices } from './app/optional-services';
 import { startProvisioning } from './app/provisioning';
+import { startAdmin } from './app/admin';
+import type { Clock } from './ports/clock';
 import { changeChannel, publishCommits, redisChangeFeed } from './change-feed';
 import { openSystemdNotifier } from './observability/sd-notify';
 import { ActivityStatus } from './observability/activity-status';
@@ -31,6 +33,10 @@ export interface Daemon {
   inbound: { address: string; metrics: InboundMetrics } | null;
   /** the LDAP frontend's listener URLs (empty without an ldap: section) */
   ldapAddresses: string[];
+  /** the admin server (API and console), when `admin:` is configured */
+  admin: { address: string } | null;
+  /** resolves once this process's LDAP view holds every change committed so far (at once without an ldap: section) */
+  viewCaughtUp(): Promise<void>;
 }
 
 export interface DaemonOptions {
@@ -42,6 +48,8 @@ export interface DaemonOptions {
    * set it long so a view that lags shows, and a 2xx that does not wait for it fails them
    */
   ldapViewDelayMs?: number;
+  /** the clock console sessions expire by (tests move it instead of waiting out an idle timeout) */
+  consoleClock?: Clock;
 }
 
 export async function startDaemon(configFile: string, opts: DaemonOptions = {}): Promise<Daemon> {
@@ -69,8 +77,9 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     const deps = { loaded, store, redis, log, closer, changes, health };
     const engine = buildEngine({ loaded, store, log }, { redis: redis.client });
     closer.add('sources', () => engine.close());
-    await startProvisioning(deps, engine);
+    const provisioning = await startProvisioning(deps, engine);
     const optional = await startOptionalServices(deps, engine, { ldapViewDelayMs: opts.ldapViewDelayMs });
+    const admin = await startAdmin(deps, engine, provisioning, optional.ldap, { consoleClock: opts.consoleClock });
     const scheduler = new Scheduler(log, nodeCron);
     closer.add('scheduler', () => scheduler.stop());
     const activity = new ActivityStatus(notifier);
@@ -82,11 +91,13 @@ export async function startDaemon(configFile: string, opts: DaemonOptions = {}):
     for (const job of jobs) scheduler.add(job);
     if (opts.initialSync !== false) for (const job of jobs) void scheduler.tick(job);
     log.info({ sources: config.sources.map((s) => s.name), ldap: optional.ldapAddresses }, 'idsync started');
+    const ldap = optional.ldap;
+    const viewCaughtUp = async () => (ldap ? ldap.caughtUp(await store.latestChangeSeq()) : undefined);
     const close = async () => {
       notifier.stopping();
       return closer.close().finally(() => notifier.close());
     };
-    return { loaded, store, redis, engine, log, close, reload: optional.reload, inbound: optional.inbound, ldapAddresses: optional.ldapAddresses };
+    return { loaded, store, redis, engine, log, close, reload: optional.reload, inbound: optional.inbound, ldapAddresses: optional.ldapAddresses, admin: admin ? { address: admin.address } : null, viewCaughtUp };
   } catch (err) {
     await closer.close();
     notifier.close();

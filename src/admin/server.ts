@@ -1,4 +1,6 @@
-// The admin HTTP API (helpdesk and ops): loopback TCP or a unix socket, bearer-token auth.
+// The admin HTTP server: loopback TCP or a unix socket. `/v1/*` and `/metrics` are the API for
+// machines (CLI, scripts, probes) behind the bearer token; every other path belongs to the console
+// the caller registers (people with session cookies), or is 404 without one.
 // Domain errors are mapped to HTTP statuses here, at the edge, and nowhere else.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -26,10 +28,26 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-export async function startAdminServer(listen: ListenAddress, token: string, h: AdminHandlers): Promise<AdminServer> {
+/** An API call made with the bearer token is audited as this helpdesk actor, whatever the body says. */
+export const TOKEN_ACTOR = 'token';
+
+export interface AdminServerOptions {
+  /** registers the console's routes (every path outside the API) */
+  console?: (app: FastifyInstance) => void;
+}
+
+/** The API's own paths, by the raw path and by the route it matched (so no encoding of `/v1` slips past the token). */
+function isApiRequest(req: FastifyRequest): boolean {
+  const path = req.url.split('?')[0]!;
+  const route = req.routeOptions.url ?? '';
+  return [path, route].some((p) => p === '/v1' || p.startsWith('/v1/') || p === '/metrics');
+}
+
+export async function startAdminServer(listen: ListenAddress, token: string, h: AdminHandlers, opts: AdminServerOptions = {}): Promise<AdminServer> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   const expected = digest(token);
   app.addHook('onRequest', async (req, reply) => {
+    if (!isApiRequest(req)) return;
     const got = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!got || !timingSafeEqual(digest(got), expected)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
@@ -39,7 +57,8 @@ export async function startAdminServer(listen: ListenAddress, token: string, h: 
     const status = err instanceof ResyncError ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     void reply.code(status).send({ error: err.message });
   });
-  routes(app, h);
+  app.register(async (api) => routes(api, h));
+  if (opts.console) app.register(async (consoleApp) => opts.console!(consoleApp));
   if (listen.kind === 'unix') {
     rmSync(listen.path, { force: true });
     await app.listen({ path: listen.path });
@@ -69,12 +88,12 @@ function routes(app: FastifyInstance, h: AdminHandlers): void {
     if (typeof body.user !== 'string' || !body.user) throw new ResyncError('body.user: the username to resync is required');
     const dryRun = body.dryRun === undefined ? false : body.dryRun;
     if (typeof dryRun !== 'boolean') throw new ResyncError('body.dryRun: must be true or false');
-    const result = await h.resync({ user: body.user, target: stringOrUndefined(body.target, 'target'), dryRun, actor: stringOrUndefined(body.actor, 'actor') });
+    const result = await h.resync({ user: body.user, target: stringOrUndefined(body.target, 'target'), dryRun, actor: TOKEN_ACTOR });
     return reply.send(result);
   });
-  app.post('/v1/runs/:id/allow', async (req: FastifyRequest<{ Params: { id: string }; Body: { actor?: string } | undefined }>) => {
+  app.post('/v1/runs/:id/allow', async (req: FastifyRequest<{ Params: { id: string } }>) => {
     if (!h.allowRun) throw new ResyncError('allowing runs is not available in this daemon', 400);
-    return { allowed: await h.allowRun(req.params.id, stringOrUndefined(req.body?.actor, 'actor') ?? 'admin-api') };
+    return { allowed: await h.allowRun(req.params.id, TOKEN_ACTOR) };
   });
 }
 

@@ -7,6 +7,10 @@ import { RedisFailureCounter } from '../redis/failure-counter';
 import { compileGroupNesting } from '../domain/roles/nesting';
 import { ensureDeclaredGroups } from '../services/policy/declared-groups';
 import { ldapListenersCheck } from '../observability/listener-checks';
+import { Authenticator } from '../ldap/auth/authenticator';
+import { argon2Hasher } from '../ldap/auth/passwords';
+import { systemClock } from '../ports/clock';
+import type { DirectoryView } from '../ldap/contract';
 import type { DaemonParts } from './parts';
 
 export interface LdapFrontend {
@@ -14,6 +18,9 @@ export interface LdapFrontend {
   reloadTls(): Promise<void>;
   /** resolves once the view includes change-feed sequence `seq`, or after `maxWaitMs` */
   caughtUp(seq: number, maxWaitMs?: number): Promise<void>;
+  /** the directory as binds see it, and the bind checker itself: other sign-in paths (the console) use both */
+  view: DirectoryView;
+  auth: Authenticator;
 }
 
 /** `coalesceMs`: how long the view gathers changes before applying them (StoreDirectoryView's default when unset) */
@@ -47,11 +54,15 @@ export async function startLdapFrontend(deps: DaemonParts, tuning: { coalesceMs?
   // Lockouts live in Redis so every instance sees them and a restart does not reset them.
   const failures = new RedisFailureCounter(deps.redis.client, config.redis.prefix);
   // the server logs 'LDAP frontend listening' with its addresses; the view logged its size
-  const server = await startLdapServer({ config: ldap, view, credentials, log, failures });
+  const auth = new Authenticator(ldap, credentials, argon2Hasher, systemClock, {
+    failures,
+    onLockoutError: (err) => log.warn({ err: err.message }, 'bind lockout counter unavailable; checking the password without it'),
+  });
+  const server = await startLdapServer({ config: ldap, view, credentials, log, failures, auth });
   deps.closer.add('ldap server', () => server.close());
   const addresses = server.addresses().map((a) => a.url);
   deps.health.add(ldapListenersCheck(addresses));
-  return { addresses, reloadTls: () => server.reloadTls(), caughtUp: (seq, maxWaitMs) => viewAtLeast(view, seq, maxWaitMs ?? 5000) };
+  return { addresses, reloadTls: () => server.reloadTls(), caughtUp: (seq, maxWaitMs) => viewAtLeast(view, seq, maxWaitMs ?? 5000), view, auth };
 }
 
 /** A pushed revocation answers only once binds see it; a view stuck behind is logged by the view itself. */

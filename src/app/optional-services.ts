@@ -1,12 +1,14 @@
 // The parts that run only when configured: the LDAP frontend (`ldap:`) and the vendor-facing
 // inbound listener (`inbound:`), which waits for the LDAP view before it answers a pushed change.
-import { startLdapFrontend } from './ldap-frontend';
+import { startLdapFrontend, type LdapFrontend } from './ldap-frontend';
 import { startInbound, type InboundPart } from './inbound';
 import type { Engine } from './engine';
 import type { DaemonParts } from './parts';
 
 export interface OptionalServices {
   ldapAddresses: string[];
+  /** null without an ldap: section */
+  ldap: LdapFrontend | null;
   inbound: InboundPart | null;
   reload(): Promise<void>;
 }
@@ -16,6 +18,7 @@ export async function startOptionalServices(deps: DaemonParts, engine: Engine, o
   const inbound = await startInbound(deps, engine, ldap ? (seq) => ldap.caughtUp(seq) : null);
   return {
     ldapAddresses: ldap?.addresses ?? [],
+    ldap,
     inbound,
     reload: async () => {
       const failures: string[] = [];

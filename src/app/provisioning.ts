@@ -1,5 +1,6 @@
 // Provisioning side of the daemon, when targets, roles or the admin API are configured: target
-// connectors, per-target queues and workers, outbox sweep, reconcile, and the admin API's handlers.
+// connectors, per-target queues and workers, outbox sweep, reconcile, and the admin API's handlers
+// (the admin server itself starts later, in admin.ts, once the LDAP frontend is up).
 import type Redis from 'ioredis';
 import type { Config } from '../config/schema';
 import type { TargetConfig } from '../config/sections/targets';
@@ -14,8 +15,7 @@ import { nodeCron } from '../cron/node-cron';
 import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead-letters';
 import { resyncUser, type ResyncDeps } from '../services/provisioning/resync';
 import { allowTargetRun, isTargetRun } from '../services/provisioning/holds';
-import { startAdminServer, type AdminServer } from '../admin/server';
-import { adminSchema, parseListen } from '../admin/config';
+import type { AdminHandlers } from '../admin/server';
 import type { Readiness } from '../observability/readiness';
 import { targetQueueCheck } from '../observability/target-checks';
 import type { Engine } from './engine';
@@ -44,7 +44,8 @@ export interface ProvisioningDaemonDeps {
 
 export interface ProvisioningDaemon {
   service: ProvisioningService;
-  admin: AdminServer | null;
+  /** what the admin API's routes call */
+  handlers: AdminHandlers;
   close(): Promise<void>;
 }
 
@@ -56,36 +57,30 @@ export async function startProvisioningDaemon(d: ProvisioningDaemonDeps): Promis
   await service.start();
   const queues = { quarantined: (t: string) => !!service.health.get(t)?.quarantined, depth: (t: string) => service.queue.depth(t) };
   for (const t of targets) d.health?.add(targetQueueCheck(d.store, queues, t.name, () => clock.now()));
-  let admin: AdminServer | null = null;
-  if (d.config.admin) {
-    const cfg = adminSchema.parse(d.config.admin);
-    admin = await startAdminServer(parseListen(cfg.listen)!, cfg.token, {
-      resync: (req) => resyncUser({ store: d.store, sync: d.sync, sources: d.sources, provisioning: service, clock }, req),
-      failed: (target) => listDeadLetters(d.store, { target }),
-      retry: (only) => retryDeadLetters(d.store, service.queue, only, clock.now().toISOString()),
-      allowRun: async (runId, actor) => {
-        const run = await d.store.getRun(runId);
-        if (run && isTargetRun(run)) {
-          const res = await allowTargetRun(d.store, runId, { kind: 'helpdesk', id: actor }, clock.now().toISOString());
-          await service.sweep(0);
-          return res;
-        }
-        if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
-        return d.allowSourceRun(runId, actor);
-      },
-      health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
-      ready: d.health ? () => d.health!.report() : undefined,
-      metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),
-    });
-    d.log.info({ address: admin.address }, 'admin API listening');
-  }
+  const handlers: AdminHandlers = {
+    resync: (req) => resyncUser({ store: d.store, sync: d.sync, sources: d.sources, provisioning: service, clock }, req),
+    failed: (target) => listDeadLetters(d.store, { target }),
+    retry: (only) => retryDeadLetters(d.store, service.queue, only, clock.now().toISOString()),
+    allowRun: async (runId, actor) => {
+      const run = await d.store.getRun(runId);
+      if (run && isTargetRun(run)) {
+        const res = await allowTargetRun(d.store, runId, { kind: 'helpdesk', id: actor }, clock.now().toISOString());
+        await service.sweep(0);
+        return res;
+      }
+      if (!d.allowSourceRun) throw new Error(`run ${runId} is not a target run`);
+      return d.allowSourceRun(runId, actor);
+    },
+    health: async () => ({ ...(await health(service)), ...(d.health ? { ready: await d.health.report() } : {}) }),
+    ready: d.health ? () => d.health!.report() : undefined,
+    metrics: async () => (await service.metricsText()) + ((await d.health?.metricsText()) ?? ''),
+  };
   let closing: Promise<void> | null = null;
   return {
     service,
-    admin,
+    handlers,
     close: () =>
       (closing ??= (async () => {
-        await admin?.close().catch((err: Error) => d.log.warn({ err: err.message }, 'closing the admin API failed'));
         await service.close().catch((err: Error) => d.log.warn({ err: err.message }, 'closing provisioning failed'));
         for (const c of connectors.values()) await c.close?.().catch((err: Error) => d.log.warn({ target: c.name, err: err.message }, 'closing a target connector failed'));
       })()),

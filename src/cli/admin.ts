@@ -12,7 +12,3 @@ export function adminOf(config: Config): AdminEndpoint | null {
   const parsed = adminSchema.parse(config.admin);
   return { listen: parseListen(parsed.listen)!, token: parsed.token };
 }
-
-export function actorName(): string {
-  return process.env.SUDO_USER ?? process.env.USER ?? 'cli';
-}

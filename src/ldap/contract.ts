@@ -56,6 +56,20 @@ export type BindSubject =
   | { kind: 'service'; name: string; dn: string }
   | { kind: 'person'; identityId: string; username: string; state: LifecycleState; dn: string; groups: string[] };
 
+/**
+ * A person as the helpdesk console sees them: who they are now, every group they are in (source and
+ * entitlement groups, nesting included) and whether some active person names them as manager.
+ */
+export interface PersonStanding {
+  identityId: string;
+  username: string;
+  displayName: string;
+  state: LifecycleState;
+  dn: string;
+  groups: string[];
+  managesActivePeople: boolean;
+}
+
 /** A compiled attribute list of a search request (RFC 4511 4.5.1.8). */
 export interface AttributeSelection {
   /** `*` or an empty list */
@@ -112,6 +126,8 @@ export interface DirectorySnapshot {
    */
   searchSliced?(query: SearchQuery, selection: AttributeSelection, checkpointEvery: number): SlicedSearch | null;
   bindSubject(dn: string): BindSubject | undefined;
+  /** the person with this username (case-insensitive), if the directory serves them */
+  personStanding?(username: string): PersonStanding | undefined;
   /** Does the entry at `dn` hold `value` for `attributeDesc`, by the attribute's equality rule? */
   compare(dn: string, attributeDesc: string, value: string): AssertionOutcome;
   /** subschema entry (cn=Subschema) with attributeTypes and objectClasses */

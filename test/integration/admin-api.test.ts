@@ -70,6 +70,11 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     expect([none.status, wrong.status, right.status]).toEqual([401, 401, 200]);
   });
 
+  it('asks for the token only on /v1 and /metrics; other paths are the console, absent here (404)', async () => {
+    const statuses = await Promise.all(['/metrics', '/v1', '/v1/nothing-here', '/', '/sign-in'].map(async (p) => (await callAdmin(listen, '', 'GET', p)).status));
+    expect(statuses).toEqual([401, 401, 401, 404, 404]);
+  });
+
   it('only listens on loopback or a unix socket', () => {
     expect(parseListen('tcp://0.0.0.0:8470')).toBeNull();
     expect(parseListen('tcp://10.1.2.3:8470')).toBeNull();
@@ -136,5 +141,16 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     expect(m.body).toContain('idsync_queue_jobs{target="gitea",state="waiting"}');
     expect(m.body).toContain('idsync_target_quarantined{target="wiki"} 0');
     expect(m.body).toContain('# TYPE idsync_time_to_revoke_seconds histogram');
+  });
+
+  it('audits an API resync as the token, whatever actor the body names', async () => {
+    const person = await ada();
+    source.setRecords([{ ...rows[0], title: 'Staff Engineer' }, rows[1]]);
+    const res = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: person.username, actor: 'mallory' });
+    expect(res.status).toBe(200);
+    const actors = (await w.store.auditOfSubject(person.id)).filter((a) => a.correlationId === res.body.correlationId).map((a) => a.actor);
+    expect(actors.length).toBeGreaterThan(0);
+    expect(actors).not.toContainEqual(expect.objectContaining({ id: 'mallory' }));
+    expect(actors).toContainEqual({ kind: 'helpdesk', id: 'token' });
   });
 });

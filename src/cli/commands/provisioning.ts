@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { openContext, loadCliConfig, type CliContext } from '../context';
 import { CliFailure } from '../errors';
 import { printJson, type Output } from '../output';
-import { actorName, adminOf } from '../admin';
+import { adminOf } from '../admin';
 import { AdminUnreachableError, callAdmin } from '../admin-client';
 import { systemClock } from '../../ports/clock';
 import { buildEngine } from '../../app/engine';
@@ -30,7 +30,6 @@ export async function resync(opts: ResyncOptions, o: Output): Promise<void> {
         user: opts.user,
         target: opts.target,
         dryRun: !!opts.dryRun,
-        actor: actorName(),
       });
       if ('error' in res.body) throw new CliFailure(`resync failed: ${res.body.error}`);
       return printResync(o, res.body, opts.json);

@@ -46,7 +46,7 @@ export function registerRunCommands(program: Command, o: Output): void {
     .description('apply a held run exactly as it was held')
     .requiredOption('--config <file>', 'configuration file')
     .argument('<runId>', 'id of the held run')
-    .option('--actor <name>', 'who allows it (recorded in the audit trail)', process.env.SUDO_USER ?? process.env.USER ?? 'operator')
+    .option('--actor <name>', 'who allows it (recorded in the audit trail; through the running daemon the audit names the admin token)', process.env.SUDO_USER ?? process.env.USER ?? 'operator')
     .action(async (runId: string, opts: { config: string; actor: string }) =>
       withContext(opts.config, async (ctx) => {
         const run = await ctx.store.getRun(runId);
@@ -64,15 +64,16 @@ export function registerRunCommands(program: Command, o: Output): void {
 
 /**
  * A held batch of target removals. Through the daemon's admin API when it runs (it sends the
- * released jobs at once); otherwise in the store, and the daemon's outbox sweep sends them later.
+ * released jobs at once, and the audit names the admin token, not a name the caller claims);
+ * otherwise in the store, and the daemon's outbox sweep sends them later.
  */
 async function allowHeldTargetRun(ctx: CliContext, runId: string, actor: string, o: Output): Promise<void> {
   const admin = adminOf(ctx.loaded.config);
   if (admin) {
     try {
-      const res = await callAdmin<{ allowed?: { released: number }; error?: string }>(admin.listen, admin.token, 'POST', `/v1/runs/${encodeURIComponent(runId)}/allow`, { actor });
+      const res = await callAdmin<{ allowed?: { released: number }; error?: string }>(admin.listen, admin.token, 'POST', `/v1/runs/${encodeURIComponent(runId)}/allow`, {});
       if (res.body.error) throw new CliFailure(`${res.body.error}; nothing was applied.`);
-      return o.out(`run ${runId} allowed by ${actor}: ${res.body.allowed?.released ?? 0} job(s) released and sent.`);
+      return o.out(`run ${runId} allowed through the admin API (audited as the admin token): ${res.body.allowed?.released ?? 0} job(s) released and sent.`);
     } catch (err) {
       if (!(err instanceof AdminUnreachableError)) throw err;
     }

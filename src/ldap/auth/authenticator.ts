@@ -90,6 +90,42 @@ export class Authenticator {
     return outcome;
   }
 
+  /**
+   * A person signing in elsewhere (the helpdesk console) with the password of their binds: the
+   * same lockout, password check (argon2id or delegate) and TOTP replay protection, with the code
+   * given on its own. `code` null means the caller asks for no code; service accounts never pass.
+   */
+  async verifyPerson(attempt: BindAttempt & { code: string | null }): Promise<BindOutcome> {
+    const ndn = normalizeDN(attempt.dn);
+    const address = canonicalAddress(attempt.address);
+    if (attempt.password === '') return INVALID('empty password');
+    if (await this.lockout.isThrottled(address)) {
+      await this.burnDummy(attempt.password);
+      return INVALID('client address throttled after repeated failures');
+    }
+    const scope: LockScope = { kind: 'dn', ndn };
+    if (await this.lockout.isLocked(scope)) {
+      await this.burnDummy(attempt.password);
+      return INVALID('DN locked after repeated failures');
+    }
+    const subject = attempt.snapshot.bindSubject(attempt.dn);
+    let outcome: BindOutcome;
+    if (!subject || subject.kind !== 'person' || subject.state !== 'active') {
+      await this.burnDummy(attempt.password);
+      outcome = INVALID(subject?.kind === 'person' ? `person is ${subject.state}` : 'no such person');
+    } else {
+      outcome = await this.checkPasswordAndCode(subject, ndn, attempt.password, attempt.code);
+    }
+    if (outcome.ok) await this.lockout.recordSuccess(scope);
+    else if (outcome.code === LDAP_INVALID_CREDENTIALS) await this.lockout.recordFailure(scope, address);
+    return outcome;
+  }
+
+  /** Whether the person has a TOTP secret (and so must give a code wherever codes can be asked). */
+  async totpEnrolled(username: string): Promise<boolean> {
+    return (await this.credentials.getTotp(username)) !== null;
+  }
+
   /** Why service accounts are not locked per DN: see LockScope. */
   private lockScope(ndn: string, address: string, service: ServiceAccount | undefined): LockScope {
     if (!service) return { kind: 'dn', ndn };
@@ -125,6 +161,10 @@ export class Authenticator {
       }
       ({ password, code } = split);
     }
+    return this.checkPasswordAndCode(subject, ndn, password, code);
+  }
+
+  private async checkPasswordAndCode(subject: Extract<BindSubject, { kind: 'person' }>, ndn: string, password: string, code: string | null): Promise<BindOutcome> {
     let passwordOk: boolean;
     try {
       passwordOk = await this.checkPersonPassword(subject.username, password);

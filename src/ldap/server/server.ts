@@ -26,6 +26,8 @@ export interface LdapServerOptions {
   passwords?: PasswordHasher;
   /** failed-bind counts for lockouts (Redis in the daemon, so they are shared and survive restarts); in memory when omitted */
   failures?: FailureCounter;
+  /** the bind checker, when the caller shares it with another sign-in path; built from the options above when omitted */
+  auth?: Authenticator;
   /** the directory model's filter compiler and attribute selection; defaults to src/ldap/filter + src/ldap/view */
   model?: ModelFunctions;
 }
@@ -70,7 +72,7 @@ export async function startLdapServer(opts: LdapServerOptions): Promise<LdapServ
     view,
     log,
     clock,
-    auth: new Authenticator(config, opts.credentials, opts.passwords ?? argon2Hasher, clock, {
+    auth: opts.auth ?? new Authenticator(config, opts.credentials, opts.passwords ?? argon2Hasher, clock, {
       failures: opts.failures,
       onLockoutError: (err) => log.warn({ err: err.message }, 'bind lockout counter unavailable; checking the password without it'),
     }),

@@ -1,7 +1,7 @@
 // An immutable directory snapshot: search (index plan, then three-valued evaluation of the candidates
 // in stable id order), entry lookup, bind subjects and the subschema entry.
 import type { Group, Identity } from '../../domain/types';
-import { SEARCH_CHECKPOINT, type AssertionOutcome, type AttributeSelection, type BindSubject, type DirectorySnapshot, type DirFilter, type EncodedSearch, type LdapEntry, type SearchCheckpoint, type SearchQuery, type SlicedSearch } from '../contract';
+import { SEARCH_CHECKPOINT, type AssertionOutcome, type AttributeSelection, type BindSubject, type DirectorySnapshot, type DirFilter, type EncodedSearch, type LdapEntry, type PersonStanding, type SearchCheckpoint, type SearchQuery, type SlicedSearch } from '../contract';
 import { evaluateAssertion, renderedEntryContext } from '../filter/assertion';
 import { matcherOf, TRUE, type EvalContext } from '../filter/evaluate';
 import { normalizeDN } from '../schema/dn';
@@ -158,6 +158,23 @@ export class Snapshot implements DirectorySnapshot {
       state: rec.state,
       dn: rec.dn,
       groups: rec.groupIds.map((g) => (this.state.recs.get(g) as GroupRec).name),
+    };
+  }
+
+  personStanding(username: string): PersonStanding | undefined {
+    const s = this.state;
+    const id = s.uid.get(prepCaseIgnore(username));
+    const rec = id === undefined ? undefined : s.recs.get(id);
+    if (rec?.kind !== 'person') return undefined;
+    const reports = rec.employeeId ? (s.reports.get(prepCaseIgnore(rec.employeeId)) ?? []) : [];
+    return {
+      identityId: rec.identityId,
+      username: rec.username,
+      displayName: rec.cn,
+      state: rec.state,
+      dn: rec.dn,
+      groups: [...ancestorGroups(s, rec.id)].map((g) => (s.recs.get(g) as GroupRec).name).sort(),
+      managesActivePeople: reports.some((r) => r !== rec.id && (s.recs.get(r) as { state?: string } | undefined)?.state === 'active'),
     };
   }
 
