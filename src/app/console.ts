@@ -10,6 +10,8 @@ import type { Engine } from './engine';
 import type { LdapFrontend } from './ldap-frontend';
 import type { DaemonParts } from './parts';
 import type { ProvisioningDaemon } from './provisioning';
+import { peoplePages } from '../console/people';
+import { daemonPeopleBackend } from './people-backend';
 
 /** What the console's pages are built from. */
 export interface ConsoleDaemon {
@@ -21,8 +23,8 @@ export interface ConsoleDaemon {
 }
 
 /** Every console page family; each builds the narrow backend it needs from the daemon. */
-export function consoleModules(_d: ConsoleDaemon): PageModule[] {
-  return [];
+export function consoleModules(d: ConsoleDaemon): PageModule[] {
+  return [peoplePages(daemonPeopleBackend(d))];
 }
 
 export function consoleDeps(d: ConsoleDaemon, config: ConsoleConfig): ConsoleDeps {

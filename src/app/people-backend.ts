@@ -8,6 +8,8 @@ import type { PeopleBackend } from '../console/people/backend';
 import { PeopleIndex } from '../services/helpdesk/people-index';
 import { auditPage, personView } from '../services/helpdesk/person-page';
 import { ResyncJobs, type ResyncRunner } from '../services/helpdesk/resync-jobs';
+import { resyncUser } from '../services/provisioning/resync';
+import type { ConsoleDaemon } from './console';
 
 export interface PeopleBackendDeps {
   store: IdentityStore;
@@ -39,4 +41,20 @@ export function buildPeopleBackend(d: PeopleBackendDeps): PeopleBackendPart {
     resyncJob: (id) => jobs.get(id),
   };
   return { backend, index, close: () => index.close() };
+}
+
+/** The helpdesk backend of the daemon: its store and change feed, its engine's sources, its provisioning. */
+export function daemonPeopleBackend(d: ConsoleDaemon): PeopleBackend {
+  const { store, changes, log, closer } = d.parts;
+  const service = d.provisioning.service;
+  const deps = { store, sync: d.engine.sync, sources: [...d.engine.sources.values()], provisioning: service, clock: d.clock };
+  const part = buildPeopleBackend({
+    store,
+    changes,
+    log: log.child({ component: 'people-search' }),
+    targetNames: () => service.targetNames(),
+    resync: (req, progress) => resyncUser(deps, req, progress),
+  });
+  closer.add('people search index', () => part.close());
+  return part.backend;
 }

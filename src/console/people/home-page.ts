@@ -2,13 +2,11 @@
 // /search.json); without it, the box is a GET form and the results come back rendered here.
 import { html, type SafeHtml } from '../html';
 import type { PersonHit } from './backend';
-import { stateWord } from './words';
-import { PEOPLE_STYLE } from './style';
+import { stateClass, stateWord } from './words';
 
 export function homeBody(query: string, hits: PersonHit[] | null): SafeHtml {
-  return html`${PEOPLE_STYLE}
+  return html`
     <section class="people-search">
-      <h1>Find a person</h1>
       <form method="get" action="/" role="search" class="search-form">
         <label for="people-q">Name, username, employee id or email</label>
         <div class="search-row">
@@ -16,7 +14,7 @@ export function homeBody(query: string, hits: PersonHit[] | null): SafeHtml {
           <button type="submit">Search</button>
         </div>
       </form>
-      <p id="people-status" class="muted" aria-live="polite">${hits === null ? '' : hits.length ? `${hits.length} found` : 'nobody found'}</p>
+      <p id="people-status" class="hint" aria-live="polite">${hits === null ? '' : hits.length ? `${hits.length} found` : 'nobody found'}</p>
       <ul id="people-results" class="results">${(hits ?? []).map(hitItem)}</ul>
     </section>`;
 }
@@ -24,7 +22,7 @@ export function homeBody(query: string, hits: PersonHit[] | null): SafeHtml {
 function hitItem(h: PersonHit): SafeHtml {
   return html`<li class="result">
     <a href="/people/${encodeURIComponent(h.username)}"><strong>${h.displayName}</strong> <span class="username">${h.username}</span></a>
-    <span class="state state-${h.state}">${stateWord(h.state)}</span>
-    <span class="muted">${h.employeeId ? `employee ${h.employeeId}` : 'no employee id'}${h.mail ? ` · ${h.mail}` : ''}</span>
+    <span class="state ${stateClass(h.state)}">${stateWord(h.state)}</span>
+    <span class="hint">${h.employeeId ? `employee ${h.employeeId}` : 'no employee id'}${h.mail ? ` · ${h.mail}` : ''}</span>
   </li>`;
 }

@@ -1,14 +1,12 @@
 // The helpdesk pages: search (home), the person page and its JSON, preview and resync. Every
 // route needs the helpdesk or operator role; the resync runs as the signed-in person.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parse as parseQuery } from 'node:querystring';
 import type { PageKit, PageModule } from '../contract';
 import { html } from '../html';
 import type { PeopleBackend } from './backend';
 import { homeBody } from './home-page';
 import { personBody } from './person-page';
 import { jobBody } from './job-view';
-import { PEOPLE_SCRIPT } from './script';
 
 export type { PeopleBackend };
 
@@ -18,8 +16,6 @@ const SCRIPTS = ['people.js'];
 export function peoplePages(backend: PeopleBackend): PageModule {
   return (app: FastifyInstance, kit: PageKit) => {
     const guard = { preHandler: kit.require('helpdesk', 'operator') };
-    acceptForms(app);
-    app.get('/console/assets/people.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(PEOPLE_SCRIPT));
 
     app.get<{ Querystring: { q?: string } }>('/', guard, async (req, reply) => {
       const q = queryText(req.query.q);
@@ -96,12 +92,4 @@ function sendPage(reply: FastifyReply, page: string): FastifyReply {
 function notFound(reply: FastifyReply, kit: PageKit, req: FastifyRequest): FastifyReply {
   const body = html`<h1>Nobody here</h1><p>No person with that username. <a href="/">Search again</a>.</p>`;
   return sendPage(reply.code(404), kit.page(req, { title: 'Not found', body }));
-}
-
-/** A form posted without script arrives urlencoded; the core may parse it already. */
-function acceptForms(app: FastifyInstance): void {
-  if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, parseQuery(body as string));
-  });
 }

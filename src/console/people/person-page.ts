@@ -2,16 +2,14 @@
 // it is, how each target stands, and the audit trail; with the preview and resync controls.
 import { html, type SafeHtml } from '../html';
 import type { AuditPage, PersonView } from './backend';
-import { stateWord } from './words';
-import { PEOPLE_STYLE } from './style';
+import { stateClass, stateWord } from './words';
 
 export function personBody(p: PersonView, audit: AuditPage, targets: string[], csrf: SafeHtml): SafeHtml {
   const base = `/people/${encodeURIComponent(p.username)}`;
-  return html`${PEOPLE_STYLE}
+  return html`
     <article class="person" data-username="${p.username}">
-      <h1>${p.displayName} <span class="username">${p.username}</span></h1>
-      <p><span class="state state-${p.state}" id="person-state">${stateWord(p.state)}</span>
-        <span class="muted">${p.employeeId ? `employee ${p.employeeId}` : 'no employee id'}${p.mail ? ` · ${p.mail}` : ''}</span></p>
+      <p><span class="state ${stateClass(p.state)}" id="person-state">${stateWord(p.state)}</span>
+        <span class="hint">${p.employeeId ? `employee ${p.employeeId}` : 'no employee id'}${p.mail ? ` · ${p.mail}` : ''}</span></p>
       ${resyncControls(base, targets, csrf)}
       ${stateSection(p)}
       ${attributesSection(p)}
@@ -40,8 +38,8 @@ function resyncControls(base: string, targets: string[], csrf: SafeHtml): SafeHt
 }
 
 function table(id: string, heads: string[], rows: SafeHtml[], empty: string): SafeHtml {
-  if (!rows.length) return html`<p class="muted" id="${id}">${empty}</p>`;
-  return html`<div class="scroll"><table class="stack" id="${id}">
+  if (!rows.length) return html`<p class="hint" id="${id}">${empty}</p>`;
+  return html`<div class="table-wrap"><table class="stack" id="${id}">
     <thead><tr>${heads.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
     <tbody>${rows}</tbody></table></div>`;
 }
@@ -78,7 +76,7 @@ function accessSection(p: PersonView): SafeHtml {
 function accountsSection(p: PersonView): SafeHtml {
   const rows = p.accounts.map((a) => {
     const waiting = [a.waiting.pending ? `${a.waiting.pending} waiting` : '', a.waiting.failed ? `${a.waiting.failed} failed` : ''].filter(Boolean).join(', ');
-    const change = a.lastChange ? html`<span class="muted">${a.lastChange.time}</span><div class="plan">${a.lastChange.lines.join('\n')}</div>` : null;
+    const change = a.lastChange ? html`<span class="hint">${a.lastChange.time}</span><pre class="plan">${a.lastChange.lines.join('\n')}</pre>` : null;
     return html`<tr data-target="${a.target}">${cell('Target', a.target)}${cell('Status', a.status === 'none' ? 'no account' : a.status + (waiting ? ` (${waiting})` : ''))}${cell('Last change', change)}${cell('Last error', a.lastError)}</tr>`;
   });
   return html`<section><h2>Accounts</h2>${table('accounts', ['Target', 'Status', 'Last change', 'Last error'], rows, 'No targets are configured.')}</section>`;
@@ -101,7 +99,7 @@ function auditSection(base: string, audit: AuditPage): SafeHtml {
   );
   const more = audit.page < audit.pages ? html`<button type="button" id="audit-more" data-next="${audit.page + 1}" data-url="${base}/audit">Show older</button>` : null;
   return html`<section id="audit"><h2>Audit</h2>
-    <p class="muted">${audit.total} records, newest first.</p>
+    <p class="hint">${audit.total} records, newest first.</p>
     ${table('audit-table', ['When', 'Who', 'Action', 'What'], auditRows(audit), 'No audit records.')}
     ${more}
     ${audit.pages > 1 ? html`<nav class="pages" aria-label="audit pages">Page ${links}</nav>` : null}</section>`;

@@ -13,6 +13,11 @@ export function stateWord(s: LifecycleState): string {
   return STATE_WORDS[s] ?? s;
 }
 
+/** the core stylesheet's colour for a state; the word stays the message */
+export function stateClass(s: LifecycleState): string {
+  return s === 'active' ? 'state-good' : s === 'prehire' ? '' : 'state-bad';
+}
+
 type Outcome = NonNullable<ResyncJobView['result']>['targets'][number];
 
 /** The word a target's line shows: preview, queued, applied, failed: <error>. */

@@ -1,7 +1,7 @@
-// people.js, served at /console/assets/people.js: results as you type, preview and resync without
-// leaving the page (polling the job), and older audit records on demand. Text is always set with
-// textContent, never parsed as markup. Kept here as a string so the build carries it in dist/.
-export const PEOPLE_SCRIPT = String.raw`(function () {
+// The helpdesk pages' script: results as you type, preview and resync without leaving the page
+// (polling the job), and older audit records on demand. Text is always set with textContent,
+// never parsed as markup.
+(function () {
   'use strict';
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -30,8 +30,8 @@ export const PEOPLE_SCRIPT = String.raw`(function () {
         a.appendChild(document.createTextNode(' '));
         a.appendChild(el('span', 'username', h.username));
         li.appendChild(a);
-        li.appendChild(el('span', 'state state-' + h.state, STATES[h.state] || h.state));
-        li.appendChild(el('span', 'muted', (h.employeeId ? 'employee ' + h.employeeId : 'no employee id') + (h.mail ? ' · ' + h.mail : '')));
+        li.appendChild(el('span', 'state ' + (h.state === 'active' ? 'state-good' : h.state === 'prehire' ? '' : 'state-bad'), STATES[h.state] || h.state));
+        li.appendChild(el('span', 'hint', (h.employeeId ? 'employee ' + h.employeeId : 'no employee id') + (h.mail ? ' · ' + h.mail : '')));
         list.appendChild(li);
       });
       status.textContent = input.value.trim() ? (hits.length ? hits.length + ' found' : 'nobody found') : '';
@@ -71,14 +71,14 @@ export const PEOPLE_SCRIPT = String.raw`(function () {
     p.appendChild(el('strong', null, jobText(job)));
     div.appendChild(p);
     var result = job.result || { sources: [], targets: [] };
-    result.sources.forEach(function (s) { div.appendChild(el('p', 'muted', 'source ' + s.source + ': ' + s.status)); });
+    result.sources.forEach(function (s) { div.appendChild(el('p', 'hint', 'source ' + s.source + ': ' + s.status)); });
     result.targets.forEach(function (t) {
       var block = el('div', 'job-target');
       block.setAttribute('data-target', t.target);
       var h = el('h3', null, t.target + ': ');
       h.appendChild(el('span', 'outcome', outcomeText(t)));
       block.appendChild(h);
-      block.appendChild(el('div', 'plan', t.plan.join('\n')));
+      block.appendChild(el('pre', 'plan', t.plan.join('\n')));
       div.appendChild(block);
     });
     box.appendChild(div);
@@ -143,4 +143,3 @@ export const PEOPLE_SCRIPT = String.raw`(function () {
   var more = document.getElementById('audit-more');
   if (more) auditMore(more);
 })();
-`;
