@@ -88,6 +88,8 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     const res = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: before.username, dryRun: true });
     expect(res.status).toBe(200);
     expect(res.body.targets.map((t) => t.outcome)).toEqual(['dry-run', 'dry-run']);
+    // the plan is made against the person as the re-read would leave them, not as stored
+    expect(res.body.targets[0].plan).toEqual([`~ update gitea ${before.username}`, '~ title: Engineer -> Lead Engineer']);
     expect((await ada()).attributes.title).toBe('Engineer');
     expect(w.fakes.get('gitea')!.state.byUserName(before.username)?.attributes.title).toBe('Engineer');
   });
