@@ -27,10 +27,13 @@
         var a = el('a');
         a.href = '/people/' + encodeURIComponent(h.username);
         a.appendChild(el('strong', null, h.displayName));
-        a.appendChild(document.createTextNode(' '));
+        a.appendChild(document.createTextNode(' ('));
         a.appendChild(el('span', 'username', h.username));
+        a.appendChild(document.createTextNode(')'));
         li.appendChild(a);
+        li.appendChild(document.createTextNode(' — '));
         li.appendChild(el('span', 'state ' + (h.state === 'active' ? 'state-good' : h.state === 'prehire' ? '' : 'state-bad'), STATES[h.state] || h.state));
+        li.appendChild(document.createTextNode(' · '));
         li.appendChild(el('span', 'hint', (h.employeeId ? 'employee ' + h.employeeId : 'no employee id') + (h.mail ? ' · ' + h.mail : '')));
         list.appendChild(li);
       });

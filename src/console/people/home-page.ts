@@ -10,7 +10,7 @@ export function homeBody(query: string, hits: PersonHit[] | null): SafeHtml {
       <form method="get" action="/" role="search" class="search-form">
         <label for="people-q">Name, username, employee id or email</label>
         <div class="search-row">
-          <input id="people-q" name="q" type="search" autocomplete="off" spellcheck="false" value="${query}" data-live-search="/search.json" autofocus>
+          <input id="people-q" name="q" type="search" size="40" autocomplete="off" spellcheck="false" value="${query}" data-live-search="/search.json" autofocus>
           <button type="submit">Search</button>
         </div>
       </form>
@@ -21,8 +21,8 @@ export function homeBody(query: string, hits: PersonHit[] | null): SafeHtml {
 
 function hitItem(h: PersonHit): SafeHtml {
   return html`<li class="result">
-    <a href="/people/${encodeURIComponent(h.username)}"><strong>${h.displayName}</strong> <span class="username">${h.username}</span></a>
-    <span class="state ${stateClass(h.state)}">${stateWord(h.state)}</span>
-    <span class="hint">${h.employeeId ? `employee ${h.employeeId}` : 'no employee id'}${h.mail ? ` · ${h.mail}` : ''}</span>
+    <a href="/people/${encodeURIComponent(h.username)}"><strong>${h.displayName}</strong> (<span class="username">${h.username}</span>)</a>
+    — <span class="state ${stateClass(h.state)}">${stateWord(h.state)}</span>
+    · <span class="hint">${h.employeeId ? `employee ${h.employeeId}` : 'no employee id'}${h.mail ? ` · ${h.mail}` : ''}</span>
   </li>`;
 }
