@@ -86,7 +86,7 @@ describe('helpdesk routes', () => {
     const backend: PeopleBackend = {
       search: async (q) => (q === 'ada' ? [{ username: 'alovelace', displayName: 'Ada Lovelace', state: 'active', employeeId: 'E100', mail: 'ada@example.com' }] : []),
       person: async (u) => (u === 'alovelace' ? PERSON : null),
-      audit: async () => ({ page: 1, pages: 1, total: 0, records: [] }),
+      audit: async (u, page) => (u === 'alovelace' ? { page, pages: 3, total: 60, records: [{ seq: page, time: 't', actor: 'source hr', action: 'identity.update', summary: `page ${page}`, correlationId: 'c' }] } : null),
       targets: () => ['wiki', 'gitea'],
       startResync: (req) => jobs.start(req),
       resyncJob: (id) => jobs.get(id),
@@ -125,6 +125,18 @@ describe('helpdesk routes', () => {
     expect(page.body).toContain('HTTP 400: bad email');
     expect(page.body).toContain('<option value="gitea">gitea</option>');
     expect((await call({ url: '/people/nobody', headers: helpdesk })).statusCode).toBe(404);
+  });
+
+  it('pages the audit trail: JSON for "show older", page links without script', async () => {
+    const json = await call({ url: '/people/alovelace/audit?page=2', headers: helpdesk });
+    expect(json.json()).toMatchObject({ page: 2, pages: 3, records: [{ summary: 'page 2' }] });
+    expect((await call({ url: '/people/alovelace/audit?page=-4', headers: helpdesk })).json().page).toBe(1);
+    expect((await call({ url: '/people/nobody/audit', headers: helpdesk })).statusCode).toBe(404);
+    const page = await call({ url: '/people/alovelace?audit=3', headers: helpdesk });
+    expect(page.body).toContain('page 3');
+    expect(page.body).toContain('href="/people/alovelace?audit=1#audit"');
+    expect(page.body).not.toContain('id="audit-more"');
+    expect((await call({ url: '/people/alovelace', headers: helpdesk })).body).toContain('data-next="2"');
   });
 
   it('starts a resync as the signed-in person, whatever the body claims, and the job shows queued then applied or failed', async () => {
