@@ -4,6 +4,7 @@
 // Changed people go to a small overlay that is scanned beside the tables; once it grows past
 // `rebuildAbove` the tables are rebuilt with it folded in.
 import type { ChangeEvent, DirectoryReader } from '../../ports/identity-store';
+import type { Identity } from '../../domain/types';
 import type { ChangeNotifications } from '../../ports/change-notifications';
 import { silentLogger, type Logger } from '../../ports/logger';
 import { compareRanked, matchRank, normalizeQuery, searchEntryOf, SEARCH_LIMIT, type PersonHit, type RankedEntry, type SearchEntry } from '../../domain/people/search';
@@ -19,6 +20,18 @@ export interface PeopleIndexOptions {
 }
 
 const FEED_PAGE = 1000;
+/** people turned into entries between two yields to the event loop while the index is built */
+const BUILD_SLICE = 5000;
+
+/** The entries of everyone, a slice at a time, so binds and API calls are served while it builds. */
+async function entriesYielding(identities: Identity[]): Promise<SearchEntry[]> {
+  const out: SearchEntry[] = [];
+  for (let i = 0; i < identities.length; i += BUILD_SLICE) {
+    for (const identity of identities.slice(i, i + BUILD_SLICE)) out.push(searchEntryOf(identity));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
 
 export class PeopleIndex {
   private tables = new SearchTables([]);
@@ -146,7 +159,7 @@ export class PeopleIndex {
     // The feed position is read first: a commit racing the listing is then applied again, harmlessly.
     const seq = await this.reader.latestChangeSeq();
     const identities = await this.reader.listIdentities();
-    this.tables = new SearchTables(identities.map(searchEntryOf));
+    this.tables = new SearchTables(await entriesYielding(identities));
     this.overlay = new Map();
     this.lastSeq = seq;
     this.ready = true;

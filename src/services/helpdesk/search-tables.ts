@@ -56,7 +56,13 @@ export class SearchTables {
     const found = new Map<number, MatchRank>();
     for (const pos of this.exact.get(q) ?? []) if (!skip(this.entries[pos]!.id)) found.set(pos, 'exact');
     for (const pos of this.prefixPositions(q, limit, (p) => found.has(p) || skip(this.entries[p]!.id))) found.set(pos, 'prefix');
+    // a substring match ranks below every exact and prefix one: with `limit` of those, none would show
+    if (found.size >= limit) return this.ranked(found);
     for (const pos of this.substringPositions(q, limit, (p) => found.has(p) || skip(this.entries[p]!.id))) found.set(pos, 'substring');
+    return this.ranked(found);
+  }
+
+  private ranked(found: Map<number, MatchRank>): RankedEntry[] {
     return [...found].map(([pos, rank]) => ({ entry: this.entries[pos]!, rank }));
   }
 
