@@ -14,6 +14,8 @@ import type { DaemonParts } from './parts';
 import type { ProvisioningDaemon } from './provisioning';
 import { reviewPages } from '../console/reviews';
 import { reviewConsoleBackend } from './reviews';
+import { peoplePages } from '../console/people';
+import { daemonPeopleBackend } from './people-backend';
 
 /** What the console's pages are built from. */
 export interface ConsoleDaemon {
@@ -27,6 +29,7 @@ export interface ConsoleDaemon {
 /** Every console page family; each builds the narrow backend it needs from the daemon. */
 export function consoleModules(d: ConsoleDaemon): PageModule[] {
   return [
+    peoplePages(daemonPeopleBackend(d)),
     reviewPages(reviewConsoleBackend(d.parts.loaded.config, d.parts.store, d.engine.rules, d.clock)),
     opsPages(opsBackend({ store: d.parts.store, engine: d.engine, provisioning: d.provisioning.service, clock: d.clock, log: d.parts.log.child({ component: 'console-ops' }) })),
   ];

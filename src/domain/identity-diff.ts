@@ -95,3 +95,20 @@ function entitlementKey(e: Entitlement): string {
 function unionKeys(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
 }
+
+/**
+ * The identity as it would be after `d`: what a dry run's change would leave, so a preview can
+ * plan each target against it rather than against the identity as stored.
+ */
+export function projectDiff(identity: Identity, d: IdentityDiff): Identity {
+  const attributes = { ...identity.attributes };
+  for (const [k, v] of Object.entries(d.attributes)) attributes[k] = v.after;
+  const provenance = { ...identity.provenance };
+  for (const [k, v] of Object.entries(d.provenance)) {
+    if (v.after) provenance[k] = v.after;
+    else delete provenance[k];
+  }
+  const removed = new Set(d.entitlementsRemoved.map(entitlementKey));
+  const entitlements = [...identity.entitlements.filter((e) => !removed.has(entitlementKey(e))), ...d.entitlementsAdded];
+  return { ...identity, attributes, provenance, entitlements, state: d.state?.after ?? identity.state };
+}

@@ -29,13 +29,14 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
   let listen: ListenAddress;
   let source: FakeSource;
   let dir: string;
+  let sync: SyncService;
   const sourceCfg = sourceSchema.parse({ name: 'hr', kind: 'fake', records: rows });
 
   beforeAll(async () => {
     const targets = [target('gitea'), target('wiki')];
     w = await startWorld(targets);
     source = new FakeSource(sourceCfg as never);
-    const sync = new SyncService({
+    sync = new SyncService({
       store: w.store,
       clock: systemClock,
       policy: createRolePolicy(roles, targets),
@@ -88,6 +89,8 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     const res = await callAdmin<ResyncResult>(listen, TOKEN, 'POST', '/v1/resync', { user: before.username, dryRun: true });
     expect(res.status).toBe(200);
     expect(res.body.targets.map((t) => t.outcome)).toEqual(['dry-run', 'dry-run']);
+    // the plan is made against the person as the re-read would leave them, not as stored
+    expect(res.body.targets[0].plan).toEqual([`~ update gitea ${before.username}`, '~ title: Engineer -> Lead Engineer']);
     expect((await ada()).attributes.title).toBe('Engineer');
     expect(w.fakes.get('gitea')!.state.byUserName(before.username)?.attributes.title).toBe('Engineer');
   });
@@ -104,6 +107,19 @@ describe('admin API (fastify, real Redis, real SyncService)', () => {
     expect(w.fakes.get('gitea')!.state.byUserName(person.username)?.attributes.title).toBe('Lead Engineer');
     const audit = (await w.store.auditOfSubject(person.id)).filter((a) => a.correlationId === res.body.correlationId).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['identity.update', 'target.update']));
+  });
+
+  it('resync tells its caller as it goes: the plans while queued, then each outcome', async () => {
+    const person = await ada();
+    source.setRecords([{ ...rows[0], title: 'Staff Engineer' }, rows[1]]);
+    const seen: string[][] = [];
+    const deps = { store: w.store, sync, sources: [{ cfg: sourceCfg, connector: source }], provisioning: w.service, clock: systemClock };
+    const res = await resyncUser(deps, { user: person.username, actor: 'hana' }, (r) => seen.push(r.targets.map((t) => `${t.target}:${t.outcome}`)));
+    expect(seen[0]).toEqual(['gitea:still queued', 'wiki:still queued']);
+    expect(seen.at(-1)).toEqual(['gitea:applied', 'wiki:applied']);
+    expect(res.targets.map((t) => t.plan[1])).toEqual(['~ title: Lead Engineer -> Staff Engineer', '~ title: Lead Engineer -> Staff Engineer']);
+    source.setRecords([{ ...rows[0], title: 'Lead Engineer' }, rows[1]]);
+    await resyncUser(deps, { user: person.username });
   });
 
   it('resync reports the source change it applied, not "unchanged"', async () => {

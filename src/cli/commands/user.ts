@@ -1,31 +1,13 @@
 import type { Command } from 'commander';
-import type { Group, Identity } from '../../domain/types';
-import { GroupMembership } from '../../domain/group-membership';
+import type { Identity } from '../../domain/types';
+import { sourceGroupsOf, type SourceGroupView } from '../../domain/people/source-groups-of';
 import { withContext } from '../context';
 import { printJson, type Output } from '../output';
 import { findIdentity } from './lookup';
 
+export { sourceGroupsOf, type SourceGroupView };
+
 const SHOWN_ATTRIBUTES = ['givenName', 'sn', 'displayName', 'mail', 'title', 'department', 'manager', 'employeeType', 'location', 'startDate', 'endDate'];
-
-/** A source group the person is in, and whether the source lists them in it or a nested group does. */
-export interface SourceGroupView {
-  name: string;
-  origin: string;
-  direct: boolean;
-}
-
-/**
- * The source groups a person is in, directly or through nesting: the `groups` role conditions see,
- * so the helpdesk can tell which source put someone in the group that granted an access.
- */
-export function sourceGroupsOf(identityId: string, groups: Group[]): SourceGroupView[] {
-  const sourceGroups = groups.filter((g) => g.origin.startsWith('source:') && !g.deletedAt);
-  const byName = new Map(sourceGroups.map((g) => [g.name, g]));
-  return new GroupMembership(sourceGroups).groupsOf(identityId).flatMap((name) => {
-    const g = byName.get(name);
-    return g ? [{ name, origin: g.origin, direct: (g.members ?? []).includes(identityId) }] : [];
-  });
-}
 
 /** The JSON contract of `idsync user show --json` (other tools parse it). */
 export function userView(i: Identity, sourceGroups: SourceGroupView[] = []): Record<string, unknown> {

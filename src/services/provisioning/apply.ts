@@ -29,12 +29,16 @@ export interface ApplyOutcome {
   oldestIntentAt: string | null;
 }
 
-/** Reads the desired and the actual state of the pair; changes nothing. Used by apply and by dry runs. */
+/**
+ * Reads the desired and the actual state of the pair; changes nothing. Used by apply and by dry
+ * runs, which pass `projected`: the identity as their change would leave it.
+ */
 export async function inspectPair(
   deps: ApplyDeps,
   identityId: string,
+  projected?: Identity,
 ): Promise<{ identity: Identity | null; account: TargetAccount | null; desired: DesiredAccount | null; actual: ActualAccount | null; plan: AccountPlan }> {
-  const identity = await deps.store.getIdentity({ by: 'id', value: identityId });
+  const identity = projected ?? (await deps.store.getIdentity({ by: 'id', value: identityId }));
   const account = await deps.store.getTargetAccount(deps.target.name, identityId);
   if (!identity) {
     // Never delete on doubt: an identity the store does not know is left alone.

@@ -10,6 +10,7 @@ import type { RunReport, SyncService } from '../sync';
 import { changeLines } from '../sync/plan-text';
 import { intentOf, PRIORITY_REVOKE } from '../../domain/provisioning/planner';
 import { renderPlan } from '../../domain/provisioning/plan';
+import { projectDiff } from '../../domain/identity-diff';
 import { inspectPair } from './apply';
 import { RESYNC_REASON } from './dispatcher';
 import type { ProvisioningService } from './service';
@@ -53,16 +54,19 @@ export interface ResyncDeps {
   waitTimeoutMs?: number;
 }
 
-export async function resyncUser(deps: ResyncDeps, req: ResyncRequest): Promise<ResyncResult> {
+/** Called with the result as it stands: once the plans are known, then after each target's outcome. */
+export type ResyncProgress = (result: ResyncResult) => void;
+
+export async function resyncUser(deps: ResyncDeps, req: ResyncRequest, progress?: ResyncProgress): Promise<ResyncResult> {
   const before = await findPerson(deps.store, req.user);
   const targets = req.target ? [deps.provisioning.targetOf(req.target).name] : deps.provisioning.targetNames();
   const correlationId = `resync:${randomUUID()}`;
-  const sources = await rereadSources(deps, before, req, correlationId);
+  const { sources, projected } = await rereadSources(deps, before, req, correlationId);
   const result: ResyncResult = { user: before.username, identityId: before.id, correlationId, dryRun: !!req.dryRun, sources, targets: [] };
   for (const t of targets) {
     try {
       const target = deps.provisioning.targetOf(t);
-      const { plan, identity } = await inspectPair({ store: deps.store, connector: deps.provisioning.connector(t), target, clock: deps.clock }, before.id);
+      const { plan, identity } = await inspectPair({ store: deps.store, connector: deps.provisioning.connector(t), target, clock: deps.clock }, before.id, projected);
       result.targets.push({ target: t, plan: renderPlan(t, identity?.username ?? req.user, plan), outcome: req.dryRun ? 'dry-run' : 'still queued' });
     } catch (err) {
       // the plan could not be read; the worker still tries (and retries) the pair itself
@@ -71,8 +75,9 @@ export async function resyncUser(deps: ResyncDeps, req: ResyncRequest): Promise<
     }
   }
   if (req.dryRun) return result;
+  progress?.(result);
   const intents = await pushNow(deps, before, result.targets.map((r) => r.target), correlationId);
-  await waitFor(deps, intents, result, deps.waitTimeoutMs ?? 30000);
+  await waitFor(deps, intents, result, deps.waitTimeoutMs ?? 30000, progress);
   return result;
 }
 
@@ -85,8 +90,10 @@ export async function findPerson(store: IdentityStore, user: string): Promise<Id
   return found;
 }
 
+/** `projected`: for a dry run, the person as the re-read would leave them (undefined when applied) */
 async function rereadSources(deps: ResyncDeps, person: Identity, req: ResyncRequest, correlationId: string) {
   const out: { source: string; status: string }[] = [];
+  let projected: Identity | undefined = req.dryRun ? person : undefined;
   for (const link of person.links) {
     const src = deps.sources.find((s) => s.cfg.name === link.source);
     if (!src) {
@@ -109,8 +116,9 @@ async function rereadSources(deps: ResyncDeps, person: Identity, req: ResyncRequ
       dryRun: !!req.dryRun,
     });
     out.push({ source: link.source, status: sourceStatus(report) });
+    if (projected) for (const c of report.changes) if (c.identityId === person.id) projected = projectDiff(projected, c.diff);
   }
-  return out;
+  return { sources: out, projected };
 }
 
 /** A dry run reports its plan; an applied run the changes it made (an apply builds no plan lines). */
@@ -132,7 +140,7 @@ async function pushNow(deps: ResyncDeps, person: Identity, targets: string[], co
   return intents;
 }
 
-async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult, timeoutMs: number): Promise<void> {
+async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult, timeoutMs: number, progress?: ResyncProgress): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let open = [...intents];
   while (open.length && Date.now() < deadline) {
@@ -144,6 +152,7 @@ async function waitFor(deps: ResyncDeps, intents: Intent[], result: ResyncResult
       else if (now?.status === 'failed') Object.assign(row, { outcome: 'failed', error: now.lastError ?? undefined });
       else next.push(i);
     }
+    if (next.length < open.length) progress?.(result);
     open = next;
     if (open.length) await new Promise((r) => setTimeout(r, 25));
   }
