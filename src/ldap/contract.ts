@@ -2,6 +2,7 @@
 // and the protocol server (PDU framing, guard, operations, binds: src/ldap/server). Neither side imports the
 // other's internals; both import this file.
 import type { LifecycleState } from '../domain/types';
+import type { PersonStanding } from '../domain/people/standing';
 
 /** idsync's own filter algebra; LDAP filters compile into it (lldap's UserRequestFilter idea). */
 export type DirFilter =
@@ -56,19 +57,7 @@ export type BindSubject =
   | { kind: 'service'; name: string; dn: string }
   | { kind: 'person'; identityId: string; username: string; state: LifecycleState; dn: string; groups: string[] };
 
-/**
- * A person as the helpdesk console sees them: who they are now, every group they are in (source and
- * entitlement groups, nesting included) and whether some active person names them as manager.
- */
-export interface PersonStanding {
-  identityId: string;
-  username: string;
-  displayName: string;
-  state: LifecycleState;
-  dn: string;
-  groups: string[];
-  managesActivePeople: boolean;
-}
+export type { PersonStanding };
 
 /** A compiled attribute list of a search request (RFC 4511 4.5.1.8). */
 export interface AttributeSelection {

@@ -1,24 +1,14 @@
 // What the console core needs from the daemon, in the console's own words: the composition root
 // (src/app/console.ts) builds these from the LDAP frontend, the store and the Redis counters.
 import type { ConsoleConfig } from '../../admin/config';
-import type { AuditDraft, LifecycleState } from '../../domain/types';
+import type { AuditDraft } from '../../domain/types';
+import type { PersonStanding } from '../../domain/people/standing';
 import type { Clock } from '../../ports/clock';
 import type { FailureCounter } from '../../ports/failure-counter';
 import type { Logger } from '../../ports/logger';
 
-/** A person as the directory serves them now. */
-export interface ConsolePerson {
-  identityId: string;
-  username: string;
-  displayName: string;
-  state: LifecycleState;
-  /** the bind DN the password is checked against */
-  dn: string;
-  /** every idsync group they are in: entitlement and source groups, nesting included */
-  groups: string[];
-  /** some active person names them as their manager */
-  managesActivePeople: boolean;
-}
+/** A person as the directory serves them now (the LDAP view's standing of them). */
+export type ConsolePerson = PersonStanding;
 
 export interface ConsoleDirectory {
   /** by username, case-insensitively; undefined when the directory does not serve them (terminated, unknown) */
