@@ -5,7 +5,9 @@ import type { Config } from '../config/schema';
 import { rolesSchema, targetSchema, type TargetConfig } from '../config/sections/targets';
 import { noTargetsPlanner, type AccessPolicy, type IntentPlanner } from '../domain/access';
 import { createIntentPlanner } from '../domain/provisioning';
-import { createRolePolicy } from '../domain/roles';
+import { compileRoles, createRolePolicy, openTargetsOf, type CompiledRole } from '../domain/roles';
+import type { GroupDeclaration } from '../domain/roles/nesting';
+import type { RoleConfig } from '../domain/roles/types';
 import { systemClock, type Clock } from '../ports/clock';
 import { departmentGroupsPolicy } from '../services/policy/department-groups';
 
@@ -29,4 +31,22 @@ export function accessRules(config: Config, clock: Clock = systemClock): AccessR
     policy: createRolePolicy(rolesSchema.parse(config.roles), targets, departmentGroupsPolicy),
     planner: createIntentPlanner(targets, () => clock.now()),
   };
+}
+
+/** What grants access, as the policy above compiles it: for reports on the rules themselves. */
+export interface GrantRules {
+  roles: RoleConfig[];
+  compiled: Map<string, CompiledRole>;
+  /** targets no role names: every active person gets an account there */
+  openTargets: string[];
+  declaredGroups: GroupDeclaration[];
+}
+
+export function grantRules(config: Config): GrantRules {
+  const roles = rolesSchema.parse(config.roles);
+  const targets = parseTargets(config);
+  const compiled = compileRoles(roles, targets.map((t) => t.name));
+  // without targets, roles or the admin API the department groups are the only rule (see accessRules)
+  const openTargets = wantsProvisioning(config) ? openTargetsOf(compiled, targets) : [];
+  return { roles, compiled, openTargets, declaredGroups: config.groups };
 }

@@ -10,6 +10,7 @@ import { registerSyncCommand } from './commands/sync';
 import { registerUserCommands } from './commands/user';
 import { registerDaemonCommand } from './commands/run';
 import { registerExtensionCommands } from './commands/extensions';
+import { registerRoleCommands } from './commands/roles';
 
 export function buildProgram(o: Output = stdio): Command {
   const program = new Command('idsync')
@@ -27,6 +28,7 @@ export function buildProgram(o: Output = stdio): Command {
   registerDisputeCommands(program, o);
   registerRunCommands(program, o);
   registerExtensionCommands(program, o);
+  registerRoleCommands(program, o);
   return program;
 }
 

@@ -17,8 +17,7 @@ interface Grant {
 /** `base` (e.g. the core department-group policy) is kept alongside the role grants when given. */
 export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[], base?: AccessPolicy): AccessPolicy {
   const compiled = compileRoles(roles, targets.map((t) => t.name));
-  const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
-  const openTargets = targets.map((t) => t.name).filter((t) => !assigned.has(t));
+  const openTargets = openTargetsOf(compiled, targets);
   return {
     entitlements(identity: Identity, context?: AccessContext): Entitlement[] {
       // Anyone not active holds nothing: suspension and termination revoke every grant at once.
@@ -29,6 +28,12 @@ export function createRolePolicy(roles: RoleConfig[], targets: { name: string }[
       return [...extra, ...groups, ...accountEntitlements(grants), ...openTargets.map(openAccount)];
     },
   };
+}
+
+/** Targets no role names: every active person gets a plain account there (ALL_ACTIVE_RULE). */
+export function openTargetsOf(compiled: Map<string, CompiledRole>, targets: { name: string }[]): string[] {
+  const assigned = new Set([...compiled.values()].flatMap((r) => Object.keys(r.targets)));
+  return targets.map((t) => t.name).filter((t) => !assigned.has(t));
 }
 
 function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>, context?: AccessContext): Grant[] {
@@ -54,7 +59,19 @@ function grantsFor(identity: Identity, compiled: Map<string, CompiledRole>, cont
   return grants;
 }
 
-const ruleOf = (g: Grant): string => `role:${g.path.join('<-')}`;
+const ROLE_RULE_PREFIX = 'role:';
+const ruleOf = (g: Grant): string => `${ROLE_RULE_PREFIX}${g.path.join('<-')}`;
+
+/** Names of the roles a person holds, directly or through `include`, as the policy grants them. */
+export function rolesHeld(compiled: Map<string, CompiledRole>, identity: Identity, context?: AccessContext): string[] {
+  if (identity.state !== 'active') return [];
+  return grantsFor(identity, compiled, context).map((g) => g.role.name);
+}
+
+/** The roles an entitlement's rule names: `role:a<-b` was granted through a (matched) and b (included). */
+export function rolesOfRule(rule: string): string[] {
+  return rule.startsWith(ROLE_RULE_PREFIX) ? rule.slice(ROLE_RULE_PREFIX.length).split('<-') : [];
+}
 
 function groupEntitlements(grants: Grant[]): Entitlement[] {
   const byGroup = new Map<string, Entitlement>();
