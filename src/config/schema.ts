@@ -23,6 +23,9 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.admin?.console?.enabled && !cfg.ldap) {
+      ctx.addIssue({ code: 'custom', path: ['admin', 'console'], message: 'people sign in to the console with their directory password, checked by the LDAP frontend: add an ldap: section (or set admin.console.enabled: false)' });
+    }
     const seen = new Set<string>();
     cfg.sources.forEach((s, i) => {
       if (seen.has(s.name)) {

@@ -8,10 +8,7 @@ import { DEFAULT_CONSOLE, DEFAULT_PEOPLE, PASSWORD, startHarness, type Harness, 
 
 const WRONG = 'Sign-in failed: wrong username, password or code.';
 
-async function auditOf(h: Harness, employeeId: string, action: string) {
-  const identity = (await h.daemon.store.getIdentity({ by: 'employeeId', value: employeeId }))!;
-  return (await h.daemon.store.auditOfSubject(identity.id)).filter((a) => a.action === action);
-}
+const auditOf = (h: Harness, employeeId: string, action: string) => h.audit(employeeId, action);
 
 const alert = (page: Page) => page.textContent('[role=alert]');
 const withPerson = (id: string, change: Partial<Person>) => DEFAULT_PEOPLE.map((p) => (p.id === id ? { ...p, ...change } : p));
@@ -115,11 +112,20 @@ describe('console sign-in', () => {
     expect(wrong.status()).toBe(403);
     await page.reload();
     expect(new URL(page.url()).pathname).toBe('/');
-    const token = await page.getAttribute('meta[name=csrf-token]', 'content');
-    const right = await page.request.post(`${h.url}/sign-out`, { headers: { 'x-csrf-token': token! }, maxRedirects: 0 });
+    const right = await page.request.post(`${h.url}/sign-out`, { headers: { 'x-csrf-token': await h.csrfToken(page) }, maxRedirects: 0 });
     expect(right.status()).toBe(303);
     await page.goto(`${h.url}/`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
+  });
+
+  it('answers a script without a session 401 in JSON, and sends a browser to the sign-in page', async () => {
+    const page = await h.newPage();
+    const script = await page.request.get(`${h.url}/`, { headers: { accept: 'application/json' }, maxRedirects: 0 });
+    expect(script.status()).toBe(401);
+    expect((await script.json()).error).toMatch(/sign in first/);
+    const home = await page.request.get(`${h.url}/`, { headers: { accept: 'text/html' }, maxRedirects: 0 });
+    expect(home.status()).toBe(303);
+    expect(home.headers().location).toBe('/sign-in?next=%2F');
   });
 
   it('signs out with the button, audited', async () => {
@@ -161,12 +167,21 @@ describe('console sign-in', () => {
   });
 });
 
-describe('console sign-in throttling', () => {
+describe('console sign-in with requireMfa and three attempts', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ console: [...DEFAULT_CONSOLE, '    signInAttempts: 3'] });
+    h = await startHarness({ console: [...DEFAULT_CONSOLE, '    requireMfa: true', '    signInAttempts: 3'] });
   }, 120_000);
   afterAll(async () => h?.close());
+
+  it('refuses a person without a TOTP secret when the console requires one, and lets an enrolled one in', async () => {
+    const page = await h.newPage();
+    await h.signIn(page, await h.username('E3'));
+    expect(await alert(page)).toContain('enrol a TOTP code first');
+    expect((await auditOf(h, 'E3', 'console.sign-in.failed')).at(-1)).toMatchObject({ after: { reason: 'no TOTP enrolment, and the console requires one' } });
+    await h.signIn(page, await h.username('E2'));
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
 
   it('refuses even the right password and code after too many failures for one person or from one address', async () => {
     const hana = await h.username('E1');

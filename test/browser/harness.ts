@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startDaemon, type Daemon } from '../../src/main';
 import { silentLogger } from '../../src/ports/logger';
 import type { Clock } from '../../src/ports/clock';
+import type { AuditRecord } from '../../src/domain/types';
 import { deletePrefix } from '../../src/redis/keys';
 import { openCredentialStore } from '../../src/storage/credentials';
 import type { CredentialStore } from '../../src/ports/credential-store';
@@ -100,6 +101,10 @@ export interface Harness {
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
   /** fills and submits the sign-in form; resolves after the answer page loaded */
   signIn(page: Page, username: string, password?: string, totpSecret?: string): Promise<void>;
+  /** the CSRF token of the page loaded in `page` (its <meta name="csrf-token">) */
+  csrfToken(page: Page): Promise<string>;
+  /** audit records about the person with this employee id, optionally of one action, oldest first */
+  audit(employeeId: string, action?: string): Promise<AuditRecord[]>;
   /** writes test-output/screenshots/<name>.png (full page) and returns the path */
   screenshot(page: Page, name: string): Promise<string>;
   /** rewrites the HR file and runs the source once; resolves when the LDAP view (and so the console) sees it */
@@ -201,6 +206,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         await page.click('form.sign-in button[type=submit]');
         await posted;
         await page.waitForLoadState('load');
+      },
+      csrfToken: async (page) => (await page.getAttribute('meta[name=csrf-token]', 'content')) ?? '',
+      audit: async (employeeId, action) => {
+        const identity = await daemon.store.getIdentity({ by: 'employeeId', value: employeeId });
+        if (!identity) throw new Error(`no identity with employee id ${employeeId}`);
+        return (await daemon.store.auditOfSubject(identity.id)).filter((a) => !action || a.action === action);
       },
       screenshot: async (page, name) => {
         mkdirSync(SCREENSHOTS, { recursive: true });

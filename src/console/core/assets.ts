@@ -1,5 +1,5 @@
 // Static console files (stylesheet, scripts) from src/console/assets, which `npm run build` copies
-// to dist/console/assets beside the compiled code. Only plain names with a known type are served.
+// to dist/src/console/assets beside the compiled code. Only plain names with a known type are served.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';

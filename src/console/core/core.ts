@@ -147,7 +147,7 @@ export class ConsoleCore {
     return async (req, reply) => {
       const st = this.state(req);
       if (!st.user) {
-        if (req.method === 'GET' || req.method === 'HEAD') {
+        if (isPageRequest(req)) {
           const q = new URLSearchParams({ next: req.url });
           if (st.ended) q.set('ended', st.ended);
           return reply.code(303).header('location', `${SIGN_IN_PATH}?${q}`).send();
@@ -156,12 +156,19 @@ export class ConsoleCore {
       }
       if (roles.length && !roles.some((r) => st.user!.roles.includes(r))) {
         const need = `this needs the ${roles.join(' or ')} role; you have ${st.user.roles.join(', ')}`;
-        if (req.method === 'GET') return reply.code(403).type('text/html; charset=utf-8').send(this.page(req, { title: 'Not allowed', body: html`<p class="notice" role="alert">${need}.</p>` }));
+        if (isPageRequest(req)) return reply.code(403).type('text/html; charset=utf-8').send(this.page(req, { title: 'Not allowed', body: html`<p class="notice" role="alert">${need}.</p>` }));
         return reply.code(403).send({ error: need });
       }
       return undefined;
     };
   }
+}
+
+/** A browser navigating to a page, not a script fetching JSON (which gets a status and a JSON body instead). */
+function isPageRequest(req: FastifyRequest): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html') || !accept.includes('application/json');
 }
 
 function csrfSent(req: FastifyRequest): unknown {

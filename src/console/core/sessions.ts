@@ -20,6 +20,8 @@ export type SessionEnd = 'idle' | 'lifetime';
 
 export type Lookup = { session: Session; ended?: undefined } | { ended: SessionEnd; session: Session } | null;
 
+const PRUNE_GRACE_MS = 3_600_000;
+
 const newToken = (): string => randomBytes(32).toString('base64url');
 
 export class SessionStore {
@@ -67,8 +69,9 @@ export class SessionStore {
     return null;
   }
 
+  /** Ended sessions are kept an hour more, so their holder's next request can still say why it ended. */
   private prune(now: number): void {
-    for (const [id, s] of this.sessions) if (this.endOf(s, now)) this.sessions.delete(id);
+    for (const [id, s] of this.sessions) if (this.endOf(s, now - PRUNE_GRACE_MS)) this.sessions.delete(id);
   }
 }
 
