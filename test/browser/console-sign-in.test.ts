@@ -17,6 +17,7 @@ describe('console sign-in', () => {
   let h: Harness;
   let hana: string;
   beforeAll(async () => {
+    // the harness sets signInAttempts: 50 (failures from 127.0.0.1 add up); throttling has its own harness below
     h = await startHarness();
     hana = await h.username('E1');
   }, 120_000);
@@ -58,6 +59,17 @@ describe('console sign-in', () => {
     expect((await auditOf(h, 'E1', 'console.sign-in.failed')).map((a) => (a.after as { reason: string }).reason)).toEqual(
       expect.arrayContaining(['wrong password', 'wrong, reused or unenrolled TOTP code']),
     );
+  });
+
+  it('protects the sign-in form itself with a token, and refuses an empty username or password', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.url}/sign-in`);
+    const token = (await page.getAttribute('input[name=_csrf]', 'value'))!;
+    const forged = await page.request.post(`${h.url}/sign-in`, { form: { username: hana, password: PASSWORD }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    const empty = await page.request.post(`${h.url}/sign-in`, { form: { _csrf: token, username: hana, password: '' }, maxRedirects: 0 });
+    expect(empty.status()).toBe(401);
+    expect(await empty.text()).toContain(WRONG);
   });
 
   it('refuses a terminated person with the right password, and a person without a console role', async () => {

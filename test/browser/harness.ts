@@ -49,7 +49,11 @@ export interface HarnessOptions {
   people?: Person[];
   /** `roles:` entries, YAML lines starting with "  - " (DEFAULT_ROLES by default) */
   roles?: string[];
-  /** lines under `admin.console:` (DEFAULT_CONSOLE by default), e.g. '    requireMfa: true' */
+  /**
+   * lines under `admin.console:` (DEFAULT_CONSOLE by default), e.g. '    requireMfa: true'. Unless
+   * they set signInAttempts, it is 50: every test signs in from 127.0.0.1, so the per-address
+   * throttle would otherwise add up failures across the tests of a file.
+   */
   console?: string[];
   /** start a SCIM application (scimmy) and add it as target `wiki` (options go to the fake) */
   scim?: boolean | ScimServerOptions;
@@ -64,6 +68,10 @@ export interface HarnessOptions {
   sourceExtra?: string;
   /** employee ids that get a TOTP secret (default E1, E2); every active person gets PASSWORD */
   totp?: string[];
+}
+
+function consoleLines(lines: string[]): string[] {
+  return lines.some((l) => /^\s*signInAttempts:/.test(l)) ? lines : [...lines, '    signInAttempts: 50'];
 }
 
 /** Real time plus an offset tests can move: console sessions run on it, so idle timeouts need no waiting. */
@@ -130,7 +138,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     '  listen: tcp://127.0.0.1:0',
     `  token: ${token}`,
     '  console:',
-    ...(opts.console ?? DEFAULT_CONSOLE),
+    ...consoleLines(opts.console ?? DEFAULT_CONSOLE),
     'roles:',
     ...(opts.roles ?? DEFAULT_ROLES),
     ...(targets.length ? ['targets:', ...targets] : []),

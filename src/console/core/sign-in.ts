@@ -49,7 +49,12 @@ export function signInPages(app: FastifyInstance, core: ConsoleCore): void {
     const address = addressOf(req);
     const again = (status: number, error: string) => form(core, req, reply, status, { next, error, username });
     const { throttle, deps } = core;
-    const person = username ? deps.directory.person(username) : undefined;
+    if (!username || !password) {
+      // the form requires both; a client that leaves one out is counted against its address
+      await throttle.failed(address, '');
+      return again(401, WRONG_CREDENTIALS);
+    }
+    const person = deps.directory.person(username);
     if (await throttle.throttled(address, username)) {
       await failure(core, username, person, address, 'throttled');
       return again(429, `Too many failed sign-ins from this address or for this person. Wait ${throttle.minutes} minutes and try again.`);
