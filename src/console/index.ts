@@ -17,7 +17,7 @@ const FORM_LIMIT = 64 * 1024;
 /** Call inside its own fastify context: the hooks and the form parser apply to console routes only. */
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, modules: PageModule[]): ConsoleCore {
   const core = new ConsoleCore(deps);
-  hardenConsole(app);
+  hardenConsole(app, deps.log);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

@@ -1,7 +1,18 @@
 // The console as a hostile client sees it: redirects off-site, forged and replayed tokens, cookies
 // a script could read, throttling dodged by proxy headers, parallel guesses or spelling, bodies and
 // paths meant to crash it, and the bearer token and session cookie standing in for each other.
+import type { PageModule } from '../../src/console';
 import { cookieHeader, cookiesOf, CONSOLE_TOKEN, GOOD_PASSWORD, person, send, signIn, startConsoleApp, type Answer, type ConsoleApp } from '../helpers/console-app';
+
+/** Pages that fail: an internal error whose message names a file, and a request error of the services' kind. */
+const failing: PageModule = (app, kit) => {
+  app.get('/broken', { preHandler: kit.require() }, async () => {
+    throw new Error('SQLITE_CORRUPT: database disk image is malformed (/var/lib/idsync/store.db)');
+  });
+  app.get('/people/nobody', { preHandler: kit.require() }, async () => {
+    throw Object.assign(new Error('no person with username nobody'), { status: 404 });
+  });
+};
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -23,7 +34,7 @@ describe('console under attack', () => {
   let session: string;
   let csrf: string;
   beforeAll(async () => {
-    c = await startConsoleApp({ people: [person('ann'), person('bob'), person('carol'), person('dora'), person('gone', { state: 'terminated' })] });
+    c = await startConsoleApp({ people: [person('ann'), person('bob'), person('carol'), person('dora'), person('gone', { state: 'terminated' })], modules: [failing] });
     const s = await signIn(c, 'ann');
     session = s.session!;
     csrf = s.csrf!;
@@ -190,6 +201,17 @@ describe('console under attack', () => {
     const head = await send(c, { method: 'HEAD', url: '/' });
     expect(head.statusCode).toBe(303);
     expect((await send(c, { method: 'GET', url: '/', headers: asAnn() })).statusCode).toBe(200);
+  });
+
+  it('answers a failing page with a reference, not the internal message, and keeps a request error as it is', async () => {
+    const broken = await send(c, { method: 'GET', url: '/broken', headers: asAnn() });
+    expect(broken.statusCode).toBe(500);
+    expectHardened({ ...broken, statusCode: 400 }, 'internal error');
+    expect(broken.body).not.toMatch(/SQLITE|store\.db/);
+    expect(JSON.parse(broken.body).error).toMatch(/reference [0-9a-f-]{36}/);
+    const missing = await send(c, { method: 'GET', url: '/people/nobody', headers: asAnn() });
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(missing.body)).toEqual({ error: 'no person with username nobody' });
   });
 
   it('keeps the bearer token and the session cookie apart: neither stands in for the other', async () => {
