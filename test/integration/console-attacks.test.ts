@@ -19,11 +19,14 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 function expectHardened(res: Answer, what: string): void {
   const csp = String(res.headers['content-security-policy'] ?? '');
   expect({ what, csp: /script-src 'self'(;|$)/.test(csp) && csp.includes("frame-ancestors 'none'") && !csp.includes('unsafe-inline') }).toEqual({ what, csp: true });
-  expect({ what, xfo: res.headers['x-frame-options'], nosniff: res.headers['x-content-type-options'], referrer: res.headers['referrer-policy'] }).toEqual({
+  const h = res.headers;
+  expect({ what, xfo: h['x-frame-options'], nosniff: h['x-content-type-options'], referrer: h['referrer-policy'], coop: h['cross-origin-opener-policy'], corp: h['cross-origin-resource-policy'] }).toEqual({
     what,
     xfo: 'DENY',
     nosniff: 'nosniff',
     referrer: 'same-origin',
+    coop: 'same-origin',
+    corp: 'same-origin',
   });
   expect(res.statusCode).toBeLessThan(500);
   expect(res.body).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);

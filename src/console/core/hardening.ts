@@ -12,6 +12,12 @@ export function hardenConsole(app: FastifyInstance, log: Logger): void {
   // Forms are urlencoded and scripts send JSON; a text/plain POST is what a cross-site page can
   // send without a preflight, so the console refuses to read one (415) rather than hand it on.
   app.removeContentTypeParser('text/plain');
+  // No other site's window keeps a handle on a console tab, and no other site embeds its answers.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    return payload;
+  });
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0]!;
     return reply.code(404).send({ error: `nothing here: ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}` });
