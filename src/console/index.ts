@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from './html';
 import type { PageKit, PageModule } from './contract';
 import { assetRoutes } from './core/assets';
+import { hardenConsole } from './core/hardening';
 import { ConsoleCore } from './core/core';
 import type { ConsoleDeps } from './core/deps';
 import { signInPages } from './core/sign-in';
@@ -16,6 +17,7 @@ const FORM_LIMIT = 64 * 1024;
 /** Call inside its own fastify context: the hooks and the form parser apply to console routes only. */
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, modules: PageModule[]): ConsoleCore {
   const core = new ConsoleCore(deps);
+  hardenConsole(app, deps.log);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

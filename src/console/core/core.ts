@@ -84,6 +84,9 @@ export class ConsoleCore {
 
   /** A new session for a person who just proved who they are; the Set-Cookie goes on `reply`. */
   startSession(req: FastifyRequest, reply: FastifyReply, person: ConsolePerson, roles: ConsoleRole[]): Session {
+    // a session this browser already had ends: signing in never keeps an id that existed before
+    const before = this.state(req).session;
+    if (before) this.sessions.end(before.id);
     const s = this.sessions.create({ identityId: person.identityId, username: person.username, displayName: person.displayName, roles });
     reply.header('set-cookie', [
       setCookie(SESSION_COOKIE, s.id, { secure: this.secure(req) }),

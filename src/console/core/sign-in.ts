@@ -18,9 +18,13 @@ const ENDED: Record<string, string> = {
   'signed-out': 'You are signed out.',
 };
 
-/** Only a path on this console: never another host (`//evil`, `/\evil`) or scheme. */
+/**
+ * Only a path on this console: never another host (`//evil`, `/\evil`) or scheme. Printable ASCII
+ * only: browsers drop tabs and newlines from a Location (`/<TAB>/evil` is `//evil` to them), and a
+ * character outside Latin-1 cannot be put in a header at all.
+ */
 export function safeNext(v: unknown): string {
-  return typeof v === 'string' && /^\/(?![/\\])/.test(v) && !/[\r\n]/.test(v) ? v : '/';
+  return typeof v === 'string' && /^\/(?![/\\])[!-~]*$/.test(v) && !v.includes('\\') ? v : '/';
 }
 
 const field = (body: unknown, name: string): string => {
@@ -55,6 +59,7 @@ export function signInPages(app: FastifyInstance, core: ConsoleCore): void {
       await failure(core, username, person, address, 'throttled');
       return again(429, `Too many failed sign-ins from this address or for this person. Wait ${throttle.minutes} minutes and try again.`);
     }
+    reply.raw.once('close', throttle.begin(address, username));
     const enrolled = person ? await deps.passwords.totpEnrolled(person.username) : false;
     const mustEnrol = deps.config.requireMfa && !enrolled;
     const check = await deps.passwords.verify({ username, password, code: enrolled ? code : null, address });

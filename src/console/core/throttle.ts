@@ -13,9 +13,29 @@ export class SignInThrottle {
     private log: Logger,
   ) {}
 
+  /** Attempts still being checked count as failures, so parallel guesses cannot all pass before the first failure is counted. */
+  private inFlight = new Map<string, number>();
+
   async throttled(address: string, username: string): Promise<boolean> {
-    const [a, p] = await Promise.all([this.read(addressKey(address)), this.read(personKey(username))]);
-    return a >= this.attempts || p >= this.attempts;
+    const keys = [addressKey(address), personKey(username)];
+    const counts = await Promise.all(keys.map((k) => this.read(k)));
+    return keys.some((k, i) => counts[i]! + (this.inFlight.get(k) ?? 0) >= this.attempts);
+  }
+
+  /** Marks an attempt that passed `throttled` as in flight (call right after it, with no await between); returns its end. */
+  begin(address: string, username: string): () => void {
+    const keys = [addressKey(address), personKey(username)];
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      for (const k of keys) {
+        const left = (this.inFlight.get(k) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(k, left);
+        else this.inFlight.delete(k);
+      }
+    };
   }
 
   async failed(address: string, username: string): Promise<void> {
