@@ -5,12 +5,10 @@ import { FilterTooComplexError, SEARCH_CHECKPOINT, type DirectorySnapshot, type 
 import { children, readInt, readString, type Envelope } from './ber-read';
 import { OP, pagedControlValue, searchEntry, type ResponseControl } from './ber-write';
 import type { LdapConnection, OpContext } from './connection';
-import { Cursor, SLICE_MS, YIELD_EVERY } from './cursor';
 import { BATCH_BYTES, EntryBatch } from './entry-batch';
 import { equalityFromBer } from './filter-fast';
 import { checkFilterCaps } from './filter-guard';
 import { boundedText, describeBytes } from './log-text';
-import { discardPrepared, prepareNextPage, takePrepared, type PagedSearch } from './page-prefetch';
 import { OID, rootDse, SUBSCHEMA_DN } from './root-dse';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,8 +17,15 @@ const { BerReader } = require('@ldapjs/asn1') as { BerReader: new (b: Buffer) =>
 const { parseBer } = require('@ldapjs/filter') as { parseBer: (r: unknown) => { toString(): string } };
 
 const SCOPES: Scope[] = ['base', 'one', 'sub'];
+const YIELD_EVERY = 256;
 /** candidates a sliced scan examines between two looks at the clock */
 const CHECKPOINT_EVERY = 16;
+/**
+ * Longest run of one search before it yields to the event loop: other connections wait at most
+ * about this long for one expensive search (an unsliced 100,000-entry scan with a 1,000-item filter
+ * held every client for seconds).
+ */
+const SLICE_MS = 5;
 
 interface SearchRequest {
   base: string;
@@ -32,7 +37,44 @@ interface SearchRequest {
   attributes: string[];
 }
 
-export type { PagedSearch } from './page-prefetch';
+/** A paged search in progress: bound to its connection (it lives in conn.paged) and to its query. */
+export interface PagedSearch {
+  key: string;
+  cursor: Cursor;
+  sent: number;
+}
+
+/**
+ * An entry iterator, possibly interleaved with SEARCH_CHECKPOINTs, that can put one entry back (to
+ * tell whether another follows, for size limits and paging), with the encoder of its entries: the
+ * snapshot's own (straight from records) or select + searchEntry.
+ */
+class Cursor {
+  private held: unknown = undefined;
+  constructor(
+    private it: Iterator<unknown>,
+    readonly encode: (entry: unknown, messageId: number) => Buffer,
+    private readonly body?: (entry: unknown) => Buffer,
+  ) {}
+  /** the next entry or SEARCH_CHECKPOINT; undefined at the end */
+  next(): unknown {
+    if (this.held !== undefined) {
+      const e = this.held;
+      this.held = undefined;
+      return e;
+    }
+    const r = this.it.next();
+    return r.done ? undefined : r.value;
+  }
+  putBack(entry: unknown): void {
+    this.held = entry;
+  }
+  /** Adds an entry's message to a batch, as a bare protocolOp when the snapshot encodes (and caches) those. */
+  addTo(batch: EntryBatch, entry: unknown, messageId: number): void {
+    if (this.body) batch.addBody(this.body(entry));
+    else batch.addMessage(this.encode(entry, messageId));
+  }
+}
 
 type MaybeAsync<T> = T | Promise<T>;
 const then = <A, B>(x: MaybeAsync<A>, f: (a: A) => MaybeAsync<B>): MaybeAsync<B> => (x instanceof Promise ? x.then(f) : f(x));
@@ -204,10 +246,7 @@ function pagedSearch(
     state = conn.paged.get(cookieId);
     if (!state || state.key !== key) return { code: 53, message: 'paged results cookie is invalid or belongs to another search', entries: 0 };
     conn.paged.delete(cookieId);
-    if (ctl.size === 0) {
-      discardPrepared(state);
-      return { code: 0, entries: 0, controls: [pagedResponse(Buffer.alloc(0))] };
-    }
+    if (ctl.size === 0) return { code: 0, entries: 0, controls: [pagedResponse(Buffer.alloc(0))] };
   } else {
     if (conn.paged.size >= conn.deps.config.limits.maxPagedSearchesPerConnection) {
       return { code: 11, message: 'too many paged searches open on this connection', entries: 0 };
@@ -221,10 +260,7 @@ function pagedSearch(
   const pageSize = Math.min(ctl.size, clientLimit);
   const paged = state;
   const deadline = deadlineOf(req, conn.deps.config.limits.timeLimitSeconds, ctx);
-  // Entries prepared while the client read the last page leave at once, in one write.
-  const ready = takePrepared(conn, paged, ctx.messageId, pageSize);
-  if (ready) conn.send(ready.framed);
-  return then(sendEntries(conn, ctx, paged.cursor, pageSize, deadline, ready?.count ?? 0), (r): Outcome => {
+  return then(sendEntries(conn, ctx, paged.cursor, pageSize, deadline), (r): Outcome => {
     paged.sent += r.entries;
     // sendEntries says 4 when the page is full and more follow; that is only a size limit when the
     // client's own sizeLimit, not the page size, cut the page short.
@@ -233,7 +269,6 @@ function pagedSearch(
       // A fresh cookie per page: a replayed or guessed cookie finds nothing.
       const next = cookieBytes();
       conn.paged.set(next.toString('hex'), paged);
-      if (!ctx.abandoned) prepareNextPage(conn, paged, ctx.messageId, pageSize);
       return { code: 0, entries: r.entries, controls: [pagedResponse(next)] };
     }
     return { ...r, controls: [pagedResponse(Buffer.alloc(0))] };
@@ -275,8 +310,8 @@ interface SendResult {
  * work (sending or scanning), so an abandon and every other connection get their turn during a long
  * or expensive search. Synchronous until the first such pause.
  */
-function sendEntries(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, deadline: number, already = 0): MaybeAsync<SendResult> {
-  const first = sendRun(conn, ctx, cursor, limit, already);
+function sendEntries(conn: LdapConnection, ctx: OpContext, cursor: Cursor, limit: number, deadline: number): MaybeAsync<SendResult> {
+  const first = sendRun(conn, ctx, cursor, limit, 0);
   return 'code' in first ? first : continueSending(conn, ctx, cursor, limit, deadline, first);
 }
 

@@ -1,7 +1,7 @@
-// Paged searches whose next page the server prepares while the client reads (src/ldap/server/
-// page-prefetch.ts), over raw sockets so each request's message id, page size and cookie are the
-// test's own: every entry exactly once and in order, under the request's message id, whatever the
-// client does between pages (other ids, other page sizes, a new snapshot, another search, a cancel).
+// Paged searches (RFC 2696) over raw sockets, so each request's message id, page size and cookie are
+// the test's own: every entry exactly once and in order, under the request's message id, whatever
+// the client does between pages (other ids, other page sizes, a size limit, a new snapshot, another
+// paged search on the same connection, a cancel).
 import { children, readEnvelope } from '../../src/ldap/server/ber-read';
 import { integer, octets, tlv } from '../../src/ldap/server/ber-write';
 import { person } from '../fixtures/ldap/people';
@@ -12,7 +12,7 @@ const PEOPLE_DN = `ou=people,${BASE}`;
 const PAGED = '1.2.840.113556.1.4.319';
 const people = Array.from({ length: 1200 }, (_, i) => person(`user${String(i).padStart(4, '0')}`, 10000 + i));
 const allDns = people.map((p) => `uid=${p.username},${PEOPLE_DN}`);
-/** long enough for the server to prepare a page in otherwise idle time */
+/** a client that reads between pages: the server is idle in between */
 const readingPause = (): Promise<void> => new Promise((r) => setTimeout(r, 60));
 
 let srv: TestServer;
@@ -88,7 +88,7 @@ it('follows the client when it changes its page size between pages', async () =>
   c.close();
 });
 
-it('stops at the client sizeLimit even when more of the page was prepared', async () => {
+it('stops at the client sizeLimit in the middle of a page', async () => {
   const c = await bound();
   const first = await page(c, 2, 100, Buffer.alloc(0), presentFilter('objectClass'), 150);
   expect(first.dns).toEqual(allDns.slice(0, 100));
