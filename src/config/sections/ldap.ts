@@ -89,6 +89,11 @@ const bindSchema = z
     /** for mode delegate: `{username}` is replaced, e.g. "uid={username},ou=people,dc=corp,dc=com" */
     upstreamBindDN: z.string().min(1).default('uid={username},ou=people,dc=example,dc=com'),
     upstreamTimeoutMs: z.number().int().positive().default(5000),
+    /**
+     * seconds a service-account bind that passed its argon2id verify is remembered (as an HMAC under
+     * a per-process key), so clients that bind per connection skip the verify; 0 turns it off. Never for people.
+     */
+    serviceAccountCacheSeconds: z.number().int().min(0).max(3600).default(60),
   })
   .strict()
   .refine((b) => b.mode !== 'delegate' || b.upstreamUrl, { message: 'bind.mode delegate needs bind.upstreamUrl' });

@@ -56,7 +56,7 @@ export class Authenticator {
     private clock: Clock,
     options: AuthenticatorOptions = {},
   ) {
-    this.services = new ServiceAccounts(config, hasher);
+    this.services = new ServiceAccounts(config, hasher, clock);
     this.lockout = new LockoutTracker(config.lockout, options.failures ?? new MemoryFailureCounter(clock), options.onLockoutError);
     // Unknown DNs pay for one argon2 verify too, so response time does not tell which DNs exist.
     this.dummyHash = hasher.hash('idsync-timing-equaliser');
