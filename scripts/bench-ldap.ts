@@ -1,10 +1,10 @@
 // LDAP benchmark: the same generated directory in idsync (its real server in a child process) and in
 // a private OpenLDAP slapd (back-mdb, same indexes), driven by the same ldapts client load:
 // indexed equality searches (both servers in alternating rounds), then person binds, then a paged
-// full listing. The machine's load average at start and end goes into the output. Then 100,000 people and
+// full listing, five times on each server in alternating order (the ratio is of the medians). The machine's load average at start and end goes into the output. Then 100,000 people and
 // 5,000 groups in idsync alone: paged full listing time and RSS. Prints one JSON line.
 //
-//   npm run bench:ldap [-- --people 10000 --groups 500 --clients 8 --searches 16000 --warmup 3000 --binds 800]
+//   npm run bench:ldap [-- --people 10000 --groups 500 --clients 8 --searches 16000 --warmup 3000 --binds 800 --listings 5]
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -215,8 +215,8 @@ async function searchRounds(ours: Client[], theirs: Client[], uids: string[], se
   return [statsOf(a), statsOf(b)];
 }
 
-/** After the searches: person binds on the same connections, then a paged full listing. */
-async function bindAndList(clients: Client[], url: string, bindDN: string, pw: string, bindUsers: string[], binds: number) {
+/** After the searches: person binds on the same connections. */
+async function personBinds(clients: Client[], bindUsers: string[], binds: number): Promise<Stats> {
   const bind = statsOf([
     await drive(clients, binds, (c, i) => {
       const u = bindUsers[i % bindUsers.length];
@@ -224,14 +224,45 @@ async function bindAndList(clients: Client[], url: string, bindDN: string, pw: s
     }),
   ]);
   await Promise.all(clients.map((c) => c.unbind()));
-  const paged = await pagedListing(url, bindDN, pw);
-  return { bind, pagedListing: paged };
+  return bind;
+}
+
+interface ListingSide {
+  url: string;
+  bindDN: string;
+  pw: string;
+}
+
+/**
+ * Paged full listings, alternating servers (A B, B A, ...) as the searches do, so one burst of load
+ * from elsewhere on the machine cannot decide the comparison; the ratio is of the medians.
+ */
+async function listingRounds(ours: ListingSide, theirs: ListingSide, rounds: number) {
+  const a: Awaited<ReturnType<typeof pagedListing>>[] = [];
+  const b: typeof a = [];
+  const list = (s: ListingSide) => pagedListing(s.url, s.bindDN, s.pw);
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      a.push(await list(ours));
+      b.push(await list(theirs));
+    } else {
+      b.push(await list(theirs));
+      a.push(await list(ours));
+    }
+  }
+  const summary = (xs: typeof a) => ({ ms: median(xs.map((x) => x.ms)), runsMs: xs.map((x) => x.ms), entries: xs[0]!.entries, bindMs: median(xs.map((x) => x.bindMs)) });
+  return [summary(a), summary(b)] as const;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function main(): Promise<void> {
   const people = arg('people', 10000);
   const groups = arg('groups', 500);
-  const load = { clients: arg('clients', 8), searches: arg('searches', 16000), binds: arg('binds', 800), warmup: arg('warmup', 3000) };
+  const load = { clients: arg('clients', 8), searches: arg('searches', 16000), binds: arg('binds', 800), warmup: arg('warmup', 3000), listings: arg('listings', 5) };
   const loadAtStart = loadavg().map((l) => +l.toFixed(2));
   const data = generateDirectory(people, groups, 1);
   const active = data.identities.filter((i) => i.state === 'active');
@@ -254,8 +285,15 @@ async function main(): Promise<void> {
     const ourClients = await openClients(idsync.url, ourDN, SVC_PW, load.clients);
     const theirClients = await openClients(slapd.url, slapd.rootDN, slapd.rootPassword, load.clients);
     const [ourSearch, theirSearch] = await searchRounds(ourClients, theirClients, uids, load.searches, load.warmup);
-    const ours = { search: ourSearch, ...(await bindAndList(ourClients, idsync.url, ourDN, SVC_PW, bindUsers, load.binds)) };
-    const theirs = { search: theirSearch, ...(await bindAndList(theirClients, slapd.url, slapd.rootDN, slapd.rootPassword, bindUsers, load.binds)) };
+    const ourBind = await personBinds(ourClients, bindUsers, load.binds);
+    const theirBind = await personBinds(theirClients, bindUsers, load.binds);
+    const [ourListing, theirListing] = await listingRounds(
+      { url: idsync.url, bindDN: ourDN, pw: SVC_PW },
+      { url: slapd.url, bindDN: slapd.rootDN, pw: slapd.rootPassword },
+      load.listings,
+    );
+    const ours = { search: ourSearch, bind: ourBind, pagedListing: ourListing };
+    const theirs = { search: theirSearch, bind: theirBind, pagedListing: theirListing };
     idsync.child.kill();
 
     const big = await startIdsync({ people: 100000, groups: 5000, bindUsers: [] });
@@ -265,7 +303,7 @@ async function main(): Promise<void> {
     const ratio = (a: number, b: number): number => +(a / b).toFixed(2);
     console.log(
       JSON.stringify({
-        directory: { people, groups, clients: load.clients, searches: load.searches, warmupSearches: load.warmup, binds: load.binds },
+        directory: { people, groups, clients: load.clients, searches: load.searches, warmupSearches: load.warmup, binds: load.binds, listings: load.listings },
         loadAverage: { start: loadAtStart, end: loadavg().map((l) => +l.toFixed(2)), cpus: availableParallelism() },
         idsync: { ...ours, buildMs: idsync.buildMs, rssMB: idsync.rssMB, heapUsedMB: idsync.heapUsedMB, passwordHash: 'argon2id m=19MiB t=2' },
         slapd: { ...theirs, loadMs: slapdLoadMs, passwordHash: 'SSHA' },
