@@ -1,8 +1,9 @@
 // LDAP benchmark: the same generated directory in idsync (its real server in a child process) and in
 // a private OpenLDAP slapd (back-mdb, same indexes), driven by the same ldapts client load:
 // indexed equality searches (both servers in alternating rounds), then person binds, then a paged
-// full listing, five times on each server in alternating order (the ratio is of the medians). The machine's load average at start and end goes into the output. Then 100,000 people and
-// 5,000 groups in idsync alone: paged full listing time and RSS. Prints one JSON line.
+// full listing, five times on each server in alternating order (the ratio is of the medians). The
+// machine's load average at start and end goes into the output. Then 100,000 people and 5,000
+// groups in idsync alone: paged full listing time and RSS. Prints one JSON line.
 //
 //   npm run bench:ldap [-- --people 10000 --groups 500 --clients 8 --searches 16000 --warmup 3000 --binds 800 --listings 5]
 import { execFile, fork, type ChildProcess } from 'node:child_process';
