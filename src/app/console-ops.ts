@@ -11,8 +11,9 @@ import { listDeadLetters, retryDeadLetters } from '../services/provisioning/dead
 import { allowTargetRun, isTargetRun, targetHoldSummary } from '../services/provisioning/holds';
 import { RunNotAllowableError } from '../services/sync';
 import { DisputeResolutionError, resolveDispute, type DisputeFailure } from '../services/sync/dispute-resolution';
-import { summariseChanges } from '../services/sync/run-summary';
+import { summariseChanges, type HeldRunSummary } from '../services/sync/run-summary';
 import type { Engine } from './engine';
+import { HeldRunSummaries } from './held-run-summaries';
 
 export interface OpsBackendDeps {
   store: IdentityStore;
@@ -21,18 +22,26 @@ export interface OpsBackendDeps {
   provisioning: { queue: ChangeQueue; sweep(staleAfterMs: number): Promise<number> } | null;
   clock: Clock;
   log: Logger;
+  /** held source runs whose summaries are remembered between page loads (default 64) */
+  summaryCacheRuns?: number;
 }
 
 const REFUSAL_STATUS: Record<DisputeFailure, 400 | 404 | 409> = { 'not-found': 404, 'not-a-candidate': 400, 'already-resolved': 409, 'linked-elsewhere': 409 };
 
 export function opsBackend(d: OpsBackendDeps): OpsBackend {
   const now = () => d.clock.now().toISOString();
+  const summaries = new HeldRunSummaries(d.summaryCacheRuns);
+
+  async function sourceRunSummary(runId: string): Promise<HeldRunSummary> {
+    const seq = await d.store.latestChangeSeq();
+    return summaries.get(runId, seq, async () => summariseChanges((await d.engine.sync.previewHeldRun(runId)).changes));
+  }
 
   async function heldRunView(run: SyncRun): Promise<HeldRunView> {
     const { staged: _staged, ...row } = run;
     const kind = isTargetRun(run) ? 'target' : 'source';
     try {
-      const summary = kind === 'target' ? await targetHoldSummary(d.store, run) : summariseChanges((await d.engine.sync.previewHeldRun(run.id)).changes);
+      const summary = kind === 'target' ? await targetHoldSummary(d.store, run) : await sourceRunSummary(run.id);
       return { run: row, kind, summary };
     } catch (err) {
       d.log.warn({ runId: run.id, err: (err as Error).message }, 'previewing a held run failed');

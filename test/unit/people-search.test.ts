@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '../../src/domain/types';
 import { rankEntries, searchEntryOf, SEARCH_LIMIT } from '../../src/domain/people/search';
 import { PeopleIndex } from '../../src/services/helpdesk/people-index';
+import { SearchTables } from '../../src/services/helpdesk/search-tables';
+import { runAtOnce, sortStrings } from '../../src/services/helpdesk/yielding';
 import { MemoryStore } from '../../src/storage/memory/memory-store';
 
 let n = 0;
@@ -127,6 +129,39 @@ describe('people search index', () => {
     const now = await store.listIdentities();
     const entries = now.map(searchEntryOf);
     for (const q of [...queries, 'adamson']) expect({ q, got: names(await index.search(q)) }).toEqual({ q, got: rankEntries(entries, q).map((r) => r.entry.hit.username) });
+    await index.close();
+  });
+
+  /** Runs `work`, telling whether a setImmediate callback scheduled just before it ran before it finished. */
+  async function yieldsWhile(work: () => Promise<unknown>): Promise<boolean> {
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await work();
+    return turned;
+  }
+
+  it('builds its tables a slice at a time, giving the event loop turns, with the same answers', async () => {
+    const entries = population(400).map(searchEntryOf);
+    let built: SearchTables | null = null;
+    expect(await yieldsWhile(async () => (built = await SearchTables.build(entries, { sliceMs: 0 })))).toBe(true);
+    const atOnce = SearchTables.of(entries);
+    for (const q of queries) expect(built!.lookup(q, SEARCH_LIMIT, () => false)).toEqual(atOnce.lookup(q, SEARCH_LIMIT, () => false));
+  });
+
+  it('sorts in merged runs exactly as the default sort does', () => {
+    const values = Array.from({ length: 5321 }, (_, i) => `${(i * 7919) % 1000}-ü${i % 13}`);
+    expect(runAtOnce(sortStrings(values))).toEqual([...values].sort());
+  });
+
+  it('folds changes into rebuilt tables without holding the event loop for the whole rebuild', async () => {
+    const people = population(300);
+    const store = await storeWith(people);
+    const index = new PeopleIndex(store, { rebuildAbove: 5, pollMs: 60_000, buildSliceMs: 0 });
+    await index.start();
+    const changed = people.slice(0, 20).map((p) => ({ ...p, revision: 1, attributes: { ...p.attributes, sn: 'Adamson' } }));
+    await store.commit({ identities: changed.map((identity) => ({ identity, expectedRevision: 1 })) });
+    expect(await yieldsWhile(() => index.refresh())).toBe(true);
+    expect(names(await index.search('adamson'))).toHaveLength(SEARCH_LIMIT);
     await index.close();
   });
 });

@@ -9,6 +9,7 @@ import type { ChangeNotifications } from '../../ports/change-notifications';
 import { silentLogger, type Logger } from '../../ports/logger';
 import { compareRanked, matchRank, normalizeQuery, searchEntryOf, SEARCH_LIMIT, type PersonHit, type RankedEntry, type SearchEntry } from '../../domain/people/search';
 import { SearchTables } from './search-tables';
+import { runYielding, STEP, type Steps, type YieldOptions } from './yielding';
 
 export interface PeopleIndexOptions {
   changes?: Pick<ChangeNotifications, 'subscribe'>;
@@ -17,24 +18,24 @@ export interface PeopleIndexOptions {
   pollMs?: number;
   /** overlay size that triggers a rebuild of the tables (default 2,000) */
   rebuildAbove?: number;
+  /** longest the index build holds the event loop before yielding (default 10 ms) */
+  buildSliceMs?: number;
 }
 
 const FEED_PAGE = 1000;
-/** people turned into entries between two yields to the event loop while the index is built */
-const BUILD_SLICE = 5000;
 
-/** The entries of everyone, a slice at a time, so binds and API calls are served while it builds. */
-async function entriesYielding(identities: Identity[]): Promise<SearchEntry[]> {
+/** The entries of everyone, a step at a time. */
+function* entrySteps(identities: Identity[]): Steps<SearchEntry[]> {
   const out: SearchEntry[] = [];
-  for (let i = 0; i < identities.length; i += BUILD_SLICE) {
-    for (const identity of identities.slice(i, i + BUILD_SLICE)) out.push(searchEntryOf(identity));
-    await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < identities.length; i++) {
+    out.push(searchEntryOf(identities[i]!));
+    if (i % STEP === 0) yield;
   }
   return out;
 }
 
 export class PeopleIndex {
-  private tables = new SearchTables([]);
+  private tables = SearchTables.of([]);
   /** people changed since the tables were built: their entry now, or null once gone */
   private overlay = new Map<string, SearchEntry | null>();
   private lastSeq = 0;
@@ -144,14 +145,21 @@ export class PeopleIndex {
     for (const i of identities) this.overlay.set(i.id, searchEntryOf(i));
     for (const id of ids) if (!found.has(id)) this.overlay.set(id, null);
     this.lastSeq = events.at(-1)!.seq;
-    if (this.overlay.size > (this.opts.rebuildAbove ?? 2000)) this.foldOverlay();
+    if (this.overlay.size > (this.opts.rebuildAbove ?? 2000)) await this.foldOverlay();
   }
 
-  private foldOverlay(): void {
+  /** Searches keep using the old tables and the overlay until the new tables are ready; only this pass changes the overlay. */
+  private async foldOverlay(): Promise<void> {
     const kept = this.tables.entries.filter((e) => !this.overlay.has(e.id));
     const changed = [...this.overlay.values()].filter((e): e is SearchEntry => e !== null);
-    this.tables = new SearchTables([...kept, ...changed]);
+    const tables = await SearchTables.build([...kept, ...changed], this.yielding());
+    if (this.closed) return;
+    this.tables = tables;
     this.overlay = new Map();
+  }
+
+  private yielding(): YieldOptions {
+    return { sliceMs: this.opts.buildSliceMs };
   }
 
   private async rebuild(): Promise<void> {
@@ -159,7 +167,7 @@ export class PeopleIndex {
     // The feed position is read first: a commit racing the listing is then applied again, harmlessly.
     const seq = await this.reader.latestChangeSeq();
     const identities = await this.reader.listIdentities();
-    this.tables = new SearchTables(await entriesYielding(identities));
+    this.tables = await SearchTables.build(await runYielding(entrySteps(identities), this.yielding()), this.yielding());
     this.overlay = new Map();
     this.lastSeq = seq;
     this.ready = true;

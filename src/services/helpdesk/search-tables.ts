@@ -1,18 +1,30 @@
-// The read-only lookup tables of the people index, built in one pass from a set of entries: a
+// The read-only lookup tables of the people index, built from a set of entries (in steps, so a
+// large build can yield to the event loop between slices): a
 // map of exact keys, every key sorted for prefix lookups by binary search, and one corpus string
 // of all keys for substring lookups by indexOf. Entries are kept in name order, so an entry's
 // position is its order within a rank and the first matches found are the ones shown.
 import { type MatchRank, type RankedEntry, type SearchEntry } from '../../domain/people/search';
+import { runAtOnce, runYielding, sortStrings, STEP, type Steps, type YieldOptions } from './yielding';
 
 /** separates the keys of one entry; normalised queries never contain it */
 const KEY_SEP = '\u0001';
 /** separates entries in the corpus */
 const ENTRY_SEP = '\n';
 
+/** What the tables hold, once built. */
+interface Parts {
+  entries: SearchEntry[];
+  exact: Map<string, number[]>;
+  keys: string[];
+  firstPos: Int32Array;
+  corpus: string;
+  offsets: Int32Array;
+}
+
 export class SearchTables {
   readonly entries: SearchEntry[];
   /** key -> positions of the entries that have it, ascending */
-  private readonly exact = new Map<string, number[]>();
+  private readonly exact: Map<string, number[]>;
   /** the distinct keys, sorted */
   private readonly keys: string[];
   /** the smallest position of each sorted key: lets a prefix walk skip keys without a map lookup */
@@ -20,28 +32,23 @@ export class SearchTables {
   private readonly corpus: string;
   private readonly offsets: Int32Array;
 
-  constructor(entries: SearchEntry[]) {
-    this.entries = byName(entries);
-    this.entries.forEach((e, pos) => {
-      for (const k of e.keys) {
-        const at = this.exact.get(k);
-        if (at) at.push(pos);
-        else this.exact.set(k, [pos]);
-      }
-    });
-    // the default sort compares code units, as `<` does, and is several times faster than a comparator
-    this.keys = [...this.exact.keys()].sort();
-    this.firstPos = Int32Array.from(this.keys, (k) => this.exact.get(k)![0]!);
-    this.offsets = new Int32Array(this.entries.length);
-    const parts: string[] = [];
-    let offset = 0;
-    this.entries.forEach((e, pos) => {
-      this.offsets[pos] = offset;
-      const text = e.keys.join(KEY_SEP);
-      parts.push(text);
-      offset += text.length + ENTRY_SEP.length;
-    });
-    this.corpus = parts.join(ENTRY_SEP);
+  private constructor(parts: Parts) {
+    this.entries = parts.entries;
+    this.exact = parts.exact;
+    this.keys = parts.keys;
+    this.firstPos = parts.firstPos;
+    this.corpus = parts.corpus;
+    this.offsets = parts.offsets;
+  }
+
+  /** Tables built at once: for small sets of entries. */
+  static of(entries: SearchEntry[]): SearchTables {
+    return new SearchTables(runAtOnce(buildSteps(entries)));
+  }
+
+  /** Tables built a slice at a time, so a large directory does not hold up the event loop. */
+  static async build(entries: SearchEntry[], opts: YieldOptions = {}): Promise<SearchTables> {
+    return new SearchTables(await runYielding(buildSteps(entries), opts));
   }
 
   get size(): number {
@@ -96,10 +103,45 @@ export class SearchTables {
   }
 }
 
+function* buildSteps(input: SearchEntry[]): Steps<Parts> {
+  const entries = yield* byName(input);
+  const exact = new Map<string, number[]>();
+  for (let pos = 0; pos < entries.length; pos++) {
+    for (const k of entries[pos]!.keys) {
+      const at = exact.get(k);
+      if (at) at.push(pos);
+      else exact.set(k, [pos]);
+    }
+    if (pos % STEP === 0) yield;
+  }
+  const keys = yield* sortStrings([...exact.keys()]);
+  const firstPos = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    firstPos[i] = exact.get(keys[i]!)![0]!;
+    if (i % STEP === 0) yield;
+  }
+  const offsets = new Int32Array(entries.length);
+  const parts: string[] = [];
+  let offset = 0;
+  for (let pos = 0; pos < entries.length; pos++) {
+    offsets[pos] = offset;
+    const text = entries[pos]!.keys.join(KEY_SEP);
+    parts.push(text);
+    offset += text.length + ENTRY_SEP.length;
+    if (pos % STEP === 0) yield;
+  }
+  return { entries, exact, keys, firstPos, corpus: parts.join(ENTRY_SEP), offsets };
+}
+
 /** Entries in name order; sort keys are unique (they end with the username), so they sort as plain strings. */
-function byName(entries: SearchEntry[]): SearchEntry[] {
-  const bySortKey = new Map(entries.map((e) => [e.sortKey, e]));
-  return [...bySortKey.keys()].sort().map((k) => bySortKey.get(k)!);
+function* byName(entries: SearchEntry[]): Steps<SearchEntry[]> {
+  const bySortKey = new Map<string, SearchEntry>();
+  for (let i = 0; i < entries.length; i++) {
+    bySortKey.set(entries[i]!.sortKey, entries[i]!);
+    if (i % STEP === 0) yield;
+  }
+  const sorted = yield* sortStrings([...bySortKey.keys()]);
+  return sorted.map((k) => bySortKey.get(k)!);
 }
 
 function lowerBound(sorted: string[], q: string): number {
