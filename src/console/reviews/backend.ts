@@ -1,17 +1,9 @@
 // What the review pages need from the daemon, and nothing more; src/app/reviews.ts builds it from
 // the store and the engine's rules.
-import type { ReviewerView } from '../../domain/reviews/access';
-import type { ReviewCampaign, ReviewDecision, ReviewItem } from '../../domain/reviews/types';
-import type { AuditActor } from '../../domain/types';
+import type { DecisionRequest } from '../../domain/reviews/access';
+import type { ReviewCampaign, ReviewItem } from '../../domain/reviews/types';
 
-export interface DecisionInput {
-  campaign: string;
-  itemId: string;
-  decision: ReviewDecision;
-  comment?: string;
-  actor: AuditActor;
-  reviewer: ReviewerView;
-}
+export type DecisionInput = DecisionRequest;
 
 /** A refusal the page shows as it is: the status says why (403 not yours, 404 unknown, 409 decided or closed). */
 export interface Refusal {

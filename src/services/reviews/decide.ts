@@ -2,11 +2,11 @@
 // entitlement off the person in the same commit, with the intents the planner derives from that
 // change, so the targets lose the access through the usual outbox, dispatcher thresholds included.
 import { randomUUID } from 'node:crypto';
-import { mayDecide, type ReviewerView } from '../../domain/reviews/access';
+import { mayDecide, type DecisionRequest } from '../../domain/reviews/access';
 import { decisionProblem } from '../../domain/reviews/campaign';
 import { exceptionOf, ruleFingerprint, withoutExcepted } from '../../domain/reviews/exceptions';
-import type { AccessException, ReviewDecision, ReviewItem } from '../../domain/reviews/types';
-import type { AuditActor, AuditDraft, Identity, Intent } from '../../domain/types';
+import type { AccessException, ReviewItem } from '../../domain/reviews/types';
+import type { AuditDraft, Identity, Intent } from '../../domain/types';
 import type { AccessPolicy, IntentPlanner } from '../../ports/access-policy';
 import type { Clock } from '../../ports/clock';
 import { RevisionConflictError, type ChangeSet, type IdentityStore } from '../../ports/identity-store';
@@ -23,15 +23,7 @@ export interface DecideDeps {
   clock: Clock;
 }
 
-export interface DecideRequest {
-  campaign: string;
-  itemId: string;
-  decision: ReviewDecision;
-  comment?: string;
-  actor: AuditActor;
-  /** who decides: only an item assigned to them (or to the operators, for an operator) */
-  reviewer: ReviewerView;
-}
+export type DecideRequest = DecisionRequest;
 
 export interface DecideResult {
   item: ReviewItem;
