@@ -166,6 +166,19 @@ export interface DirectoryReader {
   onChange(listener: (event: ChangeEvent) => void): () => void;
 }
 
+/**
+ * Every change-feed entry after `seq`, read a page at a time: a follower that fell behind (a lost
+ * notification, a burst of commits) catches up in one pass instead of one page per wake-up.
+ */
+export async function changesAfter(reader: Pick<DirectoryReader, 'changesSince'>, seq: number, pageSize = 1000): Promise<ChangeEvent[]> {
+  const events: ChangeEvent[] = [];
+  for (;;) {
+    const page = await reader.changesSince(events.at(-1)?.seq ?? seq, pageSize);
+    events.push(...page);
+    if (page.length < pageSize) return events;
+  }
+}
+
 export interface IdentityStore extends DirectoryReader, ReviewReader {
   readonly kind: string;
 

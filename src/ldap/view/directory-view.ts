@@ -2,7 +2,7 @@
 // In-process commits arrive through reader.onChange, other instances' commits through the change
 // notifications (src/change-feed), and a 1 s poll of changesSince catches anything either missed. Every refresh builds a new snapshot
 // beside the old one and swaps it in whole; a refresh that fails keeps the last good snapshot.
-import type { ChangeEvent, DirectoryReader } from '../../ports/identity-store';
+import { changesAfter, type DirectoryReader } from '../../ports/identity-store';
 import { silentLogger, type Logger } from '../../ports/logger';
 import type { ChangeNotifications } from '../../ports/change-notifications';
 import type { DirectorySnapshot, DirectoryView } from '../contract';
@@ -20,8 +20,6 @@ export interface StoreDirectoryViewOptions extends ViewOptions {
   /** more changed identities than this in one refresh rebuilds from scratch (default 5,000) */
   fullRebuildAbove?: number;
 }
-
-const FEED_PAGE = 1000;
 
 export class StoreDirectoryView implements DirectoryView {
   private snapshot: Snapshot | null = null;
@@ -112,13 +110,7 @@ export class StoreDirectoryView implements DirectoryView {
   }
 
   private async applyPending(): Promise<void> {
-    const events: ChangeEvent[] = [];
-    for (;;) {
-      const from = events.length > 0 ? events[events.length - 1].seq : this.lastSeq;
-      const page = await this.reader.changesSince(from, FEED_PAGE);
-      events.push(...page);
-      if (page.length < FEED_PAGE) break;
-    }
+    const events = await changesAfter(this.reader, this.lastSeq);
     if (events.length === 0 || this.closed) return;
     const upTo = events.at(-1)!.seq;
     const ids = new Set(events.flatMap((e) => e.identityIds));

@@ -3,7 +3,7 @@
 // onChange, other instances' through the change notifications, a poll for anything missed).
 // Changed people go to a small overlay that is scanned beside the tables; once it grows past
 // `rebuildAbove` the tables are rebuilt with it folded in.
-import type { ChangeEvent, DirectoryReader } from '../../ports/identity-store';
+import { changesAfter, type DirectoryReader } from '../../ports/identity-store';
 import type { Identity } from '../../domain/types';
 import type { ChangeNotifications } from '../../ports/change-notifications';
 import { silentLogger, type Logger } from '../../ports/logger';
@@ -21,8 +21,6 @@ export interface PeopleIndexOptions {
   /** longest the index build holds the event loop before yielding (default 10 ms) */
   buildSliceMs?: number;
 }
-
-const FEED_PAGE = 1000;
 
 /** The entries of everyone, a step at a time. */
 function* entrySteps(identities: Identity[]): Steps<SearchEntry[]> {
@@ -132,12 +130,7 @@ export class PeopleIndex {
   }
 
   private async applyPending(): Promise<void> {
-    const events: ChangeEvent[] = [];
-    for (;;) {
-      const page = await this.reader.changesSince(events.at(-1)?.seq ?? this.lastSeq, FEED_PAGE);
-      events.push(...page);
-      if (page.length < FEED_PAGE) break;
-    }
+    const events = await changesAfter(this.reader, this.lastSeq);
     if (!events.length || this.closed) return;
     const ids = [...new Set(events.flatMap((e) => e.identityIds))];
     const identities = ids.length ? await this.reader.getIdentities(ids) : [];
