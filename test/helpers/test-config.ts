@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../../src/config/errors';
+import { loadConfig } from '../../src/config/loader';
 
 export interface TestConfig {
   dir: string;
@@ -24,4 +26,22 @@ export function testConfig(label: string, body: (dir: string) => string[]): Test
     ...body(dir),
   ].join('\n'));
   return { dir, config, prefix };
+}
+
+/**
+ * Loads `yaml` as idsync.yaml from a new folder (`files` written beside it first) and returns each
+ * configuration problem as `path: message`, [] when it is valid. Any other error is thrown.
+ */
+export function configProblems(yaml: string, files: Record<string, string> = {}): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'idsync-cfg-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const file = join(dir, 'c.yaml');
+  writeFileSync(file, yaml);
+  try {
+    loadConfig(file, { baseDir: dir, env: {} });
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
 }

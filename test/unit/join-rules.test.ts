@@ -1,26 +1,11 @@
 // Join rules: every form a source's `join` list accepts, how each compares, and the config errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CorrelationIndex, correlate } from '../../src/domain/correlation';
 import { joinKey, resolveJoinRule, resolveJoinRules, type JoinRuleSpec } from '../../src/domain/join-rules';
-import { loadConfig } from '../../src/config/loader';
-import { ConfigError } from '../../src/config/errors';
 import { validateSourceConfig, type SourceConfig } from '../../src/connectors/sources';
 import { unmappedJoinRules } from '../../src/connectors/sources/join-attributes';
+import { configProblems } from '../helpers/test-config';
 
-function problemsOf(sourceLines: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-join-'));
-  const file = join(dir, 'c.yaml');
-  writeFileSync(file, ['store: { kind: memory }', 'sources:', ...sourceLines].join('\n'));
-  try {
-    loadConfig(file, { baseDir: dir, env: {} });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const problemsOf = (sourceLines: string[]): string[] => configProblems(['store: { kind: memory }', 'sources:', ...sourceLines].join('\n'));
 
 describe('join rule forms', () => {
   it('resolves each shorthand to its attribute and comparison', () => {

@@ -2,26 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerBuiltInValidators } from '../../src/config/built-in-validators';
-import { ConfigError } from '../../src/config/errors';
 import { loadConfig } from '../../src/config/loader';
 import { configWarnings } from '../../src/config/warnings';
 import { makeServiceAccount } from '../fakes/google-directory';
+import { configProblems } from '../helpers/test-config';
 
 registerBuiltInValidators();
 
 /** loads a config whose sources are these YAML flow mappings; returns its problems ([] when valid) */
 function problems(sources: string[], extra: string[] = []): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-clash-'));
-  writeFileSync(join(dir, 'sa.json'), makeServiceAccount('https://oauth2.googleapis.com/token').json);
-  const file = join(dir, 'c.yaml');
-  writeFileSync(file, ['store: { kind: sqlite, path: ./idsync.db }', 'sources:', ...sources.map((s) => `  - ${s}`), ...extra].join('\n'));
-  try {
-    loadConfig(file, { baseDir: dir, env: {} });
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
+  const yaml = ['store: { kind: sqlite, path: ./idsync.db }', 'sources:', ...sources.map((s) => `  - ${s}`), ...extra].join('\n');
+  return configProblems(yaml, { 'sa.json': makeServiceAccount('https://oauth2.googleapis.com/token').json });
 }
 
 const entra = (name: string, groups = '{}') => `{ name: ${name}, kind: entra, tenantId: t, clientId: c, clientSecret: s, groups: ${groups} }`;

@@ -1,22 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/config/loader';
-import { ConfigError } from '../../src/config/errors';
 import { openSource, sourceKinds, validateSourceConfig } from '../../src/connectors/sources';
+import { configProblems } from '../helpers/test-config';
 
-function problemsOf(yaml: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'idsync-srcreg-'));
-  const file = join(dir, 'c.yaml');
-  writeFileSync(file, yaml);
-  try {
-    loadConfig(file, { baseDir: dir, env: {} });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const problemsOf = (yaml: string): string[] => configProblems(yaml);
 
 describe('source registry', () => {
   it('registers every kind, the fake included, without a side-effect import', () => {
