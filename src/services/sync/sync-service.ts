@@ -165,18 +165,7 @@ export class SyncService {
       correlationId: runId,
     };
     this.deps.log.info({ runId, source: held.source, actor }, 'applying held run');
-    return this.execute({
-      runId,
-      startedAt: held.startedAt,
-      settings: staged.settings,
-      snapshot: staged.snapshot,
-      actor: { kind: 'source-run', id: runId, source: held.source },
-      dryRun: false,
-      partial: false,
-      bypassHold: true,
-      closingAudit: [audit],
-      appliedStatus: 'allowed',
-    });
+    return this.execute({ ...heldExecution(held, staged), dryRun: false, closingAudit: [audit], appliedStatus: 'allowed' });
   }
 
   /**
@@ -185,17 +174,7 @@ export class SyncService {
    */
   async previewHeldRun(runId: string): Promise<RunReport> {
     const { held, staged } = await this.allowable(runId);
-    return this.execute({
-      runId,
-      startedAt: held.startedAt,
-      settings: staged.settings,
-      snapshot: staged.snapshot,
-      actor: { kind: 'source-run', id: runId, source: held.source },
-      dryRun: true,
-      partial: false,
-      bypassHold: true,
-      reportAll: true,
-    });
+    return this.execute({ ...heldExecution(held, staged), dryRun: true, reportAll: true });
   }
 
   /** The held run and what it staged, or why it cannot be allowed. */
@@ -382,4 +361,17 @@ function reportedChanges(plan: RunPlan, limit: number): PersonChange[] {
 function newRunId(source: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18);
   return `${source}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A held run's staged records, run again under the held run's own id, past the hold that stopped them. */
+function heldExecution(held: SyncRun, staged: StagedRun): Omit<Execution, 'dryRun'> {
+  return {
+    runId: held.id,
+    startedAt: held.startedAt,
+    settings: staged.settings,
+    snapshot: staged.snapshot,
+    actor: { kind: 'source-run', id: held.id, source: held.source },
+    partial: false,
+    bypassHold: true,
+  };
 }
