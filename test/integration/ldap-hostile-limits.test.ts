@@ -51,6 +51,25 @@ function stallMonitor(): { stop(): number } {
   };
 }
 
+/**
+ * Waits until the server has dealt with every socket: each one the client still sees open is one
+ * the server counts (an unaccepted one is open on the client side but not yet counted), stable for
+ * 100 ms. A loaded machine accepts slowly, so no fixed pause is long enough.
+ */
+async function settled(sockets: Socket[], counted: () => number): Promise<number> {
+  const open = () => sockets.filter((s) => !(s.destroyed || s.readableEnded)).length;
+  const deadline = Date.now() + 15_000;
+  let stableSince = 0;
+  while (Date.now() < deadline) {
+    const agree = open() === counted();
+    if (!agree) stableSince = 0;
+    else if (!stableSince) stableSince = Date.now();
+    else if (Date.now() - stableSince >= 100) return counted();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`server counts ${counted()} connections while the client sees ${open()} open`);
+}
+
 const closedWithin = (s: Socket, ms: number): Promise<boolean> => new Promise((resolve) => {
   if (s.destroyed || s.readableEnded) return resolve(true);
   s.once('close', () => resolve(true));
@@ -128,8 +147,9 @@ describe('filter caps and sliced evaluation', () => {
     const worstStall = stall.stop();
     expect(heavyMs).toBeGreaterThan(1000);
     // Without slicing every light answer comes after the whole scan, and the loop stalls for all of it.
-    expect(answeredAt[4]).toBeLessThan(Math.min(1000, heavyMs / 2));
-    expect(worstStall).toBeLessThan(Math.min(250, heavyMs / 4));
+    // Bounds relative to the scan's own time: on a loaded machine both stretch together.
+    expect(answeredAt[4]).toBeLessThan(heavyMs / 2);
+    expect(worstStall).toBeLessThan(heavyMs / 4);
     heavy.close();
     light.close();
   }, 180_000);
@@ -247,9 +267,7 @@ describe('per-address connection caps with CIDR overrides', () => {
     const srv = await startTestServer(config);
     try {
       const sockets = await openSockets(Number(new URL(srv.url).port), n, host);
-      await new Promise((r) => setTimeout(r, 300));
-      const count = srv.handle.connectionCount();
-      expect(sockets.filter((s) => !(s.destroyed || s.readableEnded))).toHaveLength(count);
+      const count = await settled(sockets, () => srv.handle.connectionCount());
       sockets.forEach((s) => s.destroy());
       return count;
     } finally {
@@ -275,8 +293,7 @@ describe('per-address connection caps with CIDR overrides', () => {
     try {
       const [v4, dual] = srv.handle.addresses().map((a) => Number(new URL(a.url).port));
       const sockets = [...(await openSockets(v4, 2)), ...(await openSockets(dual, 2))];
-      await new Promise((r) => setTimeout(r, 300));
-      expect(srv.handle.connectionCount()).toBe(3);
+      expect(await settled(sockets, () => srv.handle.connectionCount())).toBe(3);
       sockets.forEach((s) => s.destroy());
     } finally {
       await srv.close();

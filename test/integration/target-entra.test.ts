@@ -61,7 +61,7 @@ describe('Entra target against the Graph fake', () => {
   });
 
   it('replication lag after create is retryable, and the retry completes the memberships', async () => {
-    const lagging = await startGraphFake({ replicationDelayMs: 300 });
+    const lagging = await startGraphFake({ replicationDelayMs: 1500 }); // long enough that a loaded machine still adds the groups inside it
     try {
       const entra = openTarget({ name: 'e', kind: 'entra', tenantId: lagging.tenantId, clientId: lagging.clientId, clientSecret: lagging.clientSecret, upnDomain: 'example.com', authorityUrl: lagging.authorityUrl, graphUrl: lagging.graphUrl });
       const desired = desiredFor('lag-1', { groups: ['vpn'] });
@@ -69,7 +69,7 @@ describe('Entra target against the Graph fake', () => {
       expect(err).toBeInstanceOf(RetryableTargetError);
       expect(err.message).toMatch(/not replicated yet/);
       expect(err.retryAfterMs).toBe(2000);
-      await new Promise((r) => setTimeout(r, 350));
+      await new Promise((r) => setTimeout(r, 1600));
       // what the worker does on retry: lookup finds the account, create adopts and completes it
       const done = await entra.create(desired);
       expect(done.groups).toEqual(['vpn']);
