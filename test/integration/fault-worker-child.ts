@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     connectors: new Map([[cfg.target.name, fake]]),
     dispatchOnCommit: false,
     sweepIntervalMs: 3_600_000,
-    lockDurationMs: 1000,
+    // A killed worker's jobs come back once their lock lapses. The lock is renewed every half of it:
+    // 3 s lets a live worker on a starved machine (spares loading, two lanes) go 1.5 s without a turn
+    // before its job is thought stalled and handed to a second worker while the first still runs it.
+    lockDurationMs: 3000,
     stalledIntervalMs: 300,
     maxStalledCount: 100000,
   });
